@@ -1,0 +1,201 @@
+"""Companies: the customer accounts with their tax ids, addresses and terms, and who sees which."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from piccolo.query.functions.aggregate import Count
+
+from portal.accounts.nip import is_valid_nip, normalize_nip
+from portal.accounts.roles import Permission
+from portal.accounts.scope import Scope
+from portal.accounts.tables import Company, CompanyKind, DeliveryAddress, Membership, PaymentMethod
+from portal.errors import Invalid, NotAllowed, NotFound
+from portal.i18n import gettext as _
+
+# EU VAT numbers: two-letter country prefix and 2–13 letters or digits (VIES format).
+_EU_VAT_ID = re.compile(r"^(AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)[0-9A-Z]{2,13}$")
+_POSTAL_CODE_PL = re.compile(r"^\d{2}-\d{3}$")
+
+
+@dataclass(frozen=True)
+class Address:
+    street: str
+    postal_code: str
+    city: str
+    country: str = "PL"
+    label: str = ""
+    is_default: bool = False
+
+
+@dataclass(frozen=True)
+class NewCompany:
+    name: str
+    nip: str
+    billing: Address
+    vat_id: str = ""
+    kind: CompanyKind = CompanyKind.CUSTOMER
+    payment_method: PaymentMethod = PaymentMethod.TRANSFER
+    payment_days: int = 14
+    currency: str = "PLN"
+    sales_rep_id: int | None = None
+    delivery_addresses: tuple[Address, ...] = field(default_factory=tuple)
+
+
+def _check_address(address: Address, prefix: str, errors: dict[str, str]) -> None:
+    if not address.street.strip() or not address.city.strip():
+        errors[f"{prefix}street"] = _("Enter the street and the city.")
+    if address.country == "PL" and not _POSTAL_CODE_PL.match(address.postal_code):
+        errors[f"{prefix}postal_code"] = _("A Polish postal code looks like 00-950.")
+
+
+def validate_new_company(company: NewCompany) -> NewCompany:
+    errors: dict[str, str] = {}
+    if not company.name.strip():
+        errors["name"] = _("Enter the company's name.")
+    if not is_valid_nip(company.nip):
+        errors["nip"] = _("This NIP is not valid: check its ten digits.")
+    vat_id = company.vat_id.replace(" ", "").upper()
+    if vat_id and not _EU_VAT_ID.match(vat_id):
+        errors["vat_id"] = _("An EU VAT number starts with the country code, e.g. PL5260250995.")
+    if company.payment_days < 0 or company.payment_days > 365:
+        errors["payment_days"] = _("Payment terms are between 0 and 365 days.")
+    _check_address(company.billing, "billing_", errors)
+    for index, address in enumerate(company.delivery_addresses):
+        _check_address(address, f"delivery_{index}_", errors)
+    if errors:
+        raise Invalid(errors)
+    return company
+
+
+async def create_company(company: NewCompany) -> int:
+    validate_new_company(company)
+    nip = normalize_nip(company.nip)
+    if await Company.exists().where(Company.nip == nip):
+        raise Invalid({"nip": _("A company with this NIP already exists.")})
+    async with Company._meta.db.transaction():
+        rows = await Company.insert(
+            Company(
+                kind=company.kind,
+                name=company.name.strip(),
+                nip=nip,
+                vat_id=company.vat_id.replace(" ", "").upper(),
+                billing_street=company.billing.street,
+                billing_postal_code=company.billing.postal_code,
+                billing_city=company.billing.city,
+                billing_country=company.billing.country,
+                payment_method=company.payment_method,
+                payment_days=company.payment_days,
+                currency=company.currency,
+                sales_rep=company.sales_rep_id,
+            )
+        ).returning(Company.id)
+        company_id = int(rows[0]["id"])
+        if company.delivery_addresses:
+            await DeliveryAddress.insert(
+                *[
+                    DeliveryAddress(
+                        company=company_id,
+                        label=a.label,
+                        street=a.street,
+                        postal_code=a.postal_code,
+                        city=a.city,
+                        country=a.country,
+                        is_default=a.is_default,
+                    )
+                    for a in company.delivery_addresses
+                ]
+            )
+    return company_id
+
+
+@dataclass(frozen=True)
+class CompanyProfile:
+    id: int
+    name: str
+    nip: str
+    vat_id: str
+    kind: str
+    status: str
+    billing: Address
+    payment_method: str
+    payment_days: int
+    currency: str
+    sales_rep_name: str
+    sales_rep_email: str
+    delivery_addresses: tuple[Address, ...]
+
+
+async def company_profile(caller: Scope) -> CompanyProfile:
+    if caller.company_id is None:
+        raise NotFound(_("No company chosen."))
+    row = await Company.select(
+        Company.all_columns(),
+        Company.sales_rep.name.as_alias("sales_rep_name"),
+        Company.sales_rep.email.as_alias("sales_rep_email"),
+    ).where(Company.id == caller.company_id).first()
+    if row is None:
+        raise NotFound(_("No company chosen."))
+    addresses = await DeliveryAddress.select().where(DeliveryAddress.company == caller.company_id).order_by(
+        DeliveryAddress.is_default, ascending=False
+    )
+    return CompanyProfile(
+        id=row["id"],
+        name=row["name"],
+        nip=row["nip"],
+        vat_id=row["vat_id"],
+        kind=row["kind"],
+        status=row["status"],
+        billing=Address(row["billing_street"], row["billing_postal_code"], row["billing_city"], row["billing_country"]),
+        payment_method=row["payment_method"],
+        payment_days=row["payment_days"],
+        currency=row["currency"],
+        sales_rep_name=row["sales_rep_name"] or "",
+        sales_rep_email=row["sales_rep_email"] or "",
+        delivery_addresses=tuple(
+            Address(a["street"], a["postal_code"], a["city"], a["country"], a["label"], a["is_default"])
+            for a in addresses
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: int
+    name: str
+    nip: str
+    city: str
+    status: str
+    sales_rep_name: str
+    member_count: int
+
+
+async def customers_for(caller: Scope) -> list[CustomerRow]:
+    """A sales rep's own customers; back office and seller admins see every customer."""
+    if not caller.is_seller or not caller.can(Permission.CUSTOMERS_VIEW):
+        raise NotAllowed(_("Only the seller's staff see customers."))
+    query = Company.select(
+        Company.id,
+        Company.name,
+        Company.nip,
+        Company.billing_city.as_alias("city"),
+        Company.status,
+        Company.sales_rep.name.as_alias("sales_rep_name"),
+    ).where(Company.kind == CompanyKind.CUSTOMER)
+    if not caller.can(Permission.CUSTOMERS_ALL):
+        query = query.where(Company.sales_rep == caller.user_id)
+    companies = await query.order_by(Company.name)
+    ids = [company["id"] for company in companies]
+    counts = (
+        await Membership.select(Membership.company, Count(Membership.id, alias="n"))
+        .where(Membership.is_active.eq(True) & Membership.company.is_in(ids))
+        .group_by(Membership.company)
+        if ids
+        else []
+    )
+    members = {row["company"]: row["n"] for row in counts}
+    return [
+        CustomerRow(**{**c, "sales_rep_name": c["sales_rep_name"] or "", "member_count": members.get(c["id"], 0)})
+        for c in companies
+    ]

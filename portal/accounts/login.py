@@ -1,0 +1,144 @@
+"""Local login with rate limits, the companies a user may act for, and the caller's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from limits import RateLimitItemPerSecond
+from limits.aio.storage import Storage
+from limits.aio.strategies import FixedWindowRateLimiter
+
+from portal.accounts import audit
+from portal.accounts.passwords import verify_password
+from portal.accounts.roles import Role
+from portal.accounts.scope import Scope
+from portal.accounts.tables import Membership, User
+from portal.config import Settings
+from portal.errors import Invalid, NotFound, TooManyAttempts
+from portal.i18n import gettext as _
+
+
+def normalize_email(raw: str) -> str:
+    return raw.strip().lower()
+
+
+class LoginLimiter:
+    """Failed logins counted per client address and per account, in a window."""
+
+    def __init__(self, storage: Storage, settings: Settings) -> None:
+        self._limiter = FixedWindowRateLimiter(storage)
+        window = settings.login_window_seconds
+        self._per_address = RateLimitItemPerSecond(settings.login_attempts_per_address, window)
+        self._per_account = RateLimitItemPerSecond(settings.login_attempts_per_account, window)
+
+    async def check(self, email: str, ip_address: str) -> None:
+        for item, key in ((self._per_address, ip_address), (self._per_account, email)):
+            if not await self._limiter.test(item, "login", key):
+                stats = await self._limiter.get_window_stats(item, "login", key)
+                wait = max(1, int(stats.reset_time - datetime.now(UTC).timestamp()))
+                raise TooManyAttempts(
+                    _("Too many failed logins. Try again in %(minutes)d minutes or reset your password.")
+                    % {"minutes": max(1, (wait + 59) // 60)},
+                    retry_after_seconds=wait,
+                )
+
+    async def failed(self, email: str, ip_address: str) -> None:
+        await self._limiter.hit(self._per_address, "login", ip_address)
+        await self._limiter.hit(self._per_account, "login", email)
+
+    async def succeeded(self, email: str) -> None:
+        await self._limiter.clear(self._per_account, "login", email)
+
+
+async def authenticate(email: str, password: str, ip_address: str, limiter: LoginLimiter) -> int:
+    """The user id for a right email and password; raises Invalid or TooManyAttempts."""
+    email = normalize_email(email)
+    if not email or not password:
+        raise Invalid({"email": _("Enter your email and password.")})
+    await limiter.check(email, ip_address)
+    user = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
+    if user is None or not verify_password(user["password_hash"], password):
+        await limiter.failed(email, ip_address)
+        raise Invalid({"password": _("Wrong email or password.")})
+    if not user["is_active"] or not await active_companies(user["id"]):
+        raise Invalid({"email": _("This account is deactivated. Ask your company's administrator.")})
+    await limiter.succeeded(email)
+    await User.update({User.last_login_at: datetime.now(UTC)}).where(User.id == user["id"])
+    await audit.record("user.login", actor_id=user["id"], object_type="user", object_id=user["id"], ip_address=ip_address)
+    return int(user["id"])
+
+
+@dataclass(frozen=True)
+class CompanyChoice:
+    company_id: int
+    membership_id: int
+    name: str
+    kind: str
+    currency: str
+    roles: tuple[str, ...]
+
+
+async def active_companies(user_id: int) -> list[CompanyChoice]:
+    rows = (
+        await Membership.select(
+            Membership.company.id.as_alias("company_id"),
+            Membership.company.name.as_alias("name"),
+            Membership.company.kind.as_alias("kind"),
+            Membership.company.currency.as_alias("currency"),
+            Membership.roles,
+            Membership.id.as_alias("membership_id"),
+        )
+        .where((Membership.user == user_id) & (Membership.is_active.eq(True)))
+        .order_by(Membership.company.name)
+    )
+    return [
+        CompanyChoice(
+            company_id=r["company_id"],
+            membership_id=r["membership_id"],
+            name=r["name"],
+            kind=r["kind"],
+            currency=r["currency"],
+            roles=tuple(r["roles"]),
+        )
+        for r in rows
+    ]
+
+
+async def load_scope(user_id: int, company_id: int | None, ip_address: str) -> Scope | None:
+    """The scope for a session, or None once the user is gone or deactivated."""
+    user = await User.select(User.id, User.email, User.name, User.locale, User.is_active).where(User.id == user_id).first()
+    if user is None or not user["is_active"]:
+        return None
+    companies = await active_companies(user_id)
+    if not companies:
+        return None
+    base = {"user_id": user_id, "email": user["email"], "name": user["name"], "locale": user["locale"]}
+    chosen = next((c for c in companies if c.company_id == company_id), None)
+    if chosen is None:
+        return Scope(**base, ip_address=ip_address, company_count=len(companies))
+    return Scope(
+        **base,
+        company_id=chosen.company_id,
+        company_name=chosen.name,
+        company_kind=chosen.kind,
+        currency=chosen.currency,
+        membership_id=chosen.membership_id,
+        roles=frozenset(Role(r) for r in chosen.roles),
+        ip_address=ip_address,
+        company_count=len(companies),
+    )
+
+
+async def choose_company(user_id: int, company_id: int) -> CompanyChoice:
+    """The company the user asked for, if they are an active member; NotFound otherwise."""
+    for company in await active_companies(user_id):
+        if company.company_id == company_id:
+            return company
+    raise NotFound(_("No such company."))
+
+
+async def set_locale(caller: Scope, locale: str) -> None:
+    await User.update({User.locale: locale}).where(User.id == caller.user_id)
+
+

@@ -1,0 +1,399 @@
+"""A company's people: colleagues, their roles and spending limits, invitations, deactivation.
+A company always keeps at least one active administrator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from email_validator import EmailNotValidError, validate_email
+
+from portal.accounts import audit
+from portal.accounts.login import normalize_email
+from portal.accounts.passwords import check_new_password, hash_password, verify_password
+from portal.accounts.roles import Permission, Role, roles_for_company_kind
+from portal.accounts.scope import Scope
+from portal.accounts.tables import Invitation, Membership, User
+from portal.accounts.tokens import LinkSigner
+from portal.errors import Conflict, Invalid, NotAllowed, NotFound
+from portal.i18n import gettext as _
+from portal.i18n import money_from_minor, money_to_minor
+from portal.mail import OutgoingMail, Postbox
+
+INVITATION_PURPOSE = "invitation"
+
+
+def admin_role(company_kind: str) -> Role:
+    return Role.SELLER_ADMIN if company_kind == "seller" else Role.COMPANY_ADMIN
+
+
+def _require_manager(caller: Scope) -> None:
+    if not caller.can(Permission.USERS_MANAGE) or caller.company_id is None:
+        raise NotAllowed(_("Only your company's administrator manages users."))
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    membership_id: int
+    user_id: int
+    name: str
+    email: str
+    roles: tuple[str, ...]
+    order_limit: Decimal | None
+    monthly_limit: Decimal | None
+    is_active: bool
+    last_login_at: datetime | None
+
+
+def _money_or_none(minor: int | None) -> Decimal | None:
+    return None if minor is None else money_from_minor(minor)
+
+
+def _member_query():  # noqa: ANN202 - Piccolo's select type is internal
+    return Membership.select(
+        Membership.id,
+        Membership.user.id.as_alias("user_id"),
+        Membership.user.name.as_alias("name"),
+        Membership.user.email.as_alias("email"),
+        Membership.roles,
+        Membership.order_limit_minor,
+        Membership.monthly_limit_minor,
+        Membership.is_active,
+        Membership.user.last_login_at.as_alias("last_login_at"),
+    )
+
+
+def _member_row(row: dict) -> MemberRow:
+    return MemberRow(
+        membership_id=row["id"],
+        user_id=row["user_id"],
+        name=row["name"],
+        email=row["email"],
+        roles=tuple(row["roles"]),
+        order_limit=_money_or_none(row["order_limit_minor"]),
+        monthly_limit=_money_or_none(row["monthly_limit_minor"]),
+        is_active=row["is_active"],
+        last_login_at=row["last_login_at"],
+    )
+
+
+async def list_members(caller: Scope) -> list[MemberRow]:
+    _require_manager(caller)
+    rows = await _member_query().where(Membership.company == caller.company_id).order_by(Membership.user.name)
+    return [_member_row(row) for row in rows]
+
+
+async def get_member(caller: Scope, membership_id: int) -> MemberRow:
+    _require_manager(caller)
+    row = await _member_query().where(
+        (Membership.id == membership_id) & (Membership.company == caller.company_id)
+    ).first()
+    if row is None:
+        raise NotFound(_("No such user in your company."))
+    return _member_row(row)
+
+
+@dataclass(frozen=True)
+class MemberTerms:
+    """Roles and spending limits, as an administrator sets them for a colleague."""
+
+    roles: tuple[Role, ...]
+    order_limit: Decimal | None
+    monthly_limit: Decimal | None
+
+
+def _parse_limit(raw: str, field: str, errors: dict[str, str]) -> Decimal | None:
+    text = raw.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        errors[field] = _("Enter an amount such as 5000 or 5000,00, or leave empty for no limit.")
+        return None
+    if amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        errors[field] = _("Enter a positive amount with at most two decimal places.")
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_member_terms(company_kind: str, roles: list[str], order_limit: str, monthly_limit: str) -> MemberTerms:
+    errors: dict[str, str] = {}
+    allowed = roles_for_company_kind(company_kind)
+    chosen = tuple(role for role in allowed if role.value in roles)
+    if not chosen or len(chosen) != len(set(roles)):
+        errors["roles"] = _("Choose at least one role from the list.")
+    terms = MemberTerms(
+        roles=chosen,
+        order_limit=_parse_limit(order_limit, "order_limit", errors),
+        monthly_limit=_parse_limit(monthly_limit, "monthly_limit", errors),
+    )
+    if errors:
+        raise Invalid(errors)
+    return terms
+
+
+def _limit_minor(amount: Decimal | None) -> int | None:
+    return None if amount is None else money_to_minor(amount)
+
+
+async def _ensure_another_admin_remains(caller: Scope, membership_id: int) -> None:
+    admin = admin_role(caller.company_kind).value
+    rows = await Membership.select(Membership.id, Membership.roles).where(
+        (Membership.company == caller.company_id) & (Membership.is_active.eq(True))
+    )
+    if not any(admin in row["roles"] for row in rows if row["id"] != membership_id):
+        raise Conflict(_("The company needs at least one active administrator: appoint another one first."))
+
+
+async def update_member(caller: Scope, membership_id: int, terms: MemberTerms) -> MemberRow:
+    before = await get_member(caller, membership_id)
+    admin = admin_role(caller.company_kind)
+    async with Membership._meta.db.transaction():
+        if admin.value in before.roles and admin not in terms.roles:
+            await _ensure_another_admin_remains(caller, membership_id)
+        await Membership.update(
+            {
+                Membership.roles: [role.value for role in terms.roles],
+                Membership.order_limit_minor: _limit_minor(terms.order_limit),
+                Membership.monthly_limit_minor: _limit_minor(terms.monthly_limit),
+            }
+        ).where((Membership.id == membership_id) & (Membership.company == caller.company_id))
+        await audit.record(
+            "member.updated",
+            caller=caller,
+            object_type="user",
+            object_id=before.user_id,
+            details={
+                "email": before.email,
+                "roles": {"from": list(before.roles), "to": [r.value for r in terms.roles]},
+                "order_limit": {"from": _str(before.order_limit), "to": _str(terms.order_limit)},
+                "monthly_limit": {"from": _str(before.monthly_limit), "to": _str(terms.monthly_limit)},
+            },
+        )
+    return await get_member(caller, membership_id)
+
+
+def _str(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount)
+
+
+async def set_member_active(caller: Scope, membership_id: int, active: bool) -> MemberRow:
+    member = await get_member(caller, membership_id)
+    if not active and member.user_id == caller.user_id:
+        raise Conflict(_("You cannot deactivate yourself."))
+    async with Membership._meta.db.transaction():
+        if not active and admin_role(caller.company_kind).value in member.roles:
+            await _ensure_another_admin_remains(caller, membership_id)
+        await Membership.update({Membership.is_active: active}).where(
+            (Membership.id == membership_id) & (Membership.company == caller.company_id)
+        )
+        await audit.record(
+            "member.activated" if active else "member.deactivated",
+            caller=caller,
+            object_type="user",
+            object_id=member.user_id,
+            details={"email": member.email},
+        )
+    return await get_member(caller, membership_id)
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    id: int
+    email: str
+    roles: tuple[str, ...]
+    created_at: datetime
+    expires_at: datetime
+    invited_by_name: str
+
+
+async def pending_invitations(caller: Scope) -> list[InvitationRow]:
+    _require_manager(caller)
+    rows = await (
+        Invitation.select(
+            Invitation.id,
+            Invitation.email,
+            Invitation.roles,
+            Invitation.created_at,
+            Invitation.expires_at,
+            Invitation.invited_by.name.as_alias("invited_by_name"),
+        )
+        .where(
+            (Invitation.company == caller.company_id)
+            & Invitation.accepted_at.is_null()
+            & Invitation.revoked_at.is_null()
+            & (Invitation.expires_at > datetime.now(UTC))
+        )
+        .order_by(Invitation.created_at, ascending=False)
+    )
+    return [
+        InvitationRow(**{**row, "roles": tuple(row["roles"]), "invited_by_name": row["invited_by_name"] or ""})
+        for row in rows
+    ]
+
+
+def parse_email(raw: str, field: str = "email") -> str:
+    try:
+        return normalize_email(validate_email(raw.strip(), check_deliverability=False).normalized)
+    except EmailNotValidError as error:
+        raise Invalid({field: _("Enter a valid email address, e.g. name@company.pl.")}) from error
+
+
+async def invite(
+    caller: Scope, email: str, terms: MemberTerms, signer: LinkSigner, postbox: Postbox
+) -> OutgoingMail:
+    _require_manager(caller)
+    already = await Membership.exists().where(
+        (Membership.company == caller.company_id) & (Membership.user.email == email)
+    )
+    if already:
+        raise Invalid({"email": _("%(email)s already belongs to your company.") % {"email": email}})
+    expires_at = datetime.now(UTC) + timedelta(seconds=signer.max_age_seconds)
+    async with Invitation._meta.db.transaction():
+        rows = await Invitation.insert(
+            Invitation(
+                company=caller.company_id,
+                email=email,
+                roles=[role.value for role in terms.roles],
+                order_limit_minor=_limit_minor(terms.order_limit),
+                monthly_limit_minor=_limit_minor(terms.monthly_limit),
+                invited_by=caller.user_id,
+                expires_at=expires_at,
+            )
+        ).returning(Invitation.id)
+        invitation_id = rows[0]["id"]
+        await audit.record(
+            "member.invited",
+            caller=caller,
+            object_type="invitation",
+            object_id=invitation_id,
+            details={"email": email, "roles": [role.value for role in terms.roles]},
+        )
+    token = signer.sign(INVITATION_PURPOSE, invitation_id)
+    return postbox.compose(
+        "invitation",
+        to=email,
+        locale=caller.locale,
+        inviter=caller.name,
+        company=caller.company_name,
+        link=postbox.link(f"/invitations/{token}"),
+        expires_at=expires_at,
+    )
+
+
+async def revoke_invitation(caller: Scope, invitation_id: int) -> None:
+    _require_manager(caller)
+    updated = await Invitation.update({Invitation.revoked_at: datetime.now(UTC)}).where(
+        (Invitation.id == invitation_id)
+        & (Invitation.company == caller.company_id)
+        & Invitation.accepted_at.is_null()
+        & Invitation.revoked_at.is_null()
+    ).returning(Invitation.email)
+    if not updated:
+        raise NotFound(_("No such pending invitation."))
+    await audit.record(
+        "member.invitation_revoked",
+        caller=caller,
+        object_type="invitation",
+        object_id=invitation_id,
+        details={"email": updated[0]["email"]},
+    )
+
+
+@dataclass(frozen=True)
+class InvitationView:
+    id: int
+    email: str
+    company_name: str
+    has_account: bool
+
+
+async def open_invitation(token: str, signer: LinkSigner) -> InvitationView:
+    """What the emailed link shows; reading it changes nothing."""
+    invitation_id = signer.unsign(INVITATION_PURPOSE, token)
+    row = await Invitation.select(
+        Invitation.id,
+        Invitation.email,
+        Invitation.company.name.as_alias("company_name"),
+        Invitation.accepted_at,
+        Invitation.revoked_at,
+        Invitation.expires_at,
+    ).where(Invitation.id == invitation_id).first()
+    if row is None or row["revoked_at"] is not None or row["expires_at"] <= datetime.now(UTC):
+        raise NotFound(_("This invitation is no longer valid. Ask your administrator for a new one."))
+    if row["accepted_at"] is not None:
+        raise NotFound(_("This invitation has already been used. Log in with your email and password."))
+    has_account = await User.exists().where(User.email == row["email"])
+    return InvitationView(
+        id=row["id"], email=row["email"], company_name=row["company_name"], has_account=has_account
+    )
+
+
+async def accept_invitation(
+    token: str, signer: LinkSigner, name: str, password: str, confirmation: str, ip_address: str
+) -> int:
+    """Joins the company (creating the account when new); the user id to log in as."""
+    view = await open_invitation(token, signer)
+    async with Invitation._meta.db.transaction():
+        # Marking it used first, conditionally, makes a second click (or a second tab) a no-op.
+        claimed = await Invitation.update({Invitation.accepted_at: datetime.now(UTC)}).where(
+            (Invitation.id == view.id) & Invitation.accepted_at.is_null()
+        ).returning(Invitation.company, Invitation.roles, Invitation.order_limit_minor, Invitation.monthly_limit_minor)
+        if not claimed:
+            raise NotFound(_("This invitation has already been used. Log in with your email and password."))
+        invitation = claimed[0]
+        user = await User.select(User.id, User.password_hash).where(User.email == view.email).first()
+        if user is not None:
+            if not verify_password(user["password_hash"], password):
+                raise Invalid({"password": _("Enter the password of your existing account.")})
+            user_id = int(user["id"])
+        else:
+            if not name.strip():
+                raise Invalid({"name": _("Enter your name.")})
+            check_new_password(password, confirmation)
+            created = await User.insert(
+                User(email=view.email, name=name.strip(), password_hash=hash_password(password))
+            ).returning(User.id)
+            user_id = int(created[0]["id"])
+        await Membership.insert(
+            Membership(
+                user=user_id,
+                company=invitation["company"],
+                roles=invitation["roles"],
+                order_limit_minor=invitation["order_limit_minor"],
+                monthly_limit_minor=invitation["monthly_limit_minor"],
+            )
+        )
+        await audit.record(
+            "member.joined",
+            actor_id=user_id,
+            company_id=invitation["company"],
+            object_type="user",
+            object_id=user_id,
+            details={"email": view.email, "roles": invitation["roles"]},
+            ip_address=ip_address,
+        )
+    return user_id
+
+
+
+
+async def my_terms(caller: Scope) -> MemberRow:
+    """The caller's own roles and spending limits."""
+    row = await _member_query().where(Membership.id == caller.membership_id).first()
+    if row is None:
+        raise NotFound(_("No such user in your company."))
+    return _member_row(row)
+
+
+async def team_limits(caller: Scope) -> list[MemberRow]:
+    """For an approver: who in the company orders, and up to which limits without approval."""
+    if not caller.can(Permission.ORDER_APPROVE):
+        raise NotAllowed(_("Only approvers see the team's limits."))
+    rows = await _member_query().where(
+        (Membership.company == caller.company_id) & Membership.is_active.eq(True)
+    ).order_by(Membership.user.name)
+    ordering = {Role.BUYER.value, Role.REQUESTER.value}
+    return [_member_row(row) for row in rows if ordering & set(row["roles"])]

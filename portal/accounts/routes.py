@@ -1,0 +1,306 @@
+"""HTTP routes of the accounts capability: login, companies, passwords, invitations, users, audit."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Router, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.di import Provide
+from litestar.params import Parameter
+from litestar.plugins.flash import flash
+from litestar.response import Response
+
+from portal.accounts import audit, companies, login, members, password_reset
+from portal.accounts.guards import current_caller, requires
+from portal.accounts.login import LoginLimiter
+from portal.accounts.roles import Permission, roles_for_company_kind
+from portal.accounts.scope import Scope
+from portal.accounts.sessions import client_address, retrieve_caller, start_session
+from portal.accounts.tokens import LinkSigner
+from portal.errors import Invalid, NotFound, TooManyAttempts
+from portal.i18n import LOCALES
+from portal.i18n import gettext as _
+from portal.mail import OutgoingMail, Postbox
+from portal.web import page, redirect
+from portal.web.forms import FormData
+
+Html = Response[Any]
+
+
+def _safe_next(target: str) -> str:
+    """Only paths on this site, so a login link cannot send people elsewhere."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+def _send_later(response: Any, postbox: Postbox, *mails: OutgoingMail) -> Any:
+    response.background = BackgroundTask(postbox.send_all, list(mails))
+    return response
+
+
+# --- Login, logout, company choice, language ---------------------------------------------
+
+
+@get("/login", name="login")
+async def login_form(
+    request: Request[Any, Any, Any], next_path: Annotated[str, Parameter(query="next")] = "/"
+) -> Html:
+    if request.scope.get("session", {}).get("user_id"):
+        return redirect(request, _safe_next(next_path))
+    return page(request, "accounts/login.html", block="form", errors={}, email="", next_path=_safe_next(next_path))
+
+
+@post("/login")
+async def login_submit(request: Request[Any, Any, Any], limiter: LoginLimiter) -> Html:
+    form = await FormData.of(request)
+    next_path = _safe_next(form.get("next", "/"))
+    try:
+        user_id = await login.authenticate(form.get("email"), form.raw("password"), client_address(request), limiter)
+    except (Invalid, TooManyAttempts) as error:
+        errors = error.errors if isinstance(error, Invalid) else {"password": error.message}
+        return page(
+            request,
+            "accounts/login.html",
+            block="form",
+            status_code=429 if isinstance(error, TooManyAttempts) else 422,
+            errors=errors,
+            email=form.get("email"),
+            next_path=next_path,
+        )
+    choices = await login.active_companies(user_id)
+    start_session(request, user_id, choices[0].company_id if len(choices) == 1 else None)
+    return redirect(request, next_path if len(choices) == 1 else "/companies/choose")
+
+
+@post("/logout")
+async def logout(request: Request[Any, Any, Any]) -> Html:
+    request.clear_session()
+    return redirect(request, "/login")
+
+
+@get("/companies/choose")
+async def choose_company_form(request: Request[Any, Any, Any], caller: Scope) -> Html:
+    return page(request, "accounts/choose_company.html", companies=await login.active_companies(caller.user_id))
+
+
+@post("/companies/choose")
+async def choose_company(request: Request[Any, Any, Any], caller: Scope) -> Html:
+    form = await FormData.of(request)
+    if not form.get("company_id").isdigit():
+        raise NotFound(_("No such company."))
+    chosen = await login.choose_company(caller.user_id, int(form.get("company_id")))
+    request.session["company_id"] = chosen.company_id
+    await audit.record(
+        "company.switched", actor_id=caller.user_id, company_id=chosen.company_id, ip_address=caller.ip_address
+    )
+    return redirect(request, "/")
+
+
+@post("/locale")
+async def switch_locale(request: Request[Any, Any, Any]) -> Html:
+    form = await FormData.of(request)
+    locale = form.get("locale")
+    if locale not in LOCALES:
+        raise Invalid({"locale": _("Choose Polish or English.")})
+    if request.scope.get("session") is not None:
+        request.session["locale"] = locale
+    caller = await _caller_if_logged_in(request)
+    if caller is not None:
+        await login.set_locale(caller, locale)
+    return redirect(request, _safe_next(form.get("next", "/")))
+
+
+async def _caller_if_logged_in(request: Request[Any, Any, Any]) -> Scope | None:
+    session = request.scope.get("session")
+    return await retrieve_caller(session, request) if isinstance(session, dict) else None
+
+
+# --- Forgotten password ----------------------------------------------------------------------
+
+
+@get("/password/forgot")
+async def forgot_password_form(request: Request[Any, Any, Any]) -> Html:
+    return page(request, "accounts/forgot_password.html", block="form", sent=False, errors={}, email="")
+
+
+@post("/password/forgot")
+async def forgot_password(request: Request[Any, Any, Any], signer: LinkSigner, postbox: Postbox) -> Html:
+    form = await FormData.of(request)
+    try:
+        email = members.parse_email(form.get("email"))
+    except Invalid as error:
+        return page(
+            request, "accounts/forgot_password.html", block="form", status_code=422,
+            sent=False, errors=error.errors, email=form.get("email"),
+        )
+    mail = await password_reset.request_password_reset(email, signer, postbox)
+    response = page(request, "accounts/forgot_password.html", block="form", sent=True, errors={}, email=email)
+    return _send_later(response, postbox, mail) if mail else response
+
+
+@get("/password/reset/{token:str}")
+async def reset_password_form(request: Request[Any, Any, Any], token: str, signer: LinkSigner) -> Html:
+    email = await password_reset.open_reset(token, signer)
+    return page(request, "accounts/reset_password.html", block="form", token=token, email=email, errors={})
+
+
+@post("/password/reset/{token:str}")
+async def reset_password(request: Request[Any, Any, Any], token: str, signer: LinkSigner) -> Html:
+    form = await FormData.of(request)
+    try:
+        await password_reset.reset_password(
+            token, signer, form.raw("password"), form.raw("password_confirmation"), client_address(request)
+        )
+    except Invalid as error:
+        email = await password_reset.open_reset(token, signer)
+        return page(
+            request, "accounts/reset_password.html", block="form", status_code=422,
+            token=token, email=email, errors=error.errors,
+        )
+    flash(request, _("Your password is changed. Log in with the new one."), "success")
+    return redirect(request, "/login")
+
+
+# --- Invitations (the emailed link) ----------------------------------------------------------
+
+
+@get("/invitations/{token:str}")
+async def invitation_form(request: Request[Any, Any, Any], token: str, signer: LinkSigner) -> Html:
+    invitation = await members.open_invitation(token, signer)
+    return page(
+        request, "accounts/invitation.html", block="form", token=token, invitation=invitation, errors={}, name=""
+    )
+
+
+@post("/invitations/{token:str}")
+async def accept_invitation(request: Request[Any, Any, Any], token: str, signer: LinkSigner) -> Html:
+    form = await FormData.of(request)
+    try:
+        user_id = await members.accept_invitation(
+            token, signer, form.get("name"), form.raw("password"), form.raw("password_confirmation"),
+            client_address(request),
+        )
+    except Invalid as error:
+        return page(
+            request, "accounts/invitation.html", block="form", status_code=422, token=token,
+            invitation=await members.open_invitation(token, signer), errors=error.errors, name=form.get("name"),
+        )
+    choices = await login.active_companies(user_id)
+    start_session(request, user_id, choices[0].company_id if len(choices) == 1 else None)
+    flash(request, _("Welcome! You are now a member of your company's portal."), "success")
+    return redirect(request, "/" if len(choices) == 1 else "/companies/choose")
+
+
+# --- Company profile, users and audit log ----------------------------------------------------
+
+
+@get("/company", guards=[requires()])
+async def company_profile(request: Request[Any, Any, Any], caller: Scope) -> Html:
+    return page(request, "accounts/company.html", company=await companies.company_profile(caller))
+
+
+async def _users_page(request: Request[Any, Any, Any], caller: Scope, **context: Any) -> Html:
+    context.setdefault("errors", {})
+    context.setdefault("invite", {})
+    return page(
+        request,
+        "accounts/users.html",
+        block="invite" if context["errors"] else "people",
+        members=await members.list_members(caller),
+        invitations=await members.pending_invitations(caller),
+        assignable_roles=roles_for_company_kind(caller.company_kind),
+        **context,
+    )
+
+
+@get("/company/users", guards=[requires(Permission.USERS_MANAGE)])
+async def list_users(request: Request[Any, Any, Any], caller: Scope) -> Html:
+    return await _users_page(request, caller)
+
+
+@post("/company/users/invitations", guards=[requires(Permission.USERS_MANAGE)])
+async def invite_user(request: Request[Any, Any, Any], caller: Scope, signer: LinkSigner, postbox: Postbox) -> Html:
+    form = await FormData.of(request)
+    try:
+        email = members.parse_email(form.get("email"))
+        terms = members.parse_member_terms(
+            caller.company_kind, form.getall("roles"), form.get("order_limit"), form.get("monthly_limit")
+        )
+        mail = await members.invite(caller, email, terms, signer, postbox)
+    except Invalid as error:
+        response = await _users_page(
+            request, caller, errors=error.errors, invite={**form.as_dict(), "roles": form.getall("roles")}
+        )
+        response.status_code = 422
+        return response
+    flash(request, _("Invitation sent to %(email)s.") % {"email": email}, "success")
+    return _send_later(redirect(request, "/company/users"), postbox, mail)
+
+
+@post("/company/users/invitations/{invitation_id:int}/revoke", guards=[requires(Permission.USERS_MANAGE)])
+async def revoke_invitation(request: Request[Any, Any, Any], caller: Scope, invitation_id: int) -> Html:
+    await members.revoke_invitation(caller, invitation_id)
+    flash(request, _("Invitation withdrawn."), "success")
+    return redirect(request, "/company/users")
+
+
+@get("/company/users/{membership_id:int}", guards=[requires(Permission.USERS_MANAGE)])
+async def edit_user(request: Request[Any, Any, Any], caller: Scope, membership_id: int) -> Html:
+    member = await members.get_member(caller, membership_id)
+    return page(
+        request, "accounts/member.html", block="form", member=member, errors={},
+        assignable_roles=roles_for_company_kind(caller.company_kind),
+        values={"roles": list(member.roles), "order_limit": member.order_limit or "", "monthly_limit": member.monthly_limit or ""},
+    )
+
+
+@post("/company/users/{membership_id:int}", guards=[requires(Permission.USERS_MANAGE)])
+async def update_user(request: Request[Any, Any, Any], caller: Scope, membership_id: int) -> Html:
+    form = await FormData.of(request)
+    member = await members.get_member(caller, membership_id)
+    try:
+        terms = members.parse_member_terms(
+            caller.company_kind, form.getall("roles"), form.get("order_limit"), form.get("monthly_limit")
+        )
+        await members.update_member(caller, membership_id, terms)
+    except Invalid as error:
+        return page(
+            request, "accounts/member.html", block="form", status_code=422, member=member, errors=error.errors,
+            assignable_roles=roles_for_company_kind(caller.company_kind),
+            values={**form.as_dict(), "roles": form.getall("roles")},
+        )
+    flash(request, _("Changes to %(name)s saved.") % {"name": member.name}, "success")
+    return redirect(request, "/company/users")
+
+
+@post("/company/users/{membership_id:int}/deactivate", guards=[requires(Permission.USERS_MANAGE)])
+async def deactivate_user(request: Request[Any, Any, Any], caller: Scope, membership_id: int) -> Html:
+    member = await members.set_member_active(caller, membership_id, active=False)
+    flash(request, _("%(name)s can no longer log in to this company.") % {"name": member.name}, "success")
+    return redirect(request, "/company/users")
+
+
+@post("/company/users/{membership_id:int}/activate", guards=[requires(Permission.USERS_MANAGE)])
+async def activate_user(request: Request[Any, Any, Any], caller: Scope, membership_id: int) -> Html:
+    member = await members.set_member_active(caller, membership_id, active=True)
+    flash(request, _("%(name)s is active again.") % {"name": member.name}, "success")
+    return redirect(request, "/company/users")
+
+
+@get("/company/audit", guards=[requires(Permission.AUDIT_READ)])
+async def audit_log(request: Request[Any, Any, Any], caller: Scope, before: int | None = None) -> Html:
+    entries, has_older = await audit.company_audit_log(caller, before_id=before)
+    return page(request, "accounts/audit.html", block="entries", entries=entries, has_older=has_older)
+
+
+router = Router(
+    path="/",
+    dependencies={"caller": Provide(current_caller, sync_to_thread=False)},
+    route_handlers=[
+        login_form, login_submit, logout, choose_company_form, choose_company, switch_locale,
+        forgot_password_form, forgot_password, reset_password_form, reset_password,
+        invitation_form, accept_invitation,
+        company_profile, list_users, invite_user, revoke_invitation, edit_user, update_user,
+        deactivate_user, activate_user, audit_log,
+    ],
+)

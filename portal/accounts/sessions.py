@@ -1,0 +1,82 @@
+"""Server-side sessions (Valkey or memory) that get a new id at login, and the session auth
+that turns a session into the caller's Scope on every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.security.session_auth import SessionAuth
+from litestar.types import Message, ScopeSession
+
+from portal.accounts.login import load_scope
+from portal.accounts.scope import Scope
+from portal.config import Settings
+
+_ROTATE = "portal_rotate_session"
+SESSION_MAX_AGE = 12 * 3600
+
+# Pages a visitor reaches without logging in.
+PUBLIC_PATHS = ["^/login", "^/logout", "^/static/", "^/password/", "^/invitations/", "^/locale", "^/health"]
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    """Issues a fresh session id when asked (at login), deleting the old one, so an id
+    planted before login is worthless after it (session fixation)."""
+
+    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        state = connection.scope["state"]
+        if state.get(_ROTATE):
+            if "portal_new_session_id" not in state:
+                state["portal_new_session_id"] = self.generate_session_id()
+            return str(state["portal_new_session_id"])
+        return super().get_session_id(connection)
+
+    async def store_in_message(
+        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> None:
+        old_id = connection.cookies.get(self.config.key)
+        if connection.scope["state"].get(_ROTATE) and old_id:
+            await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
+        await super().store_in_message(scope_session, message, connection)
+
+
+@dataclass
+class RotatingSessionConfig(ServerSideSessionConfig):
+    _backend_class = RotatingSessionBackend
+
+
+def start_session(request: Request[Any, Any, Any], user_id: int, company_id: int | None) -> None:
+    locale = request.session.get("locale") if request.session else None
+    request.scope["state"][_ROTATE] = True
+    request.set_session({"user_id": user_id, "company_id": company_id, **({"locale": locale} if locale else {})})
+
+
+def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    return connection.client.host if connection.client else ""
+
+
+async def retrieve_caller(session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]) -> Scope | None:
+    user_id = session.get("user_id")
+    if not isinstance(user_id, int):
+        return None
+    return await load_scope(user_id, session.get("company_id"), client_address(connection))
+
+
+def session_auth(settings: Settings) -> SessionAuth[Scope, RotatingSessionBackend]:
+    return SessionAuth[Scope, RotatingSessionBackend](
+        retrieve_user_handler=retrieve_caller,
+        session_backend_config=RotatingSessionConfig(
+            store="sessions",
+            key="portal_session",
+            max_age=SESSION_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=settings.secure_cookies,
+            renew_on_access=True,
+        ),
+        exclude=PUBLIC_PATHS,
+    )

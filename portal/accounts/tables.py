@@ -1,0 +1,134 @@
+"""Tables of the accounts capability: companies, users, memberships, emailed links, audit log."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from piccolo.columns import (
+    JSON,
+    Array,
+    BigInt,
+    Boolean,
+    ForeignKey,
+    Integer,
+    Serial,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class CompanyKind(StrEnum):
+    CUSTOMER = "customer"
+    SELLER = "seller"
+
+
+class CompanyStatus(StrEnum):
+    ACTIVE = "active"
+    BLOCKED = "blocked"
+
+
+class PaymentMethod(StrEnum):
+    PREPAYMENT = "prepayment"
+    TRANSFER = "transfer"
+
+
+class Locale(StrEnum):
+    PL = "pl"
+    EN = "en"
+
+
+class User(Table, tablename="portal_user"):
+    id = Serial(primary_key=True)
+    # Stored lower-cased, so the unique index makes addresses unique without regard to case.
+    email = Varchar(length=254, unique=True, index=True)
+    name = Varchar(length=200)
+    locale = Varchar(length=2, choices=Locale, default=Locale.PL)
+    # Empty for SSO-only users, who cannot log in with a password.
+    password_hash = Varchar(length=200, default="", secret=True)
+    is_active = Boolean(default=True)
+    last_login_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Company(Table):
+    id = Serial(primary_key=True)
+    kind = Varchar(length=10, choices=CompanyKind, default=CompanyKind.CUSTOMER)
+    name = Varchar(length=200)
+    nip = Varchar(length=10, unique=True)
+    vat_id = Varchar(length=20, default="")
+    billing_street = Varchar(length=200)
+    billing_postal_code = Varchar(length=10)
+    billing_city = Varchar(length=100)
+    billing_country = Varchar(length=2, default="PL")
+    payment_method = Varchar(length=12, choices=PaymentMethod, default=PaymentMethod.TRANSFER)
+    payment_days = Integer(default=14)
+    currency = Varchar(length=3, default="PLN")
+    status = Varchar(length=10, choices=CompanyStatus, default=CompanyStatus.ACTIVE)
+    sales_rep = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class DeliveryAddress(Table):
+    id = Serial(primary_key=True)
+    company = ForeignKey(Company, null=False, index=True)
+    label = Varchar(length=100)
+    street = Varchar(length=200)
+    postal_code = Varchar(length=10)
+    city = Varchar(length=100)
+    country = Varchar(length=2, default="PL")
+    is_default = Boolean(default=False)
+
+
+class Membership(Table):
+    """A user in a company with roles; unique per (user, company) by a migration's raw index."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, null=False, index=True)
+    company = ForeignKey(Company, null=False, index=True)
+    roles = Array(Varchar(length=20), default=list)
+    # Spending limits in minor units (grosz) of the company's currency; NULL means no limit.
+    order_limit_minor = BigInt(null=True, default=None)
+    monthly_limit_minor = BigInt(null=True, default=None)
+    is_active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Invitation(Table):
+    id = Serial(primary_key=True)
+    company = ForeignKey(Company, null=False, index=True)
+    email = Varchar(length=254)
+    roles = Array(Varchar(length=20), default=list)
+    order_limit_minor = BigInt(null=True, default=None)
+    monthly_limit_minor = BigInt(null=True, default=None)
+    invited_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    accepted_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class PasswordReset(Table):
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, null=False, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class AuditEntry(Table):
+    id = Serial(primary_key=True)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    actor = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
+    # The real person when a seller acts on a customer's behalf (impersonation).
+    acting_as = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
+    company = ForeignKey(
+        Company, null=True, default=None, index=True, on_delete=OnDelete.set_null
+    )
+    action = Varchar(length=60)
+    object_type = Varchar(length=40, default="")
+    object_id = Varchar(length=40, default="")
+    details = JSON(default={})
+    ip_address = Varchar(length=45, default="")

@@ -1,0 +1,83 @@
+"""The application factory: wires settings, database, stores, templates, security and routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.logging import LoggingConfig
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.static_files import create_static_files_router
+
+from portal.accounts.login import LoginLimiter
+from portal.accounts.routes import router as accounts_router
+from portal.accounts.sessions import session_auth
+from portal.accounts.tokens import LinkSigner
+from portal.config import PROJECT_ROOT, Mode, Settings
+from portal.database import connection_pool, engine_for, use_database
+from portal.mail import Postbox, mailer_for
+from portal.stores import rate_limit_storage, store_registry
+from portal.web.errors import EXCEPTION_HANDLERS
+from portal.web.home import router as home_router
+from portal.web.locale import apply_request_locale
+from portal.web.security import security_headers
+from portal.web.templating import build_environment, template_config
+
+
+def create_app(settings: Settings) -> Litestar:
+    secret_key = settings.resolved_secret_key()
+    engine = engine_for(settings)
+    use_database(engine)
+    environment = build_environment(auto_reload=settings.mode is not Mode.PRODUCTION)
+    templates = template_config(environment)
+    signer = LinkSigner(secret_key, settings.token_max_age_seconds)
+    postbox = Postbox(environment, mailer_for(settings), settings.base_url)
+    limiter = LoginLimiter(rate_limit_storage(settings), settings)
+    auth = session_auth(settings)
+
+    @asynccontextmanager
+    async def database_pool(_: Litestar) -> AsyncGenerator[None, None]:
+        async with connection_pool(engine):
+            yield
+
+    async def before_request(request: Request[Any, Any, Any]) -> None:
+        apply_request_locale(request)
+
+    return Litestar(
+        route_handlers=[
+            home_router,
+            accounts_router,
+            create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),
+        ],
+        dependencies={
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+            "signer": Provide(lambda: signer, use_cache=True, sync_to_thread=False),
+            "postbox": Provide(lambda: postbox, use_cache=True, sync_to_thread=False),
+            "limiter": Provide(lambda: limiter, use_cache=True, sync_to_thread=False),
+        },
+        stores=store_registry(settings),
+        on_app_init=[auth.on_app_init],
+        plugins=[FlashPlugin(FlashConfig(template_config=templates))],
+        middleware=[security_headers],
+        csrf_config=CSRFConfig(
+            secret=secret_key,
+            cookie_name="portal_csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            header_name="x-csrftoken",
+        ),
+        template_config=templates,
+        before_request=before_request,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[database_pool],
+        logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=True),
+        debug=False,
+        openapi_config=None,
+        state={"settings": settings},
+    )
+
+

@@ -1,0 +1,108 @@
+"""Settings: one typed object read from the environment once, validated at start."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Mode(StrEnum):
+    DEMO = "demo"
+    PRODUCTION = "production"
+    TEST = "test"
+
+
+class Settings(BaseSettings):
+    """Everything the portal reads from its environment (`PORTAL_*`)."""
+
+    model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="ignore")
+
+    mode: Mode = Mode.DEMO
+    database_url: str | None = Field(
+        default=None, description="postgresql://… ; absent: a SQLite file under var/"
+    )
+    valkey_url: str | None = Field(
+        default=None, description="redis:// or valkey:// ; absent: in-process memory"
+    )
+    secret_key: str | None = Field(
+        default=None, min_length=32, description="signs sessions, CSRF and emailed links"
+    )
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_url: str | None = Field(
+        default=None, description="smtp://user:pass@host:port ; absent: mail to the log and var/mail/"
+    )
+    smtp_from: str = "Portal <portal@hurtownia.example>"
+    var_dir: Path = PROJECT_ROOT / "var"
+    key_prefix: str = "portal"
+    port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "PORTAL_PORT"), ge=1, le=65535)
+    login_attempts_per_address: int = 20
+    login_attempts_per_account: int = 5
+    login_window_seconds: int = 900
+    token_max_age_seconds: int = 72 * 3600
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in {"postgresql", "postgres", "sqlite"}:
+            raise ValueError("must start with postgresql:// or sqlite:///")
+        return value
+
+    @field_validator("valkey_url")
+    @classmethod
+    def _known_store(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in {"redis", "valkey", "rediss", "valkeys"}:
+            raise ValueError("must start with redis:// or valkey://")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _known_smtp(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in {"smtp", "smtps"}:
+            raise ValueError("must start with smtp:// or smtps://")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_base_url(cls, value: str) -> str:
+        if urlsplit(value).scheme not in {"http", "https"}:
+            raise ValueError("must be an absolute http(s) URL, e.g. https://portal.example.com")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _production_needs_a_secret(self) -> Settings:
+        if self.mode is Mode.PRODUCTION and not self.secret_key:
+            raise ValueError(
+                "PORTAL_SECRET_KEY is required in production (at least 32 characters); "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.var_dir / "portal.sqlite3"
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or the demo's own key kept under var/ so sessions survive restarts."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = self.var_dir / "secret_key"
+        if not key_file.exists():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+
+def load_settings() -> Settings:
+    return Settings()

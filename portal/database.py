@@ -1,0 +1,67 @@
+"""The database engine: chosen from the settings, bound to every table, migrated from code."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+from urllib.parse import urlsplit
+
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.apps.migrations.tables import Migration
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.table import Table
+
+from portal import piccolo_conf
+from portal.config import Settings
+
+os.environ.setdefault("PICCOLO_CONF", "portal.piccolo_conf")
+
+
+def engine_for(settings: Settings) -> Engine:
+    url = settings.database_url
+    if url is None:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        return sqlite_engine(str(settings.sqlite_path))
+    if urlsplit(url).scheme == "sqlite":
+        return sqlite_engine(url.removeprefix("sqlite:///"))
+    return PostgresEngine(config={"dsn": url}, extensions=())
+
+
+def sqlite_engine(path: str) -> SQLiteEngine:
+    # A busy timeout turns concurrent writers into waiting writers instead of "database is locked".
+    return SQLiteEngine(path=path, timeout=30)
+
+
+def all_tables() -> Iterator[type[Table]]:
+    yield Migration
+    for app_config in piccolo_conf.APP_REGISTRY.app_configs.values():
+        yield from app_config.table_classes
+
+
+def use_database(engine: Engine) -> None:
+    """Point Piccolo and every table at `engine`."""
+    piccolo_conf.DB = engine
+    for table in all_tables():
+        table._meta.db = engine
+
+
+async def migrate() -> None:
+    result = await run_forwards("all")
+    if not result.success:
+        raise RuntimeError(f"migration failed: {result.message}")
+
+
+@asynccontextmanager
+async def connection_pool(engine: Engine) -> AsyncIterator[None]:
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=10)
+        try:
+            yield
+        finally:
+            await engine.close_connection_pool()
+    else:
+        yield

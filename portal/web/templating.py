@@ -1,0 +1,77 @@
+"""The Jinja environment and the one helper that answers a page or, for htmx, its fragment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2_fragments.litestar import HTMXBlockTemplate
+from litestar import Request
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Response
+from litestar.template import TemplateConfig
+
+from portal.accounts.nip import format_nip
+from portal.accounts.roles import role_label
+from portal.config import PROJECT_ROOT
+from portal.i18n import current_locale, format_date, format_datetime, format_money, gettext, ngettext
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+
+
+def build_environment(auto_reload: bool) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        auto_reload=auto_reload,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        money=format_money, date=format_date, datetime=format_datetime, nip=format_nip, role_name=role_label
+    )
+    env.globals["current_locale"] = current_locale
+    return env
+
+
+def template_config(env: Environment) -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
+
+
+def wants_fragment(request: Request[Any, Any, Any]) -> bool:
+    """An htmx request that is neither boosted nor a history restore gets only the fragment."""
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def page(
+    request: Request[Any, Any, Any],
+    template_name: str,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMXBlockTemplate:
+    """The whole page, or only `block` of the same template for an htmx request."""
+    return HTMXBlockTemplate(
+        template_name=template_name,
+        block_name=block if block and wants_fragment(request) else None,
+        context={"caller": request.scope.get("user"), **context},
+        status_code=status_code,
+        headers={"Vary": "HX-Request", **(headers or {})},
+    )
+
+
+def redirect(request: Request[Any, Any, Any], path: str) -> Response[Any]:
+    """After a successful POST: 303 for a plain form, HX-Redirect for htmx."""
+    if request.headers.get("hx-request") == "true":
+        return Response(content=None, status_code=204, headers={"HX-Redirect": path})
+    return Redirect(path=path, status_code=303)
