@@ -77,7 +77,7 @@ def create_app(settings: Settings) -> Litestar:
         logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=True),
         debug=False,
         openapi_config=None,
-        state={"settings": settings},
+        state={"settings": settings, "engine": engine},
     )
 
 

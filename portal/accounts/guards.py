@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
 
@@ -30,6 +32,9 @@ def requires(*permissions: Permission) -> Guard:
     return guard
 
 
-def current_caller(request: Any) -> Scope:
+def current_caller(request: Request[Scope, Any, Any]) -> Scope:
     """The `caller` dependency: the Scope the session auth put on the request."""
-    return request.user  # type: ignore[no-any-return]
+    return request.user
+
+
+Caller = NamedDependency[Scope]

@@ -6,13 +6,13 @@ from typing import Annotated, Any
 
 from litestar import Request, Router, get, post
 from litestar.background_tasks import BackgroundTask
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Response
 
 from portal.accounts import audit, companies, login, members, password_reset
-from portal.accounts.guards import current_caller, requires
+from portal.accounts.guards import Caller, current_caller, requires
 from portal.accounts.login import LoginLimiter
 from portal.accounts.roles import Permission, roles_for_company_kind
 from portal.accounts.scope import Scope
@@ -43,7 +43,7 @@ def _send_later(response: Any, postbox: Postbox, *mails: OutgoingMail) -> Any:
 
 @get("/login", name="login")
 async def login_form(
-    request: Request[Any, Any, Any], next_path: Annotated[str, Parameter(query="next")] = "/"
+    request: Request[Any, Any, Any], next_path: Annotated[str, QueryParameter(name="next")] = "/"
 ) -> Html:
     if request.scope.get("session", {}).get("user_id"):
         return redirect(request, _safe_next(next_path))
@@ -51,7 +51,7 @@ async def login_form(
 
 
 @post("/login")
-async def login_submit(request: Request[Any, Any, Any], limiter: LoginLimiter) -> Html:
+async def login_submit(request: Request[Any, Any, Any], limiter: NamedDependency[LoginLimiter]) -> Html:
     form = await FormData.of(request)
     next_path = _safe_next(form.get("next", "/"))
     try:
@@ -79,12 +79,12 @@ async def logout(request: Request[Any, Any, Any]) -> Html:
 
 
 @get("/companies/choose")
-async def choose_company_form(request: Request[Any, Any, Any], caller: Scope) -> Html:
+async def choose_company_form(request: Request[Any, Any, Any], caller: Caller) -> Html:
     return page(request, "accounts/choose_company.html", companies=await login.active_companies(caller.user_id))
 
 
 @post("/companies/choose")
-async def choose_company(request: Request[Any, Any, Any], caller: Scope) -> Html:
+async def choose_company(request: Request[Any, Any, Any], caller: Caller) -> Html:
     form = await FormData.of(request)
     if not form.get("company_id").isdigit():
         raise NotFound(_("No such company."))
@@ -124,7 +124,7 @@ async def forgot_password_form(request: Request[Any, Any, Any]) -> Html:
 
 
 @post("/password/forgot")
-async def forgot_password(request: Request[Any, Any, Any], signer: LinkSigner, postbox: Postbox) -> Html:
+async def forgot_password(request: Request[Any, Any, Any], signer: NamedDependency[LinkSigner], postbox: NamedDependency[Postbox]) -> Html:
     form = await FormData.of(request)
     try:
         email = members.parse_email(form.get("email"))
@@ -139,13 +139,13 @@ async def forgot_password(request: Request[Any, Any, Any], signer: LinkSigner, p
 
 
 @get("/password/reset/{token:str}")
-async def reset_password_form(request: Request[Any, Any, Any], token: str, signer: LinkSigner) -> Html:
+async def reset_password_form(request: Request[Any, Any, Any], token: FromPath[str], signer: NamedDependency[LinkSigner]) -> Html:
     email = await password_reset.open_reset(token, signer)
     return page(request, "accounts/reset_password.html", block="form", token=token, email=email, errors={})
 
 
 @post("/password/reset/{token:str}")
-async def reset_password(request: Request[Any, Any, Any], token: str, signer: LinkSigner) -> Html:
+async def reset_password(request: Request[Any, Any, Any], token: FromPath[str], signer: NamedDependency[LinkSigner]) -> Html:
     form = await FormData.of(request)
     try:
         await password_reset.reset_password(
@@ -165,7 +165,7 @@ async def reset_password(request: Request[Any, Any, Any], token: str, signer: Li
 
 
 @get("/invitations/{token:str}")
-async def invitation_form(request: Request[Any, Any, Any], token: str, signer: LinkSigner) -> Html:
+async def invitation_form(request: Request[Any, Any, Any], token: FromPath[str], signer: NamedDependency[LinkSigner]) -> Html:
     invitation = await members.open_invitation(token, signer)
     return page(
         request, "accounts/invitation.html", block="form", token=token, invitation=invitation, errors={}, name=""
@@ -173,7 +173,7 @@ async def invitation_form(request: Request[Any, Any, Any], token: str, signer: L
 
 
 @post("/invitations/{token:str}")
-async def accept_invitation(request: Request[Any, Any, Any], token: str, signer: LinkSigner) -> Html:
+async def accept_invitation(request: Request[Any, Any, Any], token: FromPath[str], signer: NamedDependency[LinkSigner]) -> Html:
     form = await FormData.of(request)
     try:
         user_id = await members.accept_invitation(
@@ -195,11 +195,11 @@ async def accept_invitation(request: Request[Any, Any, Any], token: str, signer:
 
 
 @get("/company", guards=[requires()])
-async def company_profile(request: Request[Any, Any, Any], caller: Scope) -> Html:
+async def company_profile(request: Request[Any, Any, Any], caller: Caller) -> Html:
     return page(request, "accounts/company.html", company=await companies.company_profile(caller))
 
 
-async def _users_page(request: Request[Any, Any, Any], caller: Scope, **context: Any) -> Html:
+async def _users_page(request: Request[Any, Any, Any], caller: Caller, **context: Any) -> Html:
     context.setdefault("errors", {})
     context.setdefault("invite", {})
     return page(
@@ -214,12 +214,12 @@ async def _users_page(request: Request[Any, Any, Any], caller: Scope, **context:
 
 
 @get("/company/users", guards=[requires(Permission.USERS_MANAGE)])
-async def list_users(request: Request[Any, Any, Any], caller: Scope) -> Html:
+async def list_users(request: Request[Any, Any, Any], caller: Caller) -> Html:
     return await _users_page(request, caller)
 
 
 @post("/company/users/invitations", guards=[requires(Permission.USERS_MANAGE)])
-async def invite_user(request: Request[Any, Any, Any], caller: Scope, signer: LinkSigner, postbox: Postbox) -> Html:
+async def invite_user(request: Request[Any, Any, Any], caller: Caller, signer: NamedDependency[LinkSigner], postbox: NamedDependency[Postbox]) -> Html:
     form = await FormData.of(request)
     try:
         email = members.parse_email(form.get("email"))
@@ -238,14 +238,14 @@ async def invite_user(request: Request[Any, Any, Any], caller: Scope, signer: Li
 
 
 @post("/company/users/invitations/{invitation_id:int}/revoke", guards=[requires(Permission.USERS_MANAGE)])
-async def revoke_invitation(request: Request[Any, Any, Any], caller: Scope, invitation_id: int) -> Html:
+async def revoke_invitation(request: Request[Any, Any, Any], caller: Caller, invitation_id: FromPath[int]) -> Html:
     await members.revoke_invitation(caller, invitation_id)
     flash(request, _("Invitation withdrawn."), "success")
     return redirect(request, "/company/users")
 
 
 @get("/company/users/{membership_id:int}", guards=[requires(Permission.USERS_MANAGE)])
-async def edit_user(request: Request[Any, Any, Any], caller: Scope, membership_id: int) -> Html:
+async def edit_user(request: Request[Any, Any, Any], caller: Caller, membership_id: FromPath[int]) -> Html:
     member = await members.get_member(caller, membership_id)
     return page(
         request, "accounts/member.html", block="form", member=member, errors={},
@@ -255,7 +255,7 @@ async def edit_user(request: Request[Any, Any, Any], caller: Scope, membership_i
 
 
 @post("/company/users/{membership_id:int}", guards=[requires(Permission.USERS_MANAGE)])
-async def update_user(request: Request[Any, Any, Any], caller: Scope, membership_id: int) -> Html:
+async def update_user(request: Request[Any, Any, Any], caller: Caller, membership_id: FromPath[int]) -> Html:
     form = await FormData.of(request)
     member = await members.get_member(caller, membership_id)
     try:
@@ -274,21 +274,21 @@ async def update_user(request: Request[Any, Any, Any], caller: Scope, membership
 
 
 @post("/company/users/{membership_id:int}/deactivate", guards=[requires(Permission.USERS_MANAGE)])
-async def deactivate_user(request: Request[Any, Any, Any], caller: Scope, membership_id: int) -> Html:
+async def deactivate_user(request: Request[Any, Any, Any], caller: Caller, membership_id: FromPath[int]) -> Html:
     member = await members.set_member_active(caller, membership_id, active=False)
     flash(request, _("%(name)s can no longer log in to this company.") % {"name": member.name}, "success")
     return redirect(request, "/company/users")
 
 
 @post("/company/users/{membership_id:int}/activate", guards=[requires(Permission.USERS_MANAGE)])
-async def activate_user(request: Request[Any, Any, Any], caller: Scope, membership_id: int) -> Html:
+async def activate_user(request: Request[Any, Any, Any], caller: Caller, membership_id: FromPath[int]) -> Html:
     member = await members.set_member_active(caller, membership_id, active=True)
     flash(request, _("%(name)s is active again.") % {"name": member.name}, "success")
     return redirect(request, "/company/users")
 
 
 @get("/company/audit", guards=[requires(Permission.AUDIT_READ)])
-async def audit_log(request: Request[Any, Any, Any], caller: Scope, before: int | None = None) -> Html:
+async def audit_log(request: Request[Any, Any, Any], caller: Caller, before: FromQuery[int | None] = None) -> Html:
     entries, has_older = await audit.company_audit_log(caller, before_id=before)
     return page(request, "accounts/audit.html", block="entries", entries=entries, has_older=has_older)
 

@@ -9,13 +9,13 @@ from litestar.di import Provide
 
 from portal.accounts import Permission, Role, Scope, company_profile, customers_for, requires
 from portal.accounts.audit import company_audit_log
-from portal.accounts.guards import current_caller
+from portal.accounts.guards import Caller, current_caller
 from portal.accounts.members import list_members, my_terms, pending_invitations, team_limits
 from portal.web.templating import page
 
 
 @get("/", guards=[requires()])
-async def home(request: Request[Any, Any, Any], caller: Scope) -> Response[Any]:
+async def home(request: Request[Any, Any, Any], caller: Caller) -> Response[Any]:
     context: dict[str, Any] = {"company": await company_profile(caller)}
     if caller.is_seller and caller.can(Permission.CUSTOMERS_VIEW):
         context["customers"] = await customers_for(caller)

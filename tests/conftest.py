@@ -1,0 +1,78 @@
+"""Each test gets its own migrated database, its own key prefix in the store, the app driven in
+the test's own event loop, and a real SMTP server that catches mail."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from portal.app import create_app
+from portal.config import Mode, Settings, load_settings
+from portal.database import connection_pool, engine_for, use_database
+from tests.databases import DatabaseFactory, database_factory
+from tests.mailbox import Mailbox
+
+BASE_URL = "http://testserver"
+
+
+def pytest_report_header() -> list[str]:
+    environment = load_settings()
+    return [
+        f"portal database: {'PostgreSQL' if environment.database_url else 'SQLite files'}",
+        f"portal store: {'Valkey ' + environment.valkey_url if environment.valkey_url else 'in-process memory'}",
+    ]
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    with database_factory(load_settings().database_url, tmp_path_factory.mktemp("db")) as factory:
+        yield factory
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[Mailbox]:
+    box = Mailbox()
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+async def settings(databases: DatabaseFactory, mailbox: Mailbox, tmp_path: Path) -> AsyncIterator[Settings]:
+    mailbox.clear()
+    url = await databases.create()
+    yield Settings(
+        mode=Mode.TEST,
+        database_url=url,
+        valkey_url=load_settings().valkey_url,
+        key_prefix=f"test-{uuid.uuid4().hex[:8]}",
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        base_url=BASE_URL,
+        smtp_url=mailbox.url,
+        var_dir=tmp_path,
+    )
+    await databases.drop(url)
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[None]:
+    """The test's database bound to the tables, for domain tests without HTTP."""
+    engine = engine_for(settings)
+    use_database(engine)
+    async with connection_pool(engine):
+        yield
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    # The app's own lifespan runs in an anyio task group that pytest-asyncio would enter and
+    # leave in different tasks; the only thing it starts is the pool, started here instead.
+    async with connection_pool(app.state["engine"]):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+            yield http
