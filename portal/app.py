@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
@@ -77,7 +78,5 @@ def create_app(settings: Settings) -> Litestar:
         logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=True),
         debug=False,
         openapi_config=None,
-        state={"settings": settings, "engine": engine},
+        state=State({"settings": settings, "engine": engine}),
     )
-
-

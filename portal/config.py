@@ -25,15 +25,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="ignore")
 
     mode: Mode = Mode.DEMO
-    database_url: str | None = Field(
-        default=None, description="postgresql://… ; absent: a SQLite file under var/"
-    )
-    valkey_url: str | None = Field(
-        default=None, description="redis:// or valkey:// ; absent: in-process memory"
-    )
-    secret_key: str | None = Field(
-        default=None, min_length=32, description="signs sessions, CSRF and emailed links"
-    )
+    database_url: str | None = Field(default=None, description="postgresql://… ; absent: a SQLite file under var/")
+    valkey_url: str | None = Field(default=None, description="redis:// or valkey:// ; absent: in-process memory")
+    secret_key: str | None = Field(default=None, min_length=32, description="signs sessions, CSRF and emailed links")
     base_url: str = "http://127.0.0.1:8000"
     smtp_url: str | None = Field(
         default=None, description="smtp://user:pass@host:port ; absent: mail to the log and var/mail/"

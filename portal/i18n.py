@@ -16,6 +16,7 @@ from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -102,4 +103,4 @@ def format_date(value: date | datetime | None) -> str:
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    return babel_format_datetime(value, format="short", tzinfo=TIME_ZONE, locale=current_locale())
+    return babel_format_datetime(value, format="short", tzinfo=get_timezone(TIME_ZONE), locale=current_locale())

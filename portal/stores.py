@@ -69,10 +69,12 @@ def store_registry(settings: Settings) -> StoreRegistry:
 def rate_limit_storage(settings: Settings) -> Storage:
     if settings.valkey_url is None:
         return MemoryStorage()
-    return storage_from_string(
+    storage = storage_from_string(
         "async+valkey" + _as_redis_url(settings.valkey_url).removeprefix("redis"),
         key_prefix=f"{settings.key_prefix}:limits",
     )
+    assert isinstance(storage, Storage)
+    return storage
 
 
 def _as_redis_url(url: str) -> str:

@@ -73,6 +73,6 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     # The app's own lifespan runs in an anyio task group that pytest-asyncio would enter and
     # leave in different tasks; the only thing it starts is the pool, started here instead.
     async with connection_pool(app.state["engine"]):
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
         async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
             yield http

@@ -66,7 +66,7 @@ class DatabaseFactory:
         if self.postgres_url:
             await self._admin(f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
         else:
-            Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+            await asyncio.to_thread(Path(url.removeprefix("sqlite:///")).unlink, missing_ok=True)
 
     async def drop_template(self) -> None:
         if self.postgres_url:

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 import httpx
 
 from portal.accounts.companies import Address, NewCompany, create_company
+from portal.accounts.login import load_scope
 from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
 from portal.accounts.tables import CompanyKind, Membership, User
-from portal.accounts.login import load_scope
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = hash_password(PASSWORD)
@@ -65,7 +65,9 @@ async def make_person(
     existing = await User.select(User.id).where(User.email == email).first()
     if existing is None:
         existing = (
-            await User.insert(User(email=email, name=f"Person {email[:4]}", locale=locale, password_hash=_PASSWORD_HASH)).returning(User.id)
+            await User.insert(
+                User(email=email, name=f"Person {email[:4]}", locale=locale, password_hash=_PASSWORD_HASH)
+            ).returning(User.id)
         )[0]
     membership = await Membership.insert(
         Membership(
@@ -90,7 +92,9 @@ async def form_token(client: httpx.AsyncClient, path: str = "/login") -> str:
     return csrf_token(response.text)
 
 
-async def post_form(client: httpx.AsyncClient, path: str, data: dict[str, object], token_from: str = "/login", **kwargs: object) -> httpx.Response:
+async def post_form(
+    client: httpx.AsyncClient, path: str, data: dict[str, object], token_from: str = "/login", **kwargs: object
+) -> httpx.Response:
     token = await form_token(client, token_from)
     return await client.post(path, data={**data, "_csrf_token": token}, **kwargs)  # type: ignore[arg-type]
 

@@ -9,7 +9,7 @@ VERSION = "1.38.0"
 DESCRIPTION = "one membership per user and company"
 
 
-def _engine():  # noqa: ANN202
+def _engine():
     engine = engine_finder()
     assert engine is not None
     return engine
@@ -19,9 +19,7 @@ async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="accounts", description=DESCRIPTION)
 
     async def create_unique_index() -> None:
-        await _engine().run_ddl(
-            'CREATE UNIQUE INDEX membership_user_company ON membership ("user", company)'
-        )
+        await _engine().run_ddl('CREATE UNIQUE INDEX membership_user_company ON membership ("user", company)')
 
     async def drop_unique_index() -> None:
         await _engine().run_ddl("DROP INDEX membership_user_company")

@@ -81,5 +81,3 @@ async def company_audit_log(caller: Scope, before_id: int | None = None) -> tupl
         AuditRow(**{**row, "actor_name": row["actor_name"] or "", "actor_email": row["actor_email"] or ""})
         for row in rows[:PAGE_SIZE]
     ], len(rows) > PAGE_SIZE
-
-

@@ -15,7 +15,9 @@ from portal.errors import Invalid, NotAllowed, NotFound
 from portal.i18n import gettext as _
 
 # EU VAT numbers: two-letter country prefix and 2–13 letters or digits (VIES format).
-_EU_VAT_ID = re.compile(r"^(AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)[0-9A-Z]{2,13}$")
+_EU_VAT_ID = re.compile(
+    r"^(AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)[0-9A-Z]{2,13}$"
+)
 _POSTAL_CODE_PL = re.compile(r"^\d{2}-\d{3}$")
 
 
@@ -130,15 +132,21 @@ class CompanyProfile:
 async def company_profile(caller: Scope) -> CompanyProfile:
     if caller.company_id is None:
         raise NotFound(_("No company chosen."))
-    row = await Company.select(
-        Company.all_columns(),
-        Company.sales_rep.name.as_alias("sales_rep_name"),
-        Company.sales_rep.email.as_alias("sales_rep_email"),
-    ).where(Company.id == caller.company_id).first()
+    row = (
+        await Company.select(
+            *Company.all_columns(),
+            Company.sales_rep.name.as_alias("sales_rep_name"),
+            Company.sales_rep.email.as_alias("sales_rep_email"),
+        )
+        .where(Company.id == caller.company_id)
+        .first()
+    )
     if row is None:
         raise NotFound(_("No company chosen."))
-    addresses = await DeliveryAddress.select().where(DeliveryAddress.company == caller.company_id).order_by(
-        DeliveryAddress.is_default, ascending=False
+    addresses = (
+        await DeliveryAddress.select()
+        .where(DeliveryAddress.company == caller.company_id)
+        .order_by(DeliveryAddress.is_default, ascending=False)
     )
     return CompanyProfile(
         id=row["id"],

@@ -21,7 +21,7 @@ class CompanyNotChosen(Exception):
 
 
 def requires(*permissions: Permission) -> Guard:
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], route_handler: BaseRouteHandler) -> None:
         caller: Scope = connection.user
         if not caller.has_company:
             raise CompanyNotChosen

@@ -65,7 +65,9 @@ async def authenticate(email: str, password: str, ip_address: str, limiter: Logi
         raise Invalid({"email": _("This account is deactivated. Ask your company's administrator.")})
     await limiter.succeeded(email)
     await User.update({User.last_login_at: datetime.now(UTC)}).where(User.id == user["id"])
-    await audit.record("user.login", actor_id=user["id"], object_type="user", object_id=user["id"], ip_address=ip_address)
+    await audit.record(
+        "user.login", actor_id=user["id"], object_type="user", object_id=user["id"], ip_address=ip_address
+    )
     return int(user["id"])
 
 
@@ -107,7 +109,9 @@ async def active_companies(user_id: int) -> list[CompanyChoice]:
 
 async def load_scope(user_id: int, company_id: int | None, ip_address: str) -> Scope | None:
     """The scope for a session, or None once the user is gone or deactivated."""
-    user = await User.select(User.id, User.email, User.name, User.locale, User.is_active).where(User.id == user_id).first()
+    user = (
+        await User.select(User.id, User.email, User.name, User.locale, User.is_active).where(User.id == user_id).first()
+    )
     if user is None or not user["is_active"]:
         return None
     companies = await active_companies(user_id)
@@ -140,5 +144,3 @@ async def choose_company(user_id: int, company_id: int) -> CompanyChoice:
 
 async def set_locale(caller: Scope, locale: str) -> None:
     await User.update({User.locale: locale}).where(User.id == caller.user_id)
-
-

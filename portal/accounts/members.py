@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from email_validator import EmailNotValidError, validate_email
+from piccolo.query.methods.select import Select
 
 from portal.accounts import audit
 from portal.accounts.login import normalize_email
@@ -50,7 +51,7 @@ def _money_or_none(minor: int | None) -> Decimal | None:
     return None if minor is None else money_from_minor(minor)
 
 
-def _member_query():  # noqa: ANN202 - Piccolo's select type is internal
+def _member_query() -> Select:
     return Membership.select(
         Membership.id,
         Membership.user.id.as_alias("user_id"),
@@ -86,9 +87,11 @@ async def list_members(caller: Scope) -> list[MemberRow]:
 
 async def get_member(caller: Scope, membership_id: int) -> MemberRow:
     _require_manager(caller)
-    row = await _member_query().where(
-        (Membership.id == membership_id) & (Membership.company == caller.company_id)
-    ).first()
+    row = (
+        await _member_query()
+        .where((Membership.id == membership_id) & (Membership.company == caller.company_id))
+        .first()
+    )
     if row is None:
         raise NotFound(_("No such user in your company."))
     return _member_row(row)
@@ -241,9 +244,7 @@ def parse_email(raw: str, field: str = "email") -> str:
         raise Invalid({field: _("Enter a valid email address, e.g. name@company.pl.")}) from error
 
 
-async def invite(
-    caller: Scope, email: str, terms: MemberTerms, signer: LinkSigner, postbox: Postbox
-) -> OutgoingMail:
+async def invite(caller: Scope, email: str, terms: MemberTerms, signer: LinkSigner, postbox: Postbox) -> OutgoingMail:
     _require_manager(caller)
     already = await Membership.exists().where(
         (Membership.company == caller.company_id) & (Membership.user.email == email)
@@ -285,12 +286,16 @@ async def invite(
 
 async def revoke_invitation(caller: Scope, invitation_id: int) -> None:
     _require_manager(caller)
-    updated = await Invitation.update({Invitation.revoked_at: datetime.now(UTC)}).where(
-        (Invitation.id == invitation_id)
-        & (Invitation.company == caller.company_id)
-        & Invitation.accepted_at.is_null()
-        & Invitation.revoked_at.is_null()
-    ).returning(Invitation.email)
+    updated = (
+        await Invitation.update({Invitation.revoked_at: datetime.now(UTC)})
+        .where(
+            (Invitation.id == invitation_id)
+            & (Invitation.company == caller.company_id)
+            & Invitation.accepted_at.is_null()
+            & Invitation.revoked_at.is_null()
+        )
+        .returning(Invitation.email)
+    )
     if not updated:
         raise NotFound(_("No such pending invitation."))
     await audit.record(
@@ -313,22 +318,24 @@ class InvitationView:
 async def open_invitation(token: str, signer: LinkSigner) -> InvitationView:
     """What the emailed link shows; reading it changes nothing."""
     invitation_id = signer.unsign(INVITATION_PURPOSE, token)
-    row = await Invitation.select(
-        Invitation.id,
-        Invitation.email,
-        Invitation.company.name.as_alias("company_name"),
-        Invitation.accepted_at,
-        Invitation.revoked_at,
-        Invitation.expires_at,
-    ).where(Invitation.id == invitation_id).first()
+    row = (
+        await Invitation.select(
+            Invitation.id,
+            Invitation.email,
+            Invitation.company.name.as_alias("company_name"),
+            Invitation.accepted_at,
+            Invitation.revoked_at,
+            Invitation.expires_at,
+        )
+        .where(Invitation.id == invitation_id)
+        .first()
+    )
     if row is None or row["revoked_at"] is not None or row["expires_at"] <= datetime.now(UTC):
         raise NotFound(_("This invitation is no longer valid. Ask your administrator for a new one."))
     if row["accepted_at"] is not None:
         raise NotFound(_("This invitation has already been used. Log in with your email and password."))
     has_account = await User.exists().where(User.email == row["email"])
-    return InvitationView(
-        id=row["id"], email=row["email"], company_name=row["company_name"], has_account=has_account
-    )
+    return InvitationView(id=row["id"], email=row["email"], company_name=row["company_name"], has_account=has_account)
 
 
 async def accept_invitation(
@@ -338,9 +345,13 @@ async def accept_invitation(
     view = await open_invitation(token, signer)
     async with Invitation._meta.db.transaction():
         # Marking it used first, conditionally, makes a second click (or a second tab) a no-op.
-        claimed = await Invitation.update({Invitation.accepted_at: datetime.now(UTC)}).where(
-            (Invitation.id == view.id) & Invitation.accepted_at.is_null()
-        ).returning(Invitation.company, Invitation.roles, Invitation.order_limit_minor, Invitation.monthly_limit_minor)
+        claimed = (
+            await Invitation.update({Invitation.accepted_at: datetime.now(UTC)})
+            .where((Invitation.id == view.id) & Invitation.accepted_at.is_null())
+            .returning(
+                Invitation.company, Invitation.roles, Invitation.order_limit_minor, Invitation.monthly_limit_minor
+            )
+        )
         if not claimed:
             raise NotFound(_("This invitation has already been used. Log in with your email and password."))
         invitation = claimed[0]
@@ -378,8 +389,6 @@ async def accept_invitation(
     return user_id
 
 
-
-
 async def my_terms(caller: Scope) -> MemberRow:
     """The caller's own roles and spending limits."""
     row = await _member_query().where(Membership.id == caller.membership_id).first()
@@ -392,8 +401,10 @@ async def team_limits(caller: Scope) -> list[MemberRow]:
     """For an approver: who in the company orders, and up to which limits without approval."""
     if not caller.can(Permission.ORDER_APPROVE):
         raise NotAllowed(_("Only approvers see the team's limits."))
-    rows = await _member_query().where(
-        (Membership.company == caller.company_id) & Membership.is_active.eq(True)
-    ).order_by(Membership.user.name)
+    rows = (
+        await _member_query()
+        .where((Membership.company == caller.company_id) & Membership.is_active.eq(True))
+        .order_by(Membership.user.name)
+    )
     ordering = {Role.BUYER.value, Role.REQUESTER.value}
     return [_member_row(row) for row in rows if ordering & set(row["roles"])]

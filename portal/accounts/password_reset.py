@@ -20,15 +20,15 @@ RESET_VALID_FOR = timedelta(hours=2)
 async def request_password_reset(email: str, signer: LinkSigner, postbox: Postbox) -> OutgoingMail | None:
     """A message for an active account; None otherwise. The page says the same either way,
     so the form does not reveal who has an account."""
-    user = await User.select(User.id, User.email, User.name, User.locale).where(
-        (User.email == normalize_email(email)) & User.is_active.eq(True)
-    ).first()
+    user = (
+        await User.select(User.id, User.email, User.name, User.locale)
+        .where((User.email == normalize_email(email)) & User.is_active.eq(True))
+        .first()
+    )
     if user is None:
         return None
     expires_at = datetime.now(UTC) + RESET_VALID_FOR
-    rows = await PasswordReset.insert(PasswordReset(user=user["id"], expires_at=expires_at)).returning(
-        PasswordReset.id
-    )
+    rows = await PasswordReset.insert(PasswordReset(user=user["id"], expires_at=expires_at)).returning(PasswordReset.id)
     token = signer.sign(RESET_PURPOSE, rows[0]["id"])
     return postbox.compose(
         "password_reset",
@@ -43,9 +43,13 @@ async def request_password_reset(email: str, signer: LinkSigner, postbox: Postbo
 async def open_reset(token: str, signer: LinkSigner) -> str:
     """The email the link resets; opening the link changes nothing."""
     reset_id = signer.unsign(RESET_PURPOSE, token)
-    row = await PasswordReset.select(
-        PasswordReset.used_at, PasswordReset.expires_at, PasswordReset.user.email.as_alias("email")
-    ).where(PasswordReset.id == reset_id).first()
+    row = (
+        await PasswordReset.select(
+            PasswordReset.used_at, PasswordReset.expires_at, PasswordReset.user.email.as_alias("email")
+        )
+        .where(PasswordReset.id == reset_id)
+        .first()
+    )
     if row is None or row["used_at"] is not None or row["expires_at"] <= datetime.now(UTC):
         raise NotFound(_("This link is invalid or has expired. Ask for a new one."))
     return str(row["email"])
@@ -56,9 +60,11 @@ async def reset_password(token: str, signer: LinkSigner, password: str, confirma
     check_new_password(password, confirmation)
     reset_id = signer.unsign(RESET_PURPOSE, token)
     async with PasswordReset._meta.db.transaction():
-        claimed = await PasswordReset.update({PasswordReset.used_at: datetime.now(UTC)}).where(
-            (PasswordReset.id == reset_id) & PasswordReset.used_at.is_null()
-        ).returning(PasswordReset.user)
+        claimed = (
+            await PasswordReset.update({PasswordReset.used_at: datetime.now(UTC)})
+            .where((PasswordReset.id == reset_id) & PasswordReset.used_at.is_null())
+            .returning(PasswordReset.user)
+        )
         if not claimed:
             raise NotFound(_("This link is invalid or has expired. Ask for a new one."))
         user_id = claimed[0]["user"]

@@ -45,7 +45,8 @@ def _send_later(response: Any, postbox: Postbox, *mails: OutgoingMail) -> Any:
 async def login_form(
     request: Request[Any, Any, Any], next_path: Annotated[str, QueryParameter(name="next")] = "/"
 ) -> Html:
-    if request.scope.get("session", {}).get("user_id"):
+    session = request.scope.get("session")
+    if isinstance(session, dict) and session.get("user_id"):
         return redirect(request, _safe_next(next_path))
     return page(request, "accounts/login.html", block="form", errors={}, email="", next_path=_safe_next(next_path))
 
@@ -124,14 +125,21 @@ async def forgot_password_form(request: Request[Any, Any, Any]) -> Html:
 
 
 @post("/password/forgot")
-async def forgot_password(request: Request[Any, Any, Any], signer: NamedDependency[LinkSigner], postbox: NamedDependency[Postbox]) -> Html:
+async def forgot_password(
+    request: Request[Any, Any, Any], signer: NamedDependency[LinkSigner], postbox: NamedDependency[Postbox]
+) -> Html:
     form = await FormData.of(request)
     try:
         email = members.parse_email(form.get("email"))
     except Invalid as error:
         return page(
-            request, "accounts/forgot_password.html", block="form", status_code=422,
-            sent=False, errors=error.errors, email=form.get("email"),
+            request,
+            "accounts/forgot_password.html",
+            block="form",
+            status_code=422,
+            sent=False,
+            errors=error.errors,
+            email=form.get("email"),
         )
     mail = await password_reset.request_password_reset(email, signer, postbox)
     response = page(request, "accounts/forgot_password.html", block="form", sent=True, errors={}, email=email)
@@ -139,13 +147,17 @@ async def forgot_password(request: Request[Any, Any, Any], signer: NamedDependen
 
 
 @get("/password/reset/{token:str}")
-async def reset_password_form(request: Request[Any, Any, Any], token: FromPath[str], signer: NamedDependency[LinkSigner]) -> Html:
+async def reset_password_form(
+    request: Request[Any, Any, Any], token: FromPath[str], signer: NamedDependency[LinkSigner]
+) -> Html:
     email = await password_reset.open_reset(token, signer)
     return page(request, "accounts/reset_password.html", block="form", token=token, email=email, errors={})
 
 
 @post("/password/reset/{token:str}")
-async def reset_password(request: Request[Any, Any, Any], token: FromPath[str], signer: NamedDependency[LinkSigner]) -> Html:
+async def reset_password(
+    request: Request[Any, Any, Any], token: FromPath[str], signer: NamedDependency[LinkSigner]
+) -> Html:
     form = await FormData.of(request)
     try:
         await password_reset.reset_password(
@@ -154,8 +166,13 @@ async def reset_password(request: Request[Any, Any, Any], token: FromPath[str], 
     except Invalid as error:
         email = await password_reset.open_reset(token, signer)
         return page(
-            request, "accounts/reset_password.html", block="form", status_code=422,
-            token=token, email=email, errors=error.errors,
+            request,
+            "accounts/reset_password.html",
+            block="form",
+            status_code=422,
+            token=token,
+            email=email,
+            errors=error.errors,
         )
     flash(request, _("Your password is changed. Log in with the new one."), "success")
     return redirect(request, "/login")
@@ -165,7 +182,9 @@ async def reset_password(request: Request[Any, Any, Any], token: FromPath[str], 
 
 
 @get("/invitations/{token:str}")
-async def invitation_form(request: Request[Any, Any, Any], token: FromPath[str], signer: NamedDependency[LinkSigner]) -> Html:
+async def invitation_form(
+    request: Request[Any, Any, Any], token: FromPath[str], signer: NamedDependency[LinkSigner]
+) -> Html:
     invitation = await members.open_invitation(token, signer)
     return page(
         request, "accounts/invitation.html", block="form", token=token, invitation=invitation, errors={}, name=""
@@ -173,17 +192,29 @@ async def invitation_form(request: Request[Any, Any, Any], token: FromPath[str],
 
 
 @post("/invitations/{token:str}")
-async def accept_invitation(request: Request[Any, Any, Any], token: FromPath[str], signer: NamedDependency[LinkSigner]) -> Html:
+async def accept_invitation(
+    request: Request[Any, Any, Any], token: FromPath[str], signer: NamedDependency[LinkSigner]
+) -> Html:
     form = await FormData.of(request)
     try:
         user_id = await members.accept_invitation(
-            token, signer, form.get("name"), form.raw("password"), form.raw("password_confirmation"),
+            token,
+            signer,
+            form.get("name"),
+            form.raw("password"),
+            form.raw("password_confirmation"),
             client_address(request),
         )
     except Invalid as error:
         return page(
-            request, "accounts/invitation.html", block="form", status_code=422, token=token,
-            invitation=await members.open_invitation(token, signer), errors=error.errors, name=form.get("name"),
+            request,
+            "accounts/invitation.html",
+            block="form",
+            status_code=422,
+            token=token,
+            invitation=await members.open_invitation(token, signer),
+            errors=error.errors,
+            name=form.get("name"),
         )
     choices = await login.active_companies(user_id)
     start_session(request, user_id, choices[0].company_id if len(choices) == 1 else None)
@@ -219,7 +250,12 @@ async def list_users(request: Request[Any, Any, Any], caller: Caller) -> Html:
 
 
 @post("/company/users/invitations", guards=[requires(Permission.USERS_MANAGE)])
-async def invite_user(request: Request[Any, Any, Any], caller: Caller, signer: NamedDependency[LinkSigner], postbox: NamedDependency[Postbox]) -> Html:
+async def invite_user(
+    request: Request[Any, Any, Any],
+    caller: Caller,
+    signer: NamedDependency[LinkSigner],
+    postbox: NamedDependency[Postbox],
+) -> Html:
     form = await FormData.of(request)
     try:
         email = members.parse_email(form.get("email"))
@@ -248,9 +284,17 @@ async def revoke_invitation(request: Request[Any, Any, Any], caller: Caller, inv
 async def edit_user(request: Request[Any, Any, Any], caller: Caller, membership_id: FromPath[int]) -> Html:
     member = await members.get_member(caller, membership_id)
     return page(
-        request, "accounts/member.html", block="form", member=member, errors={},
+        request,
+        "accounts/member.html",
+        block="form",
+        member=member,
+        errors={},
         assignable_roles=roles_for_company_kind(caller.company_kind),
-        values={"roles": list(member.roles), "order_limit": member.order_limit or "", "monthly_limit": member.monthly_limit or ""},
+        values={
+            "roles": list(member.roles),
+            "order_limit": member.order_limit or "",
+            "monthly_limit": member.monthly_limit or "",
+        },
     )
 
 
@@ -265,7 +309,12 @@ async def update_user(request: Request[Any, Any, Any], caller: Caller, membershi
         await members.update_member(caller, membership_id, terms)
     except Invalid as error:
         return page(
-            request, "accounts/member.html", block="form", status_code=422, member=member, errors=error.errors,
+            request,
+            "accounts/member.html",
+            block="form",
+            status_code=422,
+            member=member,
+            errors=error.errors,
             assignable_roles=roles_for_company_kind(caller.company_kind),
             values={**form.as_dict(), "roles": form.getall("roles")},
         )
@@ -297,10 +346,26 @@ router = Router(
     path="/",
     dependencies={"caller": Provide(current_caller, sync_to_thread=False)},
     route_handlers=[
-        login_form, login_submit, logout, choose_company_form, choose_company, switch_locale,
-        forgot_password_form, forgot_password, reset_password_form, reset_password,
-        invitation_form, accept_invitation,
-        company_profile, list_users, invite_user, revoke_invitation, edit_user, update_user,
-        deactivate_user, activate_user, audit_log,
+        login_form,
+        login_submit,
+        logout,
+        choose_company_form,
+        choose_company,
+        switch_locale,
+        forgot_password_form,
+        forgot_password,
+        reset_password_form,
+        reset_password,
+        invitation_form,
+        accept_invitation,
+        company_profile,
+        list_users,
+        invite_user,
+        revoke_invitation,
+        edit_user,
+        update_user,
+        deactivate_user,
+        activate_user,
+        audit_log,
     ],
 )

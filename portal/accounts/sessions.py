@@ -69,7 +69,7 @@ async def retrieve_caller(session: dict[str, Any], connection: ASGIConnection[An
 def session_auth(settings: Settings) -> SessionAuth[Scope, RotatingSessionBackend]:
     return SessionAuth[Scope, RotatingSessionBackend](
         retrieve_user_handler=retrieve_caller,
-        session_backend_config=RotatingSessionConfig(
+        session_backend_config=RotatingSessionConfig(  # type: ignore[arg-type]
             store="sessions",
             key="portal_session",
             max_age=SESSION_MAX_AGE,

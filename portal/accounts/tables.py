@@ -124,9 +124,7 @@ class AuditEntry(Table):
     actor = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
     # The real person when a seller acts on a customer's behalf (impersonation).
     acting_as = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
-    company = ForeignKey(
-        Company, null=True, default=None, index=True, on_delete=OnDelete.set_null
-    )
+    company = ForeignKey(Company, null=True, default=None, index=True, on_delete=OnDelete.set_null)
     action = Varchar(length=60)
     object_type = Varchar(length=40, default="")
     object_id = Varchar(length=40, default="")

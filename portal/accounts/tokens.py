@@ -19,9 +19,7 @@ class LinkSigner:
     def unsign(self, purpose: str, token: str) -> int:
         """The row id, or NotFound for a tampered, foreign or expired token."""
         try:
-            row_id = URLSafeTimedSerializer(self._secret_key, salt=purpose).loads(
-                token, max_age=self.max_age_seconds
-            )
+            row_id = URLSafeTimedSerializer(self._secret_key, salt=purpose).loads(token, max_age=self.max_age_seconds)
         except BadSignature as error:
             raise NotFound(_("This link is invalid or has expired.")) from error
         if not isinstance(row_id, int):

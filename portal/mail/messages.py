@@ -18,10 +18,10 @@ class OutgoingMail:
     html: str
 
 
-def render_mail(env: Environment, name: str, to: str, locale: str, **context: Any) -> OutgoingMail:
-    """`templates/mail/<name>.txt` and `.html`; the subject is the text template's first line."""
+def render_mail(env: Environment, template: str, to: str, locale: str, **context: Any) -> OutgoingMail:
+    """`templates/mail/<template>.txt` and `.html`; the subject is the text template's first line."""
     with use_locale(locale):
-        text = env.get_template(f"mail/{name}.txt").render(**context)
-        html = env.get_template(f"mail/{name}.html").render(**context)
+        text = env.get_template(f"mail/{template}.txt").render(**context)
+        html = env.get_template(f"mail/{template}.html").render(**context)
     subject, _, body = text.partition("\n")
     return OutgoingMail(to=to, subject=subject.strip(), text=body.lstrip("\n"), html=html)

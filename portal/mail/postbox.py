@@ -20,8 +20,8 @@ class Postbox:
     def link(self, path: str) -> str:
         return f"{self.base_url}{path}"
 
-    def compose(self, name: str, to: str, locale: str, **context: Any) -> OutgoingMail:
-        return render_mail(self._env, name, to, locale, **context)
+    def compose(self, template: str, to: str, locale: str, **context: Any) -> OutgoingMail:
+        return render_mail(self._env, template, to, locale, **context)
 
     async def send_all(self, mails: Sequence[OutgoingMail]) -> None:
         for mail in mails:

@@ -46,7 +46,7 @@ def _titles() -> dict[int, str]:
 def error_page(request: Request[Any, Any, Any], status_code: int, message: str, reference: str = "") -> Response[Any]:
     apply_request_locale(request)
     headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"} if wants_fragment(request) else {}
-    return page(  # type: ignore[return-value]
+    return page(
         request,
         "web/error.html",
         block="error",

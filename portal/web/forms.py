@@ -33,4 +33,6 @@ class FormData:
         return list(self._values.get(name, []))
 
     def as_dict(self) -> dict[str, str]:
-        return {key: values[0] for key, values in self._values.items() if not key.startswith("_") and "password" not in key}
+        return {
+            key: values[0] for key, values in self._values.items() if not key.startswith("_") and "password" not in key
+        }

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, Response, Router, get
 from litestar.di import Provide
 
-from portal.accounts import Permission, Role, Scope, company_profile, customers_for, requires
+from portal.accounts import Permission, Role, company_profile, customers_for, requires
 from portal.accounts.audit import company_audit_log
 from portal.accounts.guards import Caller, current_caller
 from portal.accounts.members import list_members, my_terms, pending_invitations, team_limits
@@ -28,7 +28,7 @@ async def home(request: Request[Any, Any, Any], caller: Caller) -> Response[Any]
         context["invitations"] = await pending_invitations(caller)
     if caller.can(Permission.AUDIT_READ):
         context["recent_audit"] = (await company_audit_log(caller))[0][:8]
-    return page(request, "web/home.html", **context)  # type: ignore[return-value]
+    return page(request, "web/home.html", **context)
 
 
 @get("/health", sync_to_thread=False)
@@ -36,4 +36,6 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-router = Router(path="/", dependencies={"caller": Provide(current_caller, sync_to_thread=False)}, route_handlers=[home, health])
+router = Router(
+    path="/", dependencies={"caller": Provide(current_caller, sync_to_thread=False)}, route_handlers=[home, health]
+)

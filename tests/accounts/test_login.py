@@ -25,7 +25,7 @@ async def test_a_wrong_password_shows_a_message_in_the_form_and_no_session(clien
 
 async def test_email_is_matched_without_regard_to_case(client, db) -> None:
     company = await make_company()
-    buyer = await make_person(company, Role.BUYER, email="jan.kowalski@example.com")
+    await make_person(company, Role.BUYER, email="jan.kowalski@example.com")
     response = await log_in(client, "Jan.Kowalski@Example.COM")
     assert response.status_code == 303
 

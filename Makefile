@@ -1,0 +1,39 @@
+# The doors a newcomer uses: `make demo`, `make test`, (later) `make bench`.
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install demo test lint typecheck unit e2e chromium
+
+$(BIN)/python:
+	python3 -m venv $(VENV) || ($(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && python3 -m venv $(VENV))
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml uv.lock
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv sync --frozen --inexact
+	touch $@
+
+install: $(VENV)/.installed
+
+# Playwright cannot download its own browser here; e2e drives Debian's Chromium.
+chromium:
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+
+demo: install
+	$(BIN)/portal demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest -q
+
+e2e: install chromium
+	$(BIN)/pytest -q e2e
+
+test: lint typecheck unit e2e
