@@ -339,9 +339,16 @@ async def open_invitation(token: str, signer: LinkSigner) -> InvitationView:
 
 
 async def accept_invitation(
-    token: str, signer: LinkSigner, name: str, password: str, confirmation: str, ip_address: str
+    token: str,
+    signer: LinkSigner,
+    name: str,
+    password: str,
+    confirmation: str,
+    ip_address: str,
+    locale: str,
 ) -> int:
-    """Joins the company (creating the account when new); the user id to log in as."""
+    """Joins the company (creating the account, in the language the page was shown in, when
+    new); the user id to log in as."""
     view = await open_invitation(token, signer)
     async with Invitation._meta.db.transaction():
         # Marking it used first, conditionally, makes a second click (or a second tab) a no-op.
@@ -365,7 +372,7 @@ async def accept_invitation(
                 raise Invalid({"name": _("Enter your name.")})
             check_new_password(password, confirmation)
             created = await User.insert(
-                User(email=view.email, name=name.strip(), password_hash=hash_password(password))
+                User(email=view.email, name=name.strip(), locale=locale, password_hash=hash_password(password))
             ).returning(User.id)
             user_id = int(created[0]["id"])
         await Membership.insert(

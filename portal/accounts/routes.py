@@ -19,7 +19,7 @@ from portal.accounts.scope import Scope
 from portal.accounts.sessions import client_address, retrieve_caller, start_session
 from portal.accounts.tokens import LinkSigner
 from portal.errors import Invalid, NotFound, TooManyAttempts
-from portal.i18n import LOCALES
+from portal.i18n import LOCALES, current_locale
 from portal.i18n import gettext as _
 from portal.mail import OutgoingMail, Postbox
 from portal.web import page, redirect
@@ -204,6 +204,7 @@ async def accept_invitation(
             form.raw("password"),
             form.raw("password_confirmation"),
             client_address(request),
+            locale=current_locale(),
         )
     except Invalid as error:
         return page(
