@@ -74,5 +74,6 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     # leave in different tasks; the only thing it starts is the pool, started here instead.
     async with connection_pool(app.state["engine"]):
         transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+        # Tests read English texts; Polish has tests of its own.
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers={"Accept-Language": "en"}) as http:
             yield http
