@@ -3,8 +3,8 @@
 import httpx
 
 from portal.accounts.roles import Role
-from portal.i18n import gettext, use_locale
 from portal.accounts.tables import AuditEntry, Invitation, Membership
+from portal.i18n import gettext, use_locale
 from tests.conftest import BASE_URL
 from tests.factories import csrf_token, log_in, make_company, make_person
 from tests.mailbox import Mailbox
