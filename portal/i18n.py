@@ -87,7 +87,7 @@ def money_to_minor(amount: Decimal) -> int:
 
 
 def format_money(amount: Decimal | int | None, currency: str = "PLN") -> str:
-    """`1 234,56 zł` in Polish, `PLN 1,234.56` in English; whole ints are minor units."""
+    """`1 234,56 zł` in Polish, `PLN1,234.56` in English (CLDR); whole ints are minor units."""
     if amount is None:
         return ""
     value = money_from_minor(amount) if isinstance(amount, int) else amount

@@ -3,8 +3,9 @@
   "use strict";
 
   // After htmx swaps a form back with errors, put the keyboard on the first field to fix.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var invalid = event.detail.target.querySelector("[aria-invalid='true']");
+  // (With outerHTML swaps the event's old target is gone, so look in the document.)
+  document.addEventListener("htmx:afterSettle", function () {
+    var invalid = document.querySelector("main [aria-invalid='true']");
     if (invalid) invalid.focus();
   });
 

@@ -61,12 +61,19 @@ async def authenticate(email: str, password: str, ip_address: str, limiter: Logi
     if user is None or not verify_password(user["password_hash"], password):
         await limiter.failed(email, ip_address)
         raise Invalid({"password": _("Wrong email or password.")})
-    if not user["is_active"] or not await active_companies(user["id"]):
+    companies = await active_companies(user["id"]) if user["is_active"] else []
+    if not companies:
         raise Invalid({"email": _("This account is deactivated. Ask your company's administrator.")})
     await limiter.succeeded(email)
     await User.update({User.last_login_at: datetime.now(UTC)}).where(User.id == user["id"])
     await audit.record(
-        "user.login", actor_id=user["id"], object_type="user", object_id=user["id"], ip_address=ip_address
+        "user.login",
+        actor_id=user["id"],
+        # With several companies the choice that follows is logged in the chosen one.
+        company_id=companies[0].company_id if len(companies) == 1 else None,
+        object_type="user",
+        object_id=user["id"],
+        ip_address=ip_address,
     )
     return int(user["id"])
 

@@ -113,3 +113,11 @@ async def test_pages_carry_security_headers(client, db) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["cache-control"] == "no-store"
     assert "httponly" in response.headers["set-cookie"].lower()
+
+
+async def test_a_login_shows_in_the_company_audit_log(client, db) -> None:
+    company = await make_company()
+    admin = await make_person(company, Role.COMPANY_ADMIN)
+    await log_in(client, admin.email)
+    log = await client.get("/company/audit")
+    assert "user.login" in log.text and "127.0.0.1" in log.text
