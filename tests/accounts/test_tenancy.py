@@ -1,6 +1,7 @@
 """Nobody sees another company's data: every route walked as a user of another company."""
 
 import re
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -27,7 +28,7 @@ async def _company_a():
             company=company,
             email="zaproszony@alfa-tajna.example",
             roles=["buyer"],
-            expires_at="2099-01-01T00:00:00+00:00",
+            expires_at=datetime(2099, 1, 1, tzinfo=UTC),
         )
     ).returning(Invitation.id)
     return {"membership_id": buyer.membership_id, "invitation_id": rows[0]["id"], "admin": admin}
