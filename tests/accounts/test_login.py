@@ -1,4 +1,5 @@
 from portal.accounts.roles import Role
+from portal.accounts.tables import AuditEntry
 from tests.factories import PASSWORD, csrf_token, log_in, make_company, make_person, post_form
 
 
@@ -121,3 +122,13 @@ async def test_a_login_shows_in_the_company_audit_log(client, db) -> None:
     await log_in(client, admin.email)
     log = await client.get("/company/audit")
     assert "user.login" in log.text and "127.0.0.1" in log.text
+    assert "Nothing has happened yet." not in log.text
+
+
+async def test_an_empty_audit_log_says_so(client, db) -> None:
+    company = await make_company()
+    admin = await make_person(company, Role.COMPANY_ADMIN)
+    await log_in(client, admin.email)
+    await AuditEntry.delete(force=True)
+    log = await client.get("/company/audit")
+    assert log.text.count("Nothing has happened yet.") == 1
