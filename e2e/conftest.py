@@ -125,10 +125,8 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, log_file: Path) -
 
 @pytest.fixture(scope="session")
 def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox()
-    box.start()
-    yield box
-    box.stop()
+    with Mailbox() as box:
+        yield box
 
 
 @pytest.fixture(scope="session")

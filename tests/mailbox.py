@@ -45,6 +45,13 @@ class Mailbox:
     def stop(self) -> None:
         self._controller.stop()
 
+    def __enter__(self) -> Mailbox:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
     def clear(self) -> None:
         self._collector.messages.clear()
 
