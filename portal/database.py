@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from urllib.parse import urlsplit
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.query.methods.select import Select
 from piccolo.table import Table
 
 from portal import piccolo_conf
@@ -52,6 +53,20 @@ async def migrate() -> None:
     result = await run_forwards("all")
     if not result.success:
         raise RuntimeError(f"migration failed: {result.message}")
+
+
+def write_transaction(engine: Engine) -> AbstractAsyncContextManager[object]:
+    """A transaction for a check-then-write decision. SQLite takes its write lock at BEGIN
+    (IMMEDIATE), so a concurrent writer waits instead of deciding on stale data; PostgreSQL
+    callers lock the rows they decide on (`lock_rows_for_decision`)."""
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
+def lock_rows_for_decision(query: Select) -> Select:
+    """`SELECT … FOR UPDATE` where the database has it (SQLite locks the whole file instead)."""
+    return query if isinstance(query.table._meta.db, SQLiteEngine) else query.lock_rows()
 
 
 @asynccontextmanager

@@ -17,6 +17,7 @@ from portal.accounts.roles import Permission, Role, roles_for_company_kind
 from portal.accounts.scope import Scope
 from portal.accounts.tables import Invitation, Membership, User
 from portal.accounts.tokens import LinkSigner
+from portal.database import lock_rows_for_decision, write_transaction
 from portal.errors import Conflict, Invalid, NotAllowed, NotFound
 from portal.i18n import gettext as _
 from portal.i18n import money_from_minor, money_to_minor
@@ -143,8 +144,10 @@ def _limit_minor(amount: Decimal | None) -> int | None:
 
 async def _ensure_another_admin_remains(caller: Scope, membership_id: int) -> None:
     admin = admin_role(caller.company_kind).value
-    rows = await Membership.select(Membership.id, Membership.roles).where(
-        (Membership.company == caller.company_id) & (Membership.is_active.eq(True))
+    rows = await lock_rows_for_decision(
+        Membership.select(Membership.id, Membership.roles).where(
+            (Membership.company == caller.company_id) & (Membership.is_active.eq(True))
+        )
     )
     if not any(admin in row["roles"] for row in rows if row["id"] != membership_id):
         raise Conflict(_("The company needs at least one active administrator: appoint another one first."))
@@ -153,7 +156,7 @@ async def _ensure_another_admin_remains(caller: Scope, membership_id: int) -> No
 async def update_member(caller: Scope, membership_id: int, terms: MemberTerms) -> MemberRow:
     before = await get_member(caller, membership_id)
     admin = admin_role(caller.company_kind)
-    async with Membership._meta.db.transaction():
+    async with write_transaction(Membership._meta.db):
         if admin.value in before.roles and admin not in terms.roles:
             await _ensure_another_admin_remains(caller, membership_id)
         await Membership.update(
@@ -186,7 +189,7 @@ async def set_member_active(caller: Scope, membership_id: int, active: bool) -> 
     member = await get_member(caller, membership_id)
     if not active and member.user_id == caller.user_id:
         raise Conflict(_("You cannot deactivate yourself."))
-    async with Membership._meta.db.transaction():
+    async with write_transaction(Membership._meta.db):
         if not active and admin_role(caller.company_kind).value in member.roles:
             await _ensure_another_admin_remains(caller, membership_id)
         await Membership.update({Membership.is_active: active}).where(
