@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from limits import RateLimitItemPerSecond
 from limits.aio.storage import Storage
 from limits.aio.strategies import FixedWindowRateLimiter
+from piccolo.query.methods.select import Select
 
 from portal.accounts import audit
 from portal.accounts.passwords import verify_password
@@ -88,46 +90,53 @@ class CompanyChoice:
     roles: tuple[str, ...]
 
 
-async def active_companies(user_id: int) -> list[CompanyChoice]:
-    rows = (
-        await Membership.select(
+def _memberships_of(user_id: int) -> Select:
+    """The user's active memberships with their companies and the user's own fields, in one
+    query: it runs on every request, so the scope costs one round trip."""
+    return (
+        Membership.select(
             Membership.company.id.as_alias("company_id"),
             Membership.company.name.as_alias("name"),
             Membership.company.kind.as_alias("kind"),
             Membership.company.currency.as_alias("currency"),
             Membership.roles,
             Membership.id.as_alias("membership_id"),
+            Membership.user.email.as_alias("email"),
+            Membership.user.name.as_alias("user_name"),
+            Membership.user.locale.as_alias("locale"),
         )
-        .where((Membership.user == user_id) & (Membership.is_active.eq(True)))
+        .where(
+            (Membership.user == user_id) & Membership.is_active.eq(True) & (Membership.user.is_active == True)  # noqa: E712 - Piccolo turns == into SQL
+        )
         .order_by(Membership.company.name)
     )
-    return [
-        CompanyChoice(
-            company_id=r["company_id"],
-            membership_id=r["membership_id"],
-            name=r["name"],
-            kind=r["kind"],
-            currency=r["currency"],
-            roles=tuple(r["roles"]),
-        )
-        for r in rows
-    ]
+
+
+def _choice(row: dict[str, Any]) -> CompanyChoice:
+    return CompanyChoice(
+        company_id=row["company_id"],
+        membership_id=row["membership_id"],
+        name=row["name"],
+        kind=row["kind"],
+        currency=row["currency"],
+        roles=tuple(row["roles"]),
+    )
+
+
+async def active_companies(user_id: int) -> list[CompanyChoice]:
+    return [_choice(row) for row in await _memberships_of(user_id)]
 
 
 async def load_scope(user_id: int, company_id: int | None, ip_address: str) -> Scope | None:
-    """The scope for a session, or None once the user is gone or deactivated."""
-    user = (
-        await User.select(User.id, User.email, User.name, User.locale, User.is_active).where(User.id == user_id).first()
-    )
-    if user is None or not user["is_active"]:
+    """The scope for a session, or None once the user is gone, deactivated or in no company."""
+    rows = await _memberships_of(user_id)
+    if not rows:
         return None
-    companies = await active_companies(user_id)
-    if not companies:
-        return None
-    base = {"user_id": user_id, "email": user["email"], "name": user["name"], "locale": user["locale"]}
-    chosen = next((c for c in companies if c.company_id == company_id), None)
+    user = rows[0]
+    base = {"user_id": user_id, "email": user["email"], "name": user["user_name"], "locale": user["locale"]}
+    chosen = next((_choice(row) for row in rows if row["company_id"] == company_id), None)
     if chosen is None:
-        return Scope(**base, ip_address=ip_address, company_count=len(companies))
+        return Scope(**base, ip_address=ip_address, company_count=len(rows))
     return Scope(
         **base,
         company_id=chosen.company_id,
@@ -137,7 +146,7 @@ async def load_scope(user_id: int, company_id: int | None, ip_address: str) -> S
         membership_id=chosen.membership_id,
         roles=frozenset(Role(r) for r in chosen.roles),
         ip_address=ip_address,
-        company_count=len(companies),
+        company_count=len(rows),
     )
 
 

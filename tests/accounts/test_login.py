@@ -1,5 +1,5 @@
 from portal.accounts.roles import Role
-from portal.accounts.tables import AuditEntry
+from portal.accounts.tables import AuditEntry, User
 from tests.factories import PASSWORD, csrf_token, log_in, make_company, make_person, post_form
 
 
@@ -162,3 +162,12 @@ async def test_a_server_error_shows_a_reference_and_never_the_trace(client, db, 
     assert response.status_code == 500
     assert "Reference" in response.text and "secret detail" not in response.text and "Traceback" not in response.text
     assert "database exploded" in caplog.text
+
+
+async def test_a_user_deactivated_everywhere_loses_the_open_session(client, db) -> None:
+    company = await make_company()
+    buyer = await make_person(company, Role.BUYER)
+    await log_in(client, buyer.email)
+    assert (await client.get("/")).status_code == 200
+    await User.update({User.is_active: False}).where(User.id == buyer.user_id)
+    assert (await client.get("/")).status_code == 303
