@@ -2,10 +2,9 @@
 
 Other capabilities use what is exported here, never the tables' internals."""
 
-from portal.accounts.audit import record as record_audit
 from portal.accounts.companies import company_profile, customers_for
 from portal.accounts.guards import requires
 from portal.accounts.roles import Permission, Role
 from portal.accounts.scope import Scope
 
-__all__ = ["Permission", "Role", "Scope", "company_profile", "customers_for", "record_audit", "requires"]
+__all__ = ["Permission", "Role", "Scope", "company_profile", "customers_for", "requires"]

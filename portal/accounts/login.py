@@ -158,5 +158,6 @@ async def choose_company(user_id: int, company_id: int) -> CompanyChoice:
     raise NotFound(_("No such company."))
 
 
-async def set_locale(caller: Scope, locale: str) -> None:
-    await User.update({User.locale: locale}).where(User.id == caller.user_id)
+async def save_locale(user_id: int, locale: str) -> None:
+    """The language a user chose, kept for their next visits and their emails."""
+    await User.update({User.locale: locale}).where(User.id == user_id)

@@ -15,8 +15,7 @@ from portal.accounts import audit, companies, login, members, password_reset
 from portal.accounts.guards import Caller, current_caller, requires
 from portal.accounts.login import LoginLimiter
 from portal.accounts.roles import Permission, roles_for_company_kind
-from portal.accounts.scope import Scope
-from portal.accounts.sessions import client_address, retrieve_caller, start_session
+from portal.accounts.sessions import client_address, start_session
 from portal.accounts.tokens import LinkSigner
 from portal.errors import Invalid, NotFound, TooManyAttempts
 from portal.i18n import LOCALES, current_locale
@@ -105,15 +104,10 @@ async def switch_locale(request: Request[Any, Any, Any]) -> Html:
         raise Invalid({"locale": _("Choose Polish or English.")})
     if request.scope.get("session") is not None:
         request.session["locale"] = locale
-    caller = await _caller_if_logged_in(request)
-    if caller is not None:
-        await login.set_locale(caller, locale)
-    return redirect(request, _safe_next(form.get("next", "/")))
-
-
-async def _caller_if_logged_in(request: Request[Any, Any, Any]) -> Scope | None:
     session = request.scope.get("session")
-    return await retrieve_caller(session, request) if isinstance(session, dict) else None
+    if isinstance(session, dict) and isinstance(session.get("user_id"), int):
+        await login.save_locale(session["user_id"], locale)
+    return redirect(request, _safe_next(form.get("next", "/")))
 
 
 # --- Forgotten password ----------------------------------------------------------------------
