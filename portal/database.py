@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from urllib.parse import urlsplit
 
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
+from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -79,3 +81,33 @@ async def connection_pool(engine: Engine) -> AsyncIterator[None]:
             await engine.close_connection_pool()
     else:
         yield
+
+
+def composite_indexes_migration(
+    app_name: str, migration_id: str, description: str, indexes: dict[str, str]
+) -> Callable[[], Awaitable[MigrationManager]]:
+    """A migration's `forwards` that creates indexes Piccolo cannot declare (composite, unique
+    over several columns), as SQL both SQLite and PostgreSQL accept. `indexes` maps an index
+    name to its CREATE statement."""
+
+    async def forwards() -> MigrationManager:
+        manager = MigrationManager(migration_id=migration_id, app_name=app_name, description=description)
+        for name, create in indexes.items():
+
+            async def create_index(statement: str = create) -> None:
+                await _migration_engine().run_ddl(statement)
+
+            async def drop_index(index: str = name) -> None:
+                await _migration_engine().run_ddl(f"DROP INDEX {index}")
+
+            manager.add_raw(create_index)
+            manager.add_raw_backwards(drop_index)
+        return manager
+
+    return forwards
+
+
+def _migration_engine() -> Engine:
+    engine = engine_finder()
+    assert engine is not None, "migrations run with an engine configured"
+    return engine

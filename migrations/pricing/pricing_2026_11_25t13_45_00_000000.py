@@ -1,0 +1,24 @@
+"""Uniqueness and lookup indexes of pricing over several columns."""
+
+from portal.database import composite_indexes_migration
+
+ID = "2026-11-25T13:45:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "pricing composite indexes"
+
+forwards = composite_indexes_migration(
+    "pricing",
+    ID,
+    DESCRIPTION,
+    {
+        "customer_group_member_unique": (
+            'CREATE UNIQUE INDEX customer_group_member_unique ON customer_group_member ("group", company)'
+        ),
+        "price_list_entry_tier": (
+            "CREATE UNIQUE INDEX price_list_entry_tier ON price_list_entry (price_list, product, min_quantity)"
+        ),
+        "contract_price_company_product": (
+            "CREATE INDEX contract_price_company_product ON contract_price (company, product)"
+        ),
+    },
+)
