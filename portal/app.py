@@ -14,13 +14,16 @@ from litestar.logging import LoggingConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 
+from portal.accounts.guards import current_caller
 from portal.accounts.login import LoginLimiter
 from portal.accounts.routes import router as accounts_router
 from portal.accounts.sessions import session_auth
 from portal.accounts.tokens import LinkSigner
+from portal.catalog.routes import router as catalog_router
 from portal.config import PROJECT_ROOT, Mode, Settings
 from portal.database import connection_pool, engine_for, use_database
 from portal.mail import Postbox, mailer_for
+from portal.ordering.routes import router as ordering_router
 from portal.stores import rate_limit_storage, store_registry
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.home import router as home_router
@@ -52,10 +55,13 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             home_router,
             accounts_router,
+            catalog_router,
+            ordering_router,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),
         ],
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+            "caller": Provide(current_caller, sync_to_thread=False),
             "signer": Provide(lambda: signer, use_cache=True, sync_to_thread=False),
             "postbox": Provide(lambda: postbox, use_cache=True, sync_to_thread=False),
             "limiter": Provide(lambda: limiter, use_cache=True, sync_to_thread=False),

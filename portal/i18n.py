@@ -19,7 +19,7 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 LOCALES = ("pl", "en")
 DEFAULT_LOCALE = "pl"
@@ -92,6 +92,17 @@ def format_money(amount: Decimal | int | None, currency: str = "PLN") -> str:
         return ""
     value = money_from_minor(amount) if isinstance(amount, int) else amount
     return format_currency(value, currency, locale=current_locale())
+
+
+def format_unit_price(amount: Decimal | None, currency: str = "PLN") -> str:
+    """A unit price keeps the decimals it has, at least two: `0,0345 zł`, `12,50 zł`."""
+    if amount is None:
+        return ""
+    return format_currency(amount, currency, locale=current_locale(), decimal_quantization=False)
+
+
+def format_file_size(size: int) -> str:
+    return format_decimal(Decimal(size) / 1024, format="#,##0.#", locale=current_locale()) + " kB"
 
 
 def format_date(value: date | datetime | None) -> str:

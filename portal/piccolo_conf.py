@@ -10,9 +10,11 @@ from portal.config import PROJECT_ROOT
 
 DB: Engine = SQLiteEngine(path=str(PROJECT_ROOT / "var" / "portal.sqlite3"))
 
-APP_REGISTRY = AppRegistry(apps=[
+APP_REGISTRY = AppRegistry(
+    apps=[
         "portal.accounts.piccolo_app",
         "portal.catalog.piccolo_app",
         "portal.pricing.piccolo_app",
         "portal.ordering.piccolo_app",
-    ])
+    ]
+)

@@ -20,4 +20,108 @@
       : "The server could not be reached. Check your connection and try again.";
     messages.replaceChildren(note);
   });
+
+  // --- The ordering grid: everything from the keyboard ------------------------------------
+  // "/" searches; ↑ ↓ move between quantity inputs (and on to the next or previous page);
+  // Enter adds the typed quantity and moves to the next row once the row comes back;
+  // PgUp/PgDn change page keeping the row; "?" explains the row's price; Esc returns to search.
+  var pendingFocus = null;
+  var explainedFrom = null;
+
+  function quantityInputs() {
+    return Array.prototype.slice.call(document.querySelectorAll("#ordering-grid .quantity-input"));
+  }
+
+  function focusRow(index) {
+    var inputs = quantityInputs();
+    if (!inputs.length) return false;
+    var input = inputs[index < 0 ? inputs.length + index : Math.min(index, inputs.length - 1)];
+    input.focus();
+    input.select();
+    return true;
+  }
+
+  function goToPage(rel, index) {
+    var link = document.querySelector("#grid-results .pager a[rel='" + rel + "']");
+    if (!link) return false;
+    pendingFocus = index;
+    link.click();
+    return true;
+  }
+
+  function isTyping(element) {
+    return element && (element.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(element.tagName));
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var search = document.getElementById("grid-search");
+    if (!search) return;
+    if (event.key === "/" && !isTyping(target)) {
+      event.preventDefault();
+      search.focus();
+      search.select();
+      return;
+    }
+    if (target === search && (event.key === "ArrowDown" || (event.key === "Enter" && quantityInputs().length))) {
+      event.preventDefault();
+      focusRow(0);
+      return;
+    }
+    if (!target.classList || !target.classList.contains("quantity-input") || !target.closest("#ordering-grid")) return;
+    var index = quantityInputs().indexOf(target);
+    var last = quantityInputs().length - 1;
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      if (index < last) focusRow(index + 1); else goToPage("next", 0);
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      if (index > 0) focusRow(index - 1); else if (!goToPage("prev", -1)) search.focus();
+    } else if (event.key === "PageDown") {
+      event.preventDefault();
+      goToPage("next", index);
+    } else if (event.key === "PageUp") {
+      event.preventDefault();
+      goToPage("prev", index);
+    } else if (event.key === "Escape") {
+      search.focus();
+      search.select();
+    } else if (event.key === "?") {
+      event.preventDefault();
+      var why = target.closest("tr").querySelector("a.why");
+      if (why) { explainedFrom = target; why.click(); }
+    } else if (event.key === "Enter") {
+      if (target.value.trim() === "") {
+        // Nothing typed: Enter just moves on, like a spreadsheet.
+        event.preventDefault();
+        if (index < last) focusRow(index + 1); else goToPage("next", 0);
+      } else {
+        pendingFocus = index + 1 <= last ? index + 1 : index;
+      }
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status >= 400) pendingFocus = null;
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.target && event.detail.target.id === "price-explanation") {
+      var dialog = document.getElementById("price-dialog");
+      if (dialog && !dialog.open) dialog.showModal();
+      return;
+    }
+    if (pendingFocus === null) return;
+    var index = pendingFocus;
+    pendingFocus = null;
+    focusRow(index);
+  });
+
+  document.addEventListener("close", function (event) {
+    if (event.target.id === "price-dialog" && explainedFrom) {
+      explainedFrom.focus();
+      explainedFrom = null;
+    }
+  }, true);
 })();

@@ -34,6 +34,8 @@ SELLER_ROLES = (Role.SALES_REP, Role.BACK_OFFICE, Role.SELLER_ADMIN)
 class Permission(StrEnum):
     CATALOG_VIEW = "catalog.view"
     ORDER_VIEW = "order.view"
+    # Fill the own cart: buyers who place orders and requesters who submit them for approval.
+    CART_EDIT = "cart.edit"
     ORDER_PLACE = "order.place"
     ORDER_SUBMIT_FOR_APPROVAL = "order.submit_for_approval"
     ORDER_APPROVE = "order.approve"
@@ -51,8 +53,8 @@ class Permission(StrEnum):
 _P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset({_P.CATALOG_VIEW, _P.ORDER_VIEW}),
-    Role.REQUESTER: frozenset({_P.CATALOG_VIEW, _P.ORDER_VIEW, _P.ORDER_SUBMIT_FOR_APPROVAL}),
-    Role.BUYER: frozenset({_P.CATALOG_VIEW, _P.ORDER_VIEW, _P.ORDER_PLACE, _P.QUOTE_REQUEST}),
+    Role.REQUESTER: frozenset({_P.CATALOG_VIEW, _P.ORDER_VIEW, _P.CART_EDIT, _P.ORDER_SUBMIT_FOR_APPROVAL}),
+    Role.BUYER: frozenset({_P.CATALOG_VIEW, _P.ORDER_VIEW, _P.CART_EDIT, _P.ORDER_PLACE, _P.QUOTE_REQUEST}),
     Role.APPROVER: frozenset({_P.CATALOG_VIEW, _P.ORDER_VIEW, _P.ORDER_APPROVE}),
     Role.FINANCE: frozenset({_P.ORDER_VIEW, _P.INVOICE_READ}),
     Role.COMPANY_ADMIN: frozenset({_P.CATALOG_VIEW, _P.ORDER_VIEW, _P.INVOICE_READ, _P.USERS_MANAGE, _P.AUDIT_READ}),

@@ -6,13 +6,13 @@ from typing import Annotated, Any
 
 from litestar import Request, Router, get, post
 from litestar.background_tasks import BackgroundTask
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Response
 
 from portal.accounts import audit, companies, login, members, password_reset
-from portal.accounts.guards import Caller, current_caller, requires
+from portal.accounts.guards import Caller, requires
 from portal.accounts.login import LoginLimiter
 from portal.accounts.roles import Permission, roles_for_company_kind
 from portal.accounts.sessions import client_address, start_session
@@ -339,7 +339,6 @@ async def audit_log(request: Request[Any, Any, Any], caller: Caller, before: Fro
 
 router = Router(
     path="/",
-    dependencies={"caller": Provide(current_caller, sync_to_thread=False)},
     route_handlers=[
         login_form,
         login_submit,

@@ -69,7 +69,7 @@ class AssortmentEffect(StrEnum):
 
 class Category(Table):
     id = Serial(primary_key=True)
-    parent = ForeignKey("self", null=True, default=None, on_delete=OnDelete.cascade)
+    parent: ForeignKey[Category] = ForeignKey("self", null=True, default=None, on_delete=OnDelete.cascade)
     code = Varchar(length=40, unique=True)
     # Ancestors' ids and its own, as "/1/7/42/": a subtree is one LIKE on an indexed prefix.
     path = Varchar(length=200, index=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, Router, get
-from litestar.di import Provide
 
 from portal.accounts import Permission, Role, company_profile, customers_for, requires
 from portal.accounts.audit import company_audit_log
-from portal.accounts.guards import Caller, current_caller
+from portal.accounts.guards import Caller
 from portal.accounts.members import list_members, my_terms, pending_invitations, team_limits
 from portal.web.templating import page
 
@@ -36,6 +35,4 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-router = Router(
-    path="/", dependencies={"caller": Provide(current_caller, sync_to_thread=False)}, route_handlers=[home, health]
-)
+router = Router(path="/", route_handlers=[home, health])

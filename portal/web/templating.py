@@ -13,8 +13,18 @@ from litestar.template import TemplateConfig
 
 from portal.accounts.nip import format_nip
 from portal.accounts.roles import role_label
+from portal.catalog.labels import document_kind_label, unit_label, vat_label
 from portal.config import PROJECT_ROOT
-from portal.i18n import current_locale, format_date, format_datetime, format_money, gettext, ngettext
+from portal.i18n import (
+    current_locale,
+    format_date,
+    format_datetime,
+    format_file_size,
+    format_money,
+    format_unit_price,
+    gettext,
+    ngettext,
+)
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
@@ -31,7 +41,16 @@ def build_environment(auto_reload: bool) -> Environment:
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
-        money=format_money, date=format_date, datetime=format_datetime, nip=format_nip, role_name=role_label
+        money=format_money,
+        unit_price=format_unit_price,
+        date=format_date,
+        datetime=format_datetime,
+        nip=format_nip,
+        role_name=role_label,
+        unit=unit_label,
+        vat=vat_label,
+        document_kind=document_kind_label,
+        filesize=format_file_size,
     )
     env.globals["current_locale"] = current_locale
     return env
@@ -56,14 +75,18 @@ def page(
     template_name: str,
     *,
     block: str | None = None,
+    blocks: list[str] | None = None,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
     **context: Any,
 ) -> HTMXBlockTemplate:
-    """The whole page, or only `block` of the same template for an htmx request."""
+    """The whole page, or only `block` (or several `blocks`, one after another, for out-of-band
+    swaps) of the same template for an htmx request."""
+    fragment = wants_fragment(request)
     return HTMXBlockTemplate(
         template_name=template_name,
-        block_name=block if block and wants_fragment(request) else None,
+        block_name=block if block and fragment else None,
+        block_names=blocks if blocks and fragment else None,
         context={"caller": request.scope.get("user"), **context},
         status_code=status_code,
         headers={"Vary": "HX-Request", **(headers or {})},

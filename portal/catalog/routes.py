@@ -1,0 +1,49 @@
+"""HTTP routes of the catalog: the product page and product documents."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Router, get
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Response
+
+from portal.accounts.guards import Caller, requires
+from portal.accounts.roles import Permission
+from portal.catalog.details import document_file
+from portal.ordering.cart import cart_summary
+from portal.ordering.grid import product_offer
+from portal.web import page, wants_fragment
+
+Html = Response[Any]
+
+
+@get("/products/{product_id:int}", guards=[requires(Permission.CATALOG_VIEW)])
+async def product_page(
+    request: Request[Any, Any, Any],
+    caller: Caller,
+    product_id: FromPath[int],
+    quantity: Annotated[str, QueryParameter(name="quantity")] = "",
+) -> Html:
+    """The whole page; for htmx (the grid's "why this price?") only the price explanation."""
+    wanted = int(quantity) if quantity.isdigit() and 0 < int(quantity) <= 1_000_000 else None
+    offer = await product_offer(caller, product_id, wanted)
+    if wants_fragment(request):
+        return page(request, "catalog/product.html", block="explanation", offer=offer, quote=offer.quote)
+    return page(request, "catalog/product.html", offer=offer, quote=offer.quote, summary=await cart_summary(caller))
+
+
+@get("/documents/{document_id:int}", guards=[requires(Permission.CATALOG_VIEW)])
+async def download_document(caller: Caller, document_id: FromPath[int]) -> Response[bytes]:
+    document = await document_file(caller, document_id)
+    return Response(
+        content=document.content,
+        media_type=document.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{document.filename}"',
+            "Cache-Control": "private, max-age=3600",
+        },
+    )
+
+
+router = Router(path="/", route_handlers=[product_page, download_document])

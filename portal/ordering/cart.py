@@ -1,0 +1,288 @@
+"""The cart: one open cart per user per company, kept in the database across sessions.
+
+Prices are never stored on a line: every view resolves them again for the line's quantity,
+so a tier reached by editing a quantity or a price changed in the ERP shows at once. A view
+of any size costs a fixed number of statements (lines, visibility, stock, the resolver's)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from portal.accounts.roles import Permission
+from portal.accounts.scope import Scope
+from portal.catalog import ProductRow, StockLevel, round_up_to_multiple, stock_levels, visible_products
+from portal.catalog.tables import VatRate
+from portal.errors import Invalid, NotFound
+from portal.i18n import gettext as _
+from portal.ordering.tables import Cart, CartLine
+from portal.pricing import PriceQuote, resolve_prices
+
+GROSZ = Decimal("0.01")
+MAX_QUANTITY = 1_000_000
+MAX_NOTE_LENGTH = 500
+
+
+class Adjustment(StrEnum):
+    RAISED_TO_MINIMUM = "minimum"
+    ROUNDED_TO_MULTIPLE = "multiple"
+
+
+@dataclass(frozen=True)
+class OrderQuantity:
+    """A requested quantity after the product's minimum and multiple were applied."""
+
+    requested: int
+    quantity: int
+    adjustment: Adjustment | None
+
+
+def apply_order_rules(requested: int, min_order_quantity: int, order_multiple: int) -> OrderQuantity:
+    """Round up, never down: a buyer who asks for 7 of a 5-pack gets 10, not 5."""
+    if requested < min_order_quantity:
+        return OrderQuantity(
+            requested, round_up_to_multiple(min_order_quantity, order_multiple), Adjustment.RAISED_TO_MINIMUM
+        )
+    rounded = round_up_to_multiple(requested, order_multiple)
+    return OrderQuantity(requested, rounded, Adjustment.ROUNDED_TO_MULTIPLE if rounded != requested else None)
+
+
+def parse_quantity(text: str, *, allow_zero: bool = False) -> int:
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
+    if not cleaned.isdigit():
+        raise Invalid({"quantity": _("Enter a whole number.")})
+    quantity = int(cleaned)
+    if quantity == 0 and not allow_zero:
+        raise Invalid({"quantity": _("Enter a quantity of at least 1.")})
+    if quantity > MAX_QUANTITY:
+        raise Invalid({"quantity": _("That is more than we can take in one line.")})
+    return quantity
+
+
+@dataclass(frozen=True)
+class AddedToCart:
+    product_id: int
+    added: OrderQuantity
+    in_cart: int
+
+
+@dataclass(frozen=True)
+class CartLineView:
+    line_id: int
+    product: ProductRow
+    quantity: int
+    note: str
+    stock: StockLevel
+    quote: PriceQuote | None
+    # False when the product left the company's assortment or was discontinued since it was added.
+    orderable: bool
+
+    @property
+    def line_net(self) -> Decimal | None:
+        return self.quote.line_net if self.quote and self.orderable else None
+
+
+@dataclass(frozen=True)
+class VatSubtotal:
+    rate: str
+    net: Decimal
+    vat: Decimal
+
+    @property
+    def gross(self) -> Decimal:
+        return self.net + self.vat
+
+
+@dataclass(frozen=True)
+class CartTotals:
+    currency: str
+    line_count: int
+    net: Decimal
+    by_rate: tuple[VatSubtotal, ...]
+    # Lines that cannot be ordered as they stand (no price, no longer available).
+    blocked_lines: int
+
+    @property
+    def vat(self) -> Decimal:
+        return sum((subtotal.vat for subtotal in self.by_rate), Decimal("0.00"))
+
+    @property
+    def gross(self) -> Decimal:
+        return self.net + self.vat
+
+
+@dataclass(frozen=True)
+class CartView:
+    lines: list[CartLineView]
+    totals: CartTotals
+
+    def line(self, line_id: int) -> CartLineView | None:
+        return next((line for line in self.lines if line.line_id == line_id), None)
+
+
+def vat_amount(net: Decimal, rate: str) -> Decimal:
+    """VAT of one rate's net sum, half up to the grosz (the invoice totals VAT per rate)."""
+    if rate in (VatRate.EXEMPT, VatRate.ZERO):
+        return Decimal("0.00")
+    return (net * Decimal(rate) / 100).quantize(GROSZ, rounding=ROUND_HALF_UP)
+
+
+def cart_totals(lines: Sequence[CartLineView], currency: str) -> CartTotals:
+    net_by_rate: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    blocked = 0
+    for line in lines:
+        if line.line_net is None:
+            blocked += 1
+            continue
+        net_by_rate[line.product.vat_rate] += line.line_net
+    subtotals = tuple(
+        VatSubtotal(rate, net, vat_amount(net, rate))
+        for rate, net in sorted(net_by_rate.items(), key=lambda item: _rate_order(item[0]))
+    )
+    return CartTotals(
+        currency=currency,
+        line_count=len(lines),
+        net=sum((subtotal.net for subtotal in subtotals), Decimal("0.00")),
+        by_rate=subtotals,
+        blocked_lines=blocked,
+    )
+
+
+def _rate_order(rate: str) -> int:
+    return -int(rate) if rate.isdigit() else 1
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+async def cart_summary(caller: Scope) -> CartTotals | None:
+    """The totals for the header of ordering pages, for those who may fill a cart."""
+    return (await cart_view(caller)).totals if caller.can(Permission.CART_EDIT) else None
+
+
+async def _cart_id(caller: Scope, *, create: bool) -> int | None:
+    assert caller.company_id is not None
+    if create:
+        # The unique (user, company) index makes a second insert from a double click a no-op.
+        await Cart.insert(Cart(user=caller.user_id, company=caller.company_id)).on_conflict(action="DO NOTHING")
+    row = await Cart.select(Cart.id).where((Cart.user == caller.user_id) & (Cart.company == caller.company_id)).first()
+    return row["id"] if row else None
+
+
+async def cart_quantities(caller: Scope, product_ids: Sequence[int]) -> dict[int, int]:
+    """How many of each product the caller already has in the cart (absent when none)."""
+    if not product_ids or caller.company_id is None:
+        return {}
+    rows = await CartLine.select(CartLine.product, CartLine.quantity).where(
+        (CartLine.cart.user == caller.user_id)
+        & (CartLine.cart.company == caller.company_id)
+        & CartLine.product.is_in(list(product_ids))
+    )
+    return {row["product"]: row["quantity"] for row in rows}
+
+
+async def cart_view(caller: Scope) -> CartView:
+    assert caller.company_id is not None
+    rows = (
+        await CartLine.select(CartLine.id, CartLine.product, CartLine.quantity, CartLine.note)
+        .where((CartLine.cart.user == caller.user_id) & (CartLine.cart.company == caller.company_id))
+        .order_by(CartLine.id)
+    )
+    product_ids = [row["product"] for row in rows]
+    products = {product.id: product for product in await visible_products(caller, product_ids, include_hidden=True)}
+    stock = await stock_levels(product_ids)
+    quotes = await resolve_prices(caller, {row["product"]: row["quantity"] for row in rows})
+    lines = [
+        CartLineView(
+            line_id=row["id"],
+            product=products[row["product"]],
+            quantity=row["quantity"],
+            note=row["note"],
+            stock=stock[row["product"]],
+            quote=quotes.get(row["product"]),
+            orderable=products[row["product"]].visible,
+        )
+        for row in rows
+    ]
+    return CartView(lines=lines, totals=cart_totals(lines, caller.currency))
+
+
+# --- Changing --------------------------------------------------------------------------------
+
+
+async def add_to_cart(caller: Scope, product_id: int, quantity_text: str) -> AddedToCart:
+    """Add a quantity of a product, rounded up to its minimum and multiple; a product already
+    in the cart gets the quantity on top of what is there."""
+    products = await visible_products(caller, [product_id])
+    if not products:
+        raise NotFound(_("This product does not exist."))
+    product = products[0]
+    order_quantity = apply_order_rules(
+        parse_quantity(quantity_text), product.min_order_quantity, product.order_multiple
+    )
+    if not await resolve_prices(caller, {product_id: order_quantity.quantity}):
+        raise Invalid({"quantity": _("This product has no price for your company yet. Ask us for a quote.")})
+    cart_id = await _cart_id(caller, create=True)
+    existing = (
+        await CartLine.select(CartLine.id, CartLine.quantity)
+        .where((CartLine.cart == cart_id) & (CartLine.product == product_id))
+        .first()
+    )
+    if existing:
+        in_cart = min(existing["quantity"] + order_quantity.quantity, MAX_QUANTITY)
+        await CartLine.update({CartLine.quantity: in_cart}).where(CartLine.id == existing["id"])
+    else:
+        in_cart = order_quantity.quantity
+        await CartLine.insert(CartLine(cart=cart_id, product=product_id, quantity=in_cart))
+    await _touch(cart_id)
+    return AddedToCart(product_id, order_quantity, in_cart)
+
+
+async def _owned_line(caller: Scope, line_id: int) -> dict[str, int]:
+    row = (
+        await CartLine.select(CartLine.id, CartLine.cart, CartLine.product)
+        .where(
+            (CartLine.id == line_id)
+            & (CartLine.cart.user == caller.user_id)
+            & (CartLine.cart.company == caller.company_id)
+        )
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("This cart line does not exist."))
+    return row
+
+
+async def change_line(caller: Scope, line_id: int, quantity_text: str, note: str) -> OrderQuantity | None:
+    """Set a line's quantity (rounded like an addition) and note; quantity 0 removes the line
+    and answers None."""
+    line = await _owned_line(caller, line_id)
+    requested = parse_quantity(quantity_text, allow_zero=True)
+    if len(note) > MAX_NOTE_LENGTH:
+        raise Invalid({"note": _("Keep the note under 500 characters.")})
+    if requested == 0:
+        await remove_line(caller, line_id)
+        return None
+    products = await visible_products(caller, [line["product"]])
+    if not products:
+        raise Invalid({"quantity": _("This product is no longer available to your company. Remove the line.")})
+    order_quantity = apply_order_rules(requested, products[0].min_order_quantity, products[0].order_multiple)
+    await CartLine.update({CartLine.quantity: order_quantity.quantity, CartLine.note: note}).where(
+        CartLine.id == line_id
+    )
+    await _touch(line["cart"])
+    return order_quantity
+
+
+async def remove_line(caller: Scope, line_id: int) -> None:
+    line = await _owned_line(caller, line_id)
+    await CartLine.delete().where(CartLine.id == line_id)
+    await _touch(line["cart"])
+
+
+async def _touch(cart_id: int | None) -> None:
+    await Cart.update({Cart.updated_at: datetime.now(UTC)}).where(Cart.id == cart_id)
