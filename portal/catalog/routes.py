@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote as percent_encoded
 
 from litestar import Request, Router, get
 from litestar.params import FromPath, QueryParameter
@@ -28,9 +29,10 @@ async def product_page(
     """The whole page; for htmx (the grid's "why this price?") only the price explanation."""
     wanted = int(quantity) if quantity.isdigit() and 0 < int(quantity) <= 1_000_000 else None
     offer = await product_offer(caller, product_id, wanted)
+    context: dict[str, Any] = {"offer": offer, "product": offer.details.product, "quote": offer.quote}
     if wants_fragment(request):
-        return page(request, "catalog/product.html", block="explanation", offer=offer, quote=offer.quote)
-    return page(request, "catalog/product.html", offer=offer, quote=offer.quote, summary=await cart_summary(caller))
+        return page(request, "catalog/product.html", block="explanation", **context)
+    return page(request, "catalog/product.html", summary=await cart_summary(caller), **context)
 
 
 @get("/documents/{document_id:int}", guards=[requires(Permission.CATALOG_VIEW)])
@@ -40,8 +42,8 @@ async def download_document(caller: Caller, document_id: FromPath[int]) -> Respo
         content=document.content,
         media_type=document.media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{document.filename}"',
-            "Cache-Control": "private, max-age=3600",
+            # RFC 6266: Polish letters in a file name travel percent-encoded.
+            "Content-Disposition": f"attachment; filename*=UTF-8''{percent_encoded(document.filename)}",
         },
     )
 

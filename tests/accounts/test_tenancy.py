@@ -1,5 +1,6 @@
 """Nobody sees another company's data: every route walked as a user of another company."""
 
+import hashlib
 import re
 from datetime import UTC, datetime
 
@@ -10,11 +11,22 @@ from litestar.routes import HTTPRoute
 from portal.accounts.roles import Role
 from portal.accounts.tables import CompanyKind, Invitation
 from portal.app import create_app
-from tests.factories import csrf_token, log_in, make_company, make_person
+from portal.catalog.tables import AssortmentEffect, AssortmentRule, Product, ProductDocument, StoredFile
+from portal.ordering.cart import add_to_cart
+from portal.ordering.tables import CartLine
+from tests.factories import (
+    csrf_token,
+    log_in,
+    make_company,
+    make_contract_price,
+    make_person,
+    make_price_list,
+    make_product,
+)
 
 # Ids of company A's objects, by the path parameter that carries them. A new route with an id
 # parameter must be added here, so the walk below can never silently skip it.
-PARAMETER_OBJECTS = {"membership_id", "invitation_id"}
+PARAMETER_OBJECTS = {"membership_id", "invitation_id", "product_id", "document_id", "line_id"}
 # Routes whose path parameter is a signed bearer token, not a company-scoped id.
 TOKEN_ROUTES = {"/password/reset/{token:str}", "/invitations/{token:str}", "/static/{file_path:path}"}
 
@@ -31,15 +43,45 @@ async def _company_a():
             expires_at=datetime(2099, 1, 1, tzinfo=UTC),
         )
     ).returning(Invitation.id)
-    return {"membership_id": buyer.membership_id, "invitation_id": rows[0]["id"], "admin": admin}
+    # A product only company A may see (others have it excluded), its datasheet, and a line of
+    # A's buyer's cart priced by A's contract.
+    product = await make_product("Alfa-tajna special", sku="ALFA-TAJNA-1")
+    await make_price_list(is_base=True, prices={product: "9.99"})
+    await make_contract_price(company, product, "5.55", reference="ALFA-TAJNA/1")
+    content = b"%PDF-1.4 alfa-tajna"
+    sha = hashlib.sha256(content).hexdigest()
+    await StoredFile.insert(StoredFile(sha256=sha, media_type="application/pdf", size=len(content), content=content))
+    document = await ProductDocument.insert(
+        ProductDocument(product=product, kind="datasheet", title="alfa-tajna", filename="alfa-tajna.pdf", file=sha)
+    ).returning(ProductDocument.id)
+    await add_to_cart(await buyer.scope(), product, "1")
+    lines = await CartLine.select(CartLine.id)
+    return {
+        "membership_id": buyer.membership_id,
+        "invitation_id": rows[0]["id"],
+        "product_id": product,
+        "document_id": document[0]["id"],
+        "line_id": lines[0]["id"],
+        "admin": admin,
+    }
+
+
+async def _intruder_company() -> int:
+    """Company B, whose assortment leaves out company A's special product."""
+    other = await make_company("Beta Sp. z o.o.")
+    products = await Product.select(Product.id).where(Product.sku == "ALFA-TAJNA-1")
+    await AssortmentRule.insert(
+        AssortmentRule(company=other, effect=AssortmentEffect.EXCLUDE, product=products[0]["id"])
+    )
+    return other
 
 
 async def test_every_route_with_an_id_answers_404_to_another_companys_admin(
     client: httpx.AsyncClient, settings
 ) -> None:
     ids = await _company_a()
-    other = await make_company("Beta Sp. z o.o.")
-    intruder = await make_person(other, Role.COMPANY_ADMIN)
+    other = await _intruder_company()
+    intruder = await make_person(other, Role.COMPANY_ADMIN, Role.BUYER)
     await log_in(client, intruder.email)
     token = csrf_token((await client.get("/")).text)
 
@@ -53,23 +95,26 @@ async def test_every_route_with_an_id_answers_404_to_another_companys_admin(
         assert set(parameters) <= PARAMETER_OBJECTS, f"{route.path}: teach this test about {parameters}"
         path = re.sub(r"{(\w+):int}", lambda m: str(ids[m.group(1)]), route.path)
         for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
-            data = {"_csrf_token": token, "roles": ["buyer"]} if method == "POST" else None
+            data = {"_csrf_token": token, "roles": ["buyer"], "quantity": "1"} if method == "POST" else None
             response = await client.request(method, path, data=data)
             assert response.status_code == 404, f"{method} {path} answered {response.status_code}"
-            assert "alfa-tajna" not in response.text
+            assert "alfa-tajna" not in response.text.lower()
             walked += 1
     assert walked >= 5
 
 
-@pytest.mark.parametrize("path", ["/", "/company", "/company/users", "/company/audit"])
+@pytest.mark.parametrize(
+    "path", ["/", "/company", "/company/users", "/company/audit", "/order", "/order?q=alfa", "/cart"]
+)
 async def test_pages_without_ids_show_only_the_callers_company(client: httpx.AsyncClient, path: str) -> None:
     await _company_a()
-    other = await make_company("Beta Sp. z o.o.")
-    intruder = await make_person(other, Role.COMPANY_ADMIN)
+    other = await _intruder_company()
+    intruder = await make_person(other, Role.COMPANY_ADMIN, Role.BUYER)
     await log_in(client, intruder.email)
     response = await client.get(path)
     assert response.status_code == 200
-    assert "alfa-tajna" not in response.text and "Alfa Tajna" not in response.text
+    assert "alfa-tajna" not in response.text.lower() and "Alfa Tajna" not in response.text
+    assert "5.55" not in response.text
 
 
 async def test_a_sales_rep_sees_only_assigned_customers(client: httpx.AsyncClient) -> None:
