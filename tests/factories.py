@@ -6,6 +6,7 @@ import random
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -15,6 +16,8 @@ from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
 from portal.accounts.tables import CompanyKind, Membership, User
+from portal.catalog import search_text_for
+from portal.catalog.tables import Category, Product, ProductGroup
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = hash_password(PASSWORD)
@@ -102,3 +105,180 @@ async def post_form(
 async def log_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
     response = await post_form(client, "/login", {"email": email, "password": password})
     return response
+
+
+async def make_category(name: str | None = None, parent_id: int | None = None) -> int:
+    code = f"cat-{uuid.uuid4().hex[:8]}"
+    parent_path = "/"
+    if parent_id is not None:
+        parent = await Category.select(Category.path).where(Category.id == parent_id).first()
+        assert parent is not None
+        parent_path = parent["path"]
+    name = name or f"Category {code}"
+    rows = await Category.insert(Category(code=code, parent=parent_id, path="", name_pl=name, name_en=name)).returning(
+        Category.id
+    )
+    category_id = rows[0]["id"]
+    await Category.update({Category.path: f"{parent_path}{category_id}/"}).where(Category.id == category_id)
+    return category_id
+
+
+async def make_product_group(name: str | None = None) -> int:
+    code = f"grp-{uuid.uuid4().hex[:8]}"
+    rows = await ProductGroup.insert(ProductGroup(code=code, name_pl=name or code, name_en=name or code)).returning(
+        ProductGroup.id
+    )
+    return rows[0]["id"]
+
+
+async def make_product(name: str | None = None, *, category_id: int | None = None, **fields: Any) -> int:
+    """An active product; `fields` override any column (sku, ean, vat_rate, order_multiple…)."""
+    sku = str(fields.pop("sku", f"SKU-{uuid.uuid4().hex[:8].upper()}"))
+    name = name or f"Product {sku}"
+    ean = str(fields.pop("ean", ""))
+    name_pl = str(fields.pop("name_pl", name))
+    product = Product(
+        sku=sku,
+        ean=ean,
+        name_pl=name_pl,
+        name_en=name,
+        category=category_id or await make_category(),
+        search_text=search_text_for(sku, ean, name_pl, name),
+        **fields,
+    )
+    rows = await Product.insert(product).returning(Product.id)
+    return rows[0]["id"]
+
+
+# Pricing: lists, tiers, assignments, customer groups, contracts and discounts; prices as strings.
+
+from datetime import date  # noqa: E402  (the pricing factories are appended below)
+from decimal import Decimal  # noqa: E402
+
+
+async def make_customer_group(*company_ids: int, name: str | None = None) -> int:
+    """A customer group with these companies as members."""
+    from portal.pricing.tables import CustomerGroup, CustomerGroupMember
+
+    code = f"cg-{uuid.uuid4().hex[:8]}"
+    rows = await CustomerGroup.insert(CustomerGroup(code=code, name=name or code)).returning(CustomerGroup.id)
+    group_id = rows[0]["id"]
+    if company_ids:
+        await CustomerGroupMember.insert(
+            *(CustomerGroupMember(group=group_id, company=company_id) for company_id in company_ids)
+        )
+    return group_id
+
+
+async def make_price_list(
+    name: str | None = None,
+    *,
+    prices: dict[int, str] | None = None,
+    currency: str = "PLN",
+    is_base: bool = False,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+) -> int:
+    """A price list with one price from quantity 1 for each product in `prices` (id → price)."""
+    from portal.pricing.tables import PriceList
+
+    code = f"pl-{uuid.uuid4().hex[:8]}"
+    rows = await PriceList.insert(
+        PriceList(
+            code=code,
+            name=name or f"Price list {code}",
+            currency=currency,
+            is_base=is_base,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+    ).returning(PriceList.id)
+    price_list_id = rows[0]["id"]
+    for product_id, unit_price in (prices or {}).items():
+        await add_list_prices(price_list_id, product_id, {1: unit_price})
+    return price_list_id
+
+
+async def add_list_prices(price_list_id: int, product_id: int, tiers: dict[int, str]) -> None:
+    """Tiers of one product on one list: {min_quantity: unit price}."""
+    from portal.pricing.tables import PriceListEntry
+
+    await PriceListEntry.insert(
+        *(
+            PriceListEntry(
+                price_list=price_list_id, product=product_id, min_quantity=min_quantity, unit_price=Decimal(unit_price)
+            )
+            for min_quantity, unit_price in tiers.items()
+        )
+    )
+
+
+async def assign_price_list(
+    price_list_id: int, *, company_id: int | None = None, customer_group_id: int | None = None, priority: int = 100
+) -> None:
+    from portal.pricing.tables import PriceListAssignment
+
+    await PriceListAssignment.insert(
+        PriceListAssignment(
+            price_list=price_list_id, company=company_id, customer_group=customer_group_id, priority=priority
+        )
+    )
+
+
+async def make_contract_price(
+    company_id: int,
+    product_id: int,
+    unit_price: str,
+    *,
+    min_quantity: int = 1,
+    reference: str | None = None,
+    currency: str = "PLN",
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+) -> None:
+    from portal.pricing.tables import ContractPrice
+
+    await ContractPrice.insert(
+        ContractPrice(
+            company=company_id,
+            product=product_id,
+            contract_reference=reference or f"K/{uuid.uuid4().hex[:6].upper()}",
+            currency=currency,
+            min_quantity=min_quantity,
+            unit_price=Decimal(unit_price),
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+    )
+
+
+async def make_discount_rule(
+    percent: str,
+    *,
+    company_id: int | None = None,
+    customer_group_id: int | None = None,
+    product_id: int | None = None,
+    product_group_id: int | None = None,
+    min_quantity: int = 1,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    name: str | None = None,
+) -> int:
+    """A percentage off list prices for a company or a customer group; no product and no product
+    group means everything."""
+    from portal.pricing.tables import DiscountRule
+
+    rows = await DiscountRule.insert(
+        DiscountRule(
+            name=name or f"{percent}% off",
+            company=company_id,
+            customer_group=customer_group_id,
+            product=product_id,
+            product_group=product_group_id,
+            percent=Decimal(percent),
+            min_quantity=min_quantity,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+    ).returning(DiscountRule.id)
+    return rows[0]["id"]
