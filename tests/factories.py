@@ -6,6 +6,8 @@ import random
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -18,6 +20,15 @@ from portal.accounts.scope import Scope
 from portal.accounts.tables import CompanyKind, Membership, User
 from portal.catalog import search_text_for
 from portal.catalog.tables import Category, Product, ProductGroup
+from portal.pricing.tables import (
+    ContractPrice,
+    CustomerGroup,
+    CustomerGroupMember,
+    DiscountRule,
+    PriceList,
+    PriceListAssignment,
+    PriceListEntry,
+)
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = hash_password(PASSWORD)
@@ -152,13 +163,9 @@ async def make_product(name: str | None = None, *, category_id: int | None = Non
 
 # Pricing: lists, tiers, assignments, customer groups, contracts and discounts; prices as strings.
 
-from datetime import date  # noqa: E402  (the pricing factories are appended below)
-from decimal import Decimal  # noqa: E402
-
 
 async def make_customer_group(*company_ids: int, name: str | None = None) -> int:
     """A customer group with these companies as members."""
-    from portal.pricing.tables import CustomerGroup, CustomerGroupMember
 
     code = f"cg-{uuid.uuid4().hex[:8]}"
     rows = await CustomerGroup.insert(CustomerGroup(code=code, name=name or code)).returning(CustomerGroup.id)
@@ -180,7 +187,6 @@ async def make_price_list(
     valid_to: date | None = None,
 ) -> int:
     """A price list with one price from quantity 1 for each product in `prices` (id → price)."""
-    from portal.pricing.tables import PriceList
 
     code = f"pl-{uuid.uuid4().hex[:8]}"
     rows = await PriceList.insert(
@@ -201,7 +207,6 @@ async def make_price_list(
 
 async def add_list_prices(price_list_id: int, product_id: int, tiers: dict[int, str]) -> None:
     """Tiers of one product on one list: {min_quantity: unit price}."""
-    from portal.pricing.tables import PriceListEntry
 
     await PriceListEntry.insert(
         *(
@@ -216,7 +221,6 @@ async def add_list_prices(price_list_id: int, product_id: int, tiers: dict[int, 
 async def assign_price_list(
     price_list_id: int, *, company_id: int | None = None, customer_group_id: int | None = None, priority: int = 100
 ) -> None:
-    from portal.pricing.tables import PriceListAssignment
 
     await PriceListAssignment.insert(
         PriceListAssignment(
@@ -236,7 +240,6 @@ async def make_contract_price(
     valid_from: date | None = None,
     valid_to: date | None = None,
 ) -> None:
-    from portal.pricing.tables import ContractPrice
 
     await ContractPrice.insert(
         ContractPrice(
@@ -266,7 +269,6 @@ async def make_discount_rule(
 ) -> int:
     """A percentage off list prices for a company or a customer group; no product and no product
     group means everything."""
-    from portal.pricing.tables import DiscountRule
 
     rows = await DiscountRule.insert(
         DiscountRule(

@@ -17,6 +17,10 @@ forwards = composite_indexes_migration(
         "price_list_entry_tier": (
             "CREATE UNIQUE INDEX price_list_entry_tier ON price_list_entry (price_list, product, min_quantity)"
         ),
+        "price_list_assignment_group": (
+            "CREATE INDEX price_list_assignment_group ON price_list_assignment (customer_group)"
+        ),
+        "discount_rule_group": "CREATE INDEX discount_rule_group ON discount_rule (customer_group)",
         "contract_price_company_product": (
             "CREATE INDEX contract_price_company_product ON contract_price (company, product)"
         ),

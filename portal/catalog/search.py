@@ -116,7 +116,7 @@ class ProductRow:
     @property
     def smallest_order(self) -> int:
         """The minimum order quantity, rounded up to the order multiple."""
-        return round_up_to_multiple(self.min_order_quantity, self.order_multiple)
+        return round_up_to_multiple(max(self.min_order_quantity, 1), self.order_multiple)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ async def ordering_grid(request: Request[Any, Any, Any], caller: Caller) -> Html
         # The address follows the search, so a reload or a shared link shows the same rows.
         address = f"/order?{query.parameters()}" if query.parameters() else "/order"
         return page(
-            request, "ordering/grid.html", blocks=["results", "facets"], grid=grid, headers={"HX-Push-Url": address}
+            request, "ordering/grid.html", blocks=["results", "facets"], grid=grid, headers={"HX-Replace-Url": address}
         )
     return page(
         request,

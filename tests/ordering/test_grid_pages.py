@@ -79,7 +79,7 @@ async def test_typing_a_search_answers_only_the_results_and_pushes_the_address(c
 
     assert "<html" not in fragment.text
     assert 'id="grid-results"' in fragment.text and "BOLT-1" in fragment.text
-    assert fragment.headers["HX-Push-Url"] == "/order?q=bolt"
+    assert fragment.headers["HX-Replace-Url"] == "/order?q=bolt"
 
 
 async def test_enter_in_a_row_adds_it_and_answers_only_that_row_and_the_cart_summary(
