@@ -284,3 +284,10 @@ async def make_discount_rule(
         )
     ).returning(DiscountRule.id)
     return rows[0]["id"]
+
+
+async def make_priced_product(price: str = "10.00", name: str | None = None, **fields: Any) -> int:
+    """A product with a price from quantity 1 on a base list of its own."""
+    product = await make_product(name, **fields)
+    await make_price_list(is_base=True, prices={product: price})
+    return product

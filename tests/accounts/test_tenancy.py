@@ -20,8 +20,7 @@ from tests.factories import (
     make_company,
     make_contract_price,
     make_person,
-    make_price_list,
-    make_product,
+    make_priced_product,
 )
 
 # Ids of company A's objects, by the path parameter that carries them. A new route with an id
@@ -45,8 +44,7 @@ async def _company_a():
     ).returning(Invitation.id)
     # A product only company A may see (others have it excluded), its datasheet, and a line of
     # A's buyer's cart priced by A's contract.
-    product = await make_product("Alfa-tajna special", sku="ALFA-TAJNA-1")
-    await make_price_list(is_base=True, prices={product: "9.99"})
+    product = await make_priced_product("9.99", "Alfa-tajna special", sku="ALFA-TAJNA-1")
     await make_contract_price(company, product, "5.55", reference="ALFA-TAJNA/1")
     content = b"%PDF-1.4 alfa-tajna"
     sha = hashlib.sha256(content).hexdigest()

@@ -14,19 +14,13 @@ from portal.i18n import use_locale
 from portal.ordering import cart
 from portal.ordering.cart import Adjustment, apply_order_rules, vat_amount
 from portal.ordering.tables import CartLine
-from tests.factories import make_company, make_person, make_price_list, make_product
+from tests.factories import make_company, make_person, make_price_list, make_priced_product, make_product
 
 pytestmark = pytest.mark.usefixtures("db")
 
 
 async def _buyer(company_id: int | None = None):
     return await (await make_person(company_id or await make_company(), Role.BUYER)).scope()
-
-
-async def _priced_product(price: str = "10.00", **fields) -> int:
-    product = await make_product(**fields)
-    await make_price_list(is_base=True, prices={product: price})
-    return product
 
 
 def test_order_rules_round_up_to_the_multiple_and_the_minimum() -> None:
@@ -40,7 +34,7 @@ def test_order_rules_round_up_to_the_multiple_and_the_minimum() -> None:
 
 @pytest.mark.parametrize("typed", ["", "abc", "-3", "1.5", "0", "2000000"])
 async def test_a_quantity_that_is_not_a_positive_whole_number_changes_nothing(typed: str) -> None:
-    product = await _priced_product()
+    product = await make_priced_product()
     buyer = await _buyer()
     with pytest.raises(Invalid) as error:
         await cart.add_to_cart(buyer, product, typed)
@@ -49,7 +43,7 @@ async def test_a_quantity_that_is_not_a_positive_whole_number_changes_nothing(ty
 
 
 async def test_adding_twice_adds_up_in_one_line_rounded_to_the_multiple() -> None:
-    product = await _priced_product(order_multiple=100, min_order_quantity=100)
+    product = await make_priced_product(order_multiple=100, min_order_quantity=100)
     buyer = await _buyer()
 
     first = await cart.add_to_cart(buyer, product, "150")
@@ -62,7 +56,7 @@ async def test_adding_twice_adds_up_in_one_line_rounded_to_the_multiple() -> Non
 
 
 async def test_a_product_outside_the_assortment_cannot_be_added() -> None:
-    product = await _priced_product()
+    product = await make_priced_product()
     buyer = await _buyer()
     await AssortmentRule.insert(
         AssortmentRule(company=buyer.company_id, effect=AssortmentEffect.EXCLUDE, product=product)
@@ -80,7 +74,7 @@ async def test_a_product_without_a_price_is_not_added_and_says_why() -> None:
 
 
 async def test_each_user_has_an_own_cart_per_company() -> None:
-    product = await _priced_product()
+    product = await make_priced_product()
     company = await make_company()
     anna = await _buyer(company)
     piotr = await _buyer(company)
@@ -95,7 +89,7 @@ async def test_each_user_has_an_own_cart_per_company() -> None:
 
 
 async def test_changing_a_line_rounds_it_keeps_the_note_and_zero_removes_it() -> None:
-    product = await _priced_product(order_multiple=6)
+    product = await make_priced_product(order_multiple=6)
     buyer = await _buyer()
     await cart.add_to_cart(buyer, product, "6")
     line_id = (await cart.cart_view(buyer)).lines[0].line_id
@@ -110,7 +104,7 @@ async def test_changing_a_line_rounds_it_keeps_the_note_and_zero_removes_it() ->
 
 
 async def test_a_bad_change_leaves_the_line_as_it_was() -> None:
-    product = await _priced_product()
+    product = await make_priced_product()
     buyer = await _buyer()
     await cart.add_to_cart(buyer, product, "4")
     line_id = (await cart.cart_view(buyer)).lines[0].line_id
@@ -140,10 +134,10 @@ async def test_prices_are_resolved_again_for_the_new_quantity() -> None:
 
 
 async def test_totals_add_vat_per_rate_and_count_blocked_lines_out() -> None:
-    standard = await _priced_product("10.005", vat_rate=VatRate.STANDARD)
-    reduced = await _priced_product("3.33", vat_rate=VatRate.REDUCED)
-    exempt = await _priced_product("50.00", vat_rate=VatRate.EXEMPT)
-    hidden = await _priced_product("1.00")
+    standard = await make_priced_product("10.005", vat_rate=VatRate.STANDARD)
+    reduced = await make_priced_product("3.33", vat_rate=VatRate.REDUCED)
+    exempt = await make_priced_product("50.00", vat_rate=VatRate.EXEMPT)
+    hidden = await make_priced_product("1.00")
     buyer = await _buyer()
     for product, quantity in [(standard, "3"), (reduced, "7"), (exempt, "1"), (hidden, "1")]:
         await cart.add_to_cart(buyer, product, quantity)

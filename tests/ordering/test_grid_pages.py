@@ -27,6 +27,7 @@ from tests.factories import (
     make_contract_price,
     make_person,
     make_price_list,
+    make_priced_product,
     make_product,
 )
 
@@ -59,8 +60,7 @@ async def test_the_grid_shows_the_buyers_contract_price_below_the_struck_list_pr
 
 
 async def test_another_company_sees_the_list_price_for_the_same_product(client: httpx.AsyncClient) -> None:
-    bolt = await make_product(sku="DIN933-M8X40")
-    await make_price_list(is_base=True, prices={bolt: "0.4500"})
+    bolt = await make_priced_product("0.4500", sku="DIN933-M8X40")
     await make_contract_price(await make_company(), bolt, "0.3100")
     await _buyer_logged_in(client)
 
@@ -70,9 +70,8 @@ async def test_another_company_sees_the_list_price_for_the_same_product(client: 
     assert "0.31" not in page.text
 
 
-async def test_typing_a_search_answers_only_the_results_and_pushes_the_address(client: httpx.AsyncClient) -> None:
-    bolt = await make_product(sku="BOLT-1")
-    await make_price_list(is_base=True, prices={bolt: "1.00"})
+async def test_typing_a_search_answers_only_the_results_and_replaces_the_address(client: httpx.AsyncClient) -> None:
+    await make_priced_product("1.00", sku="BOLT-1")
     await _buyer_logged_in(client)
 
     fragment = await client.get("/order", params={"q": "bolt"}, headers=HTMX)
@@ -85,8 +84,7 @@ async def test_typing_a_search_answers_only_the_results_and_pushes_the_address(c
 async def test_enter_in_a_row_adds_it_and_answers_only_that_row_and_the_cart_summary(
     client: httpx.AsyncClient,
 ) -> None:
-    screws = await make_product(sku="SCREW-100", order_multiple=100, min_order_quantity=100)
-    await make_price_list(is_base=True, prices={screws: "0.2000"})
+    screws = await make_priced_product("0.2000", sku="SCREW-100", order_multiple=100, min_order_quantity=100)
     await _buyer_logged_in(client)
     token = await _token(client)
 
@@ -104,8 +102,7 @@ async def test_enter_in_a_row_adds_it_and_answers_only_that_row_and_the_cart_sum
 
 
 async def test_a_bad_quantity_comes_back_in_the_row_and_adds_nothing(client: httpx.AsyncClient) -> None:
-    screws = await make_product(sku="SCREW-1")
-    await make_price_list(is_base=True, prices={screws: "0.2000"})
+    screws = await make_priced_product("0.2000", sku="SCREW-1")
     await _buyer_logged_in(client)
     token = await _token(client)
 
@@ -119,8 +116,7 @@ async def test_a_bad_quantity_comes_back_in_the_row_and_adds_nothing(client: htt
 
 
 async def test_without_javascript_adding_returns_to_the_grid_with_a_message(client: httpx.AsyncClient) -> None:
-    screws = await make_product(sku="SCREW-1")
-    await make_price_list(is_base=True, prices={screws: "0.2000"})
+    screws = await make_priced_product("0.2000", sku="SCREW-1")
     await _buyer_logged_in(client)
     token = await _token(client)
 
@@ -135,8 +131,7 @@ async def test_without_javascript_adding_returns_to_the_grid_with_a_message(clie
 
 
 async def test_a_viewer_sees_prices_but_no_quantity_inputs_and_cannot_add(client: httpx.AsyncClient) -> None:
-    bolt = await make_product(sku="BOLT-1")
-    await make_price_list(is_base=True, prices={bolt: "1.00"})
+    bolt = await make_priced_product("1.00", sku="BOLT-1")
     await _buyer_logged_in(client, Role.VIEWER)
     token = await _token(client)
 
@@ -204,8 +199,7 @@ async def test_the_product_page_explains_the_price_lists_tiers_and_offers_substi
 
 
 async def test_a_product_outside_the_assortment_and_its_documents_answer_404(client: httpx.AsyncClient) -> None:
-    secret = await make_product("Secret", sku="SECRET-1")
-    await make_price_list(is_base=True, prices={secret: "1.00"})
+    secret = await make_priced_product("1.00", "Secret", sku="SECRET-1")
     document = await _document(secret)
     buyer = await _buyer_logged_in(client)
     await AssortmentRule.insert(
@@ -221,8 +215,7 @@ async def test_a_product_outside_the_assortment_and_its_documents_answer_404(cli
 
 
 async def test_the_cart_page_edits_a_line_and_updates_the_totals_in_place(client: httpx.AsyncClient) -> None:
-    bolt = await make_product(sku="BOLT-1")
-    await make_price_list(is_base=True, prices={bolt: "2.00"})
+    bolt = await make_priced_product("2.00", sku="BOLT-1")
     await _buyer_logged_in(client)
     token = await _token(client)
     await client.post("/cart/lines", data={"product_id": bolt, "quantity": "5", "_csrf_token": token}, headers=HTMX)
