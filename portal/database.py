@@ -30,7 +30,9 @@ def engine_for(settings: Settings) -> Engine:
         return sqlite_engine(str(settings.sqlite_path))
     if urlsplit(url).scheme == "sqlite":
         return sqlite_engine(url.removeprefix("sqlite:///"))
-    return PostgresEngine(config={"dsn": url}, extensions=())
+    # JIT compiling pays off for analytics, not for a page's millisecond queries: on the grid's
+    # search it added 35 ms of compilation to a 6 ms query.
+    return PostgresEngine(config={"dsn": url, "server_settings": {"jit": "off"}}, extensions=())
 
 
 def sqlite_engine(path: str) -> SQLiteEngine:

@@ -4174,6 +4174,9 @@ async def seed_catalog() -> None:
     except BaseException:
         rendering.cancel()
         raise
+    # Fresh statistics, so the planner knows the tables just grew from nothing to 10,000 rows
+    # (PostgreSQL's autovacuum would get there, later; SQLite never would).
+    await Product.raw("ANALYZE")
     log.info(
         "demo catalog ready: %d products in %d families, %d stock rows, %d relations, %d price entries, "
         "%d contract prices, %d part numbers, %d purchases, %d documents in %d files, in %.1f s",
