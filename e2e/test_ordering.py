@@ -93,3 +93,19 @@ def test_budmax_and_elektroplus_see_their_own_price_for_the_same_bolt(
         screenshot(page, buyer.split("@")[1].split(".")[0])
     assert prices["buyer@budmax.example"] != prices["buyer@elektroplus.example"], prices
     assert "0,28" in prices["buyer@budmax.example"] or "0.28" in prices["buyer@budmax.example"]
+
+
+def test_page_down_keeps_the_row_and_arrows_cross_pages(page: Page, live_server: LiveServer) -> None:
+    log_in(page, "buyer@budmax.example")
+    page.goto("/order?q=din933")
+    _row(page, 3).locator(".quantity-input").focus()
+
+    page.keyboard.press("PageDown")
+    expect(page.locator("#grid-results")).to_have_attribute("data-page", "2")
+    expect(_row(page, 3).locator(".quantity-input")).to_be_focused()
+
+    # Up from the first row goes to the last row of the page before.
+    _row(page, 0).locator(".quantity-input").focus()
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#grid-results")).to_have_attribute("data-page", "1")
+    expect(page.locator("#ordering-grid tbody tr.grid-row").last.locator(".quantity-input")).to_be_focused()
