@@ -16,5 +16,8 @@ APP_REGISTRY = AppRegistry(
         "portal.catalog.piccolo_app",
         "portal.pricing.piccolo_app",
         "portal.ordering.piccolo_app",
+        "portal.approvals.piccolo_app",
+        "portal.finance.piccolo_app",
+        "portal.integration.piccolo_app",
     ]
 )

@@ -1,8 +1,11 @@
-"""Tables of ordering: open carts and their lines, and what each company has bought before."""
+"""Tables of ordering: open carts and their lines, what each company has bought before, and
+orders with their lines and timeline."""
 
 from __future__ import annotations
 
-from piccolo.columns import ForeignKey, Integer, Serial, Timestamptz, Varchar
+from enum import StrEnum
+
+from piccolo.columns import Date, ForeignKey, Integer, Numeric, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -39,3 +42,76 @@ class PurchasedProduct(Table):
     times_ordered = Integer(default=1)
     last_quantity = Integer(default=1)
     last_ordered_at = Timestamptz(default=TimestamptzNow())
+
+
+class OrderStatus(StrEnum):
+    AWAITING_APPROVAL = "awaiting_approval"
+    APPROVED = "approved"
+    SENT_TO_SELLER = "sent_to_seller"
+    CONFIRMED = "confirmed"
+    IN_FULFILMENT = "in_fulfilment"
+    PARTLY_SHIPPED = "partly_shipped"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    INVOICED = "invoiced"
+    PAID = "paid"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class Order(Table, tablename="customer_order"):
+    """A submitted order. Its number is derived from the id: one sequence for all companies."""
+
+    id = Serial(primary_key=True)
+    number = Varchar(length=20, unique=True)
+    company = ForeignKey(Company, null=False, index=True)
+    placed_by = ForeignKey(User, null=False)
+    # The sales rep who placed it on the customer's behalf, when one did.
+    acting_user = ForeignKey(User, null=True, default=None)
+    status = Varchar(length=20, choices=OrderStatus, index=True)
+    # The buyer's own order number, kept on the order and later the invoice.
+    po_number = Varchar(length=60, default="")
+    delivery_label = Varchar(length=100, default="")
+    delivery_street = Varchar(length=200)
+    delivery_postal_code = Varchar(length=10)
+    delivery_city = Varchar(length=100)
+    requested_delivery_on = Date(null=True, default=None)
+    payment_method = Varchar(length=12)
+    payment_days = Integer(default=0)
+    note = Text(default="")
+    currency = Varchar(length=3, default="PLN")
+    net_total = Numeric(digits=(14, 2))
+    vat_total = Numeric(digits=(14, 2))
+    gross_total = Numeric(digits=(14, 2))
+    # The browser's one-time key for this checkout: a second submission with it finds this order.
+    submission_key = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class OrderLine(Table):
+    """A line as ordered: product data and the price are copied, so later changes leave it be."""
+
+    id = Serial(primary_key=True)
+    order = ForeignKey(Order, null=False, index=True, on_delete=OnDelete.cascade)
+    product = ForeignKey(Product, null=False)
+    sku = Varchar(length=40)
+    name = Varchar(length=300)
+    unit = Varchar(length=8)
+    quantity = Integer()
+    unit_price = Numeric(digits=(14, 4))
+    line_net = Numeric(digits=(14, 2))
+    vat_rate = Varchar(length=2)
+    # Where the price came from, as the buyer saw it ("contract UMOWA/2026/014").
+    price_source = Varchar(length=200, default="")
+    note = Varchar(length=500, default="")
+
+
+class OrderEvent(Table):
+    """The order's timeline: every status it reached, when and by whom."""
+
+    id = Serial(primary_key=True)
+    order = ForeignKey(Order, null=False, index=True, on_delete=OnDelete.cascade)
+    status = Varchar(length=20, choices=OrderStatus)
+    actor = ForeignKey(User, null=True, default=None)
+    note = Varchar(length=500, default="")
+    created_at = Timestamptz(default=TimestamptzNow())

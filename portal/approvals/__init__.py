@@ -1,0 +1,1 @@
+"""Approvals: limits and value levels per company, approval requests and their emailed links."""

@@ -1,0 +1,1 @@
+"""Finance: credit limits and balances (from the ERP), later invoices and payments."""
