@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
+from piccolo.columns import Column
+from piccolo.columns.combination import Where
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -66,6 +68,12 @@ def write_transaction(engine: Engine) -> AbstractAsyncContextManager[object]:
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+def contains_text(column: Column, text: str) -> Where:
+    """Case-insensitive substring match: ILIKE on PostgreSQL; SQLite's LIKE already ignores case."""
+    pattern = f"%{text}%"
+    return column.like(pattern) if column._meta.engine_type == "sqlite" else column.ilike(pattern)
 
 
 def lock_rows_for_decision(query: Select) -> Select:

@@ -72,6 +72,7 @@ async def make_person(
     *roles: Role,
     email: str | None = None,
     order_limit_minor: int | None = None,
+    monthly_limit_minor: int | None = None,
     locale: str = "en",
     active: bool = True,
 ) -> Person:
@@ -89,6 +90,7 @@ async def make_person(
             company=company_id,
             roles=[r.value for r in roles],
             order_limit_minor=order_limit_minor,
+            monthly_limit_minor=monthly_limit_minor,
             is_active=active,
         )
     ).returning(Membership.id)

@@ -29,6 +29,7 @@ class Address:
     country: str = "PL"
     label: str = ""
     is_default: bool = False
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ async def company_profile(caller: Scope) -> CompanyProfile:
         sales_rep_name=row["sales_rep_name"] or "",
         sales_rep_email=row["sales_rep_email"] or "",
         delivery_addresses=tuple(
-            Address(a["street"], a["postal_code"], a["city"], a["country"], a["label"], a["is_default"])
+            Address(a["street"], a["postal_code"], a["city"], a["country"], a["label"], a["is_default"], a["id"])
             for a in addresses
         ),
     )

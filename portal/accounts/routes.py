@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Router, get, post
-from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.flash import flash
@@ -20,7 +19,7 @@ from portal.accounts.tokens import LinkSigner
 from portal.errors import Invalid, NotFound, TooManyAttempts
 from portal.i18n import LOCALES, current_locale
 from portal.i18n import gettext as _
-from portal.mail import OutgoingMail, Postbox
+from portal.mail import Postbox, send_after_response
 from portal.web import page, redirect
 from portal.web.forms import FormData
 
@@ -30,11 +29,6 @@ Html = Response[Any]
 def _safe_next(target: str) -> str:
     """Only paths on this site, so a login link cannot send people elsewhere."""
     return target if target.startswith("/") and not target.startswith("//") else "/"
-
-
-def _send_later(response: Any, postbox: Postbox, *mails: OutgoingMail) -> Any:
-    response.background = BackgroundTask(postbox.send_all, list(mails))
-    return response
 
 
 # --- Login, logout, company choice, language ---------------------------------------------
@@ -137,7 +131,7 @@ async def forgot_password(
         )
     mail = await password_reset.request_password_reset(email, signer, postbox)
     response = page(request, "accounts/forgot_password.html", block="form", sent=True, errors={}, email=email)
-    return _send_later(response, postbox, mail) if mail else response
+    return send_after_response(response, postbox, mail) if mail else response
 
 
 @get("/password/reset/{token:str}")
@@ -265,7 +259,7 @@ async def invite_user(
         response.status_code = 422
         return response
     flash(request, _("Invitation sent to %(email)s.") % {"email": email}, "success")
-    return _send_later(redirect(request, "/company/users"), postbox, mail)
+    return send_after_response(redirect(request, "/company/users"), postbox, mail)
 
 
 @post("/company/users/invitations/{invitation_id:int}/revoke", guards=[requires(Permission.USERS_MANAGE)])

@@ -20,7 +20,16 @@ _ROTATE = "portal_rotate_session"
 SESSION_MAX_AGE = 12 * 3600
 
 # Pages a visitor reaches without logging in.
-PUBLIC_PATHS = ["^/login", "^/logout", "^/static/", "^/password/", "^/invitations/", "^/locale", "^/health"]
+PUBLIC_PATHS = [
+    "^/login",
+    "^/logout",
+    "^/static/",
+    "^/password/",
+    "^/invitations/",
+    "^/approvals/",
+    "^/locale",
+    "^/health",
+]
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):

@@ -40,3 +40,13 @@ class ApprovalStep(Table):
     requested_at = Timestamptz(default=TimestamptzNow())
     reminded_at = Timestamptz(null=True, default=None)
     escalated_at = Timestamptz(null=True, default=None)
+
+
+class ApprovalLink(Table):
+    """An emailed link for one approver and one step; its signed id is the token. Used once."""
+
+    id = Serial(primary_key=True)
+    step = ForeignKey(ApprovalStep, null=False, index=True, on_delete=OnDelete.cascade)
+    approver = ForeignKey(User, null=False)
+    used_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())

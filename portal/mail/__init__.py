@@ -3,6 +3,15 @@ written to the log and to files under var/mail/. Sending happens outside the req
 
 from portal.mail.delivery import FileMailer, Mailer, SmtpMailer, mailer_for
 from portal.mail.messages import OutgoingMail, render_mail
-from portal.mail.postbox import Postbox
+from portal.mail.postbox import Postbox, send_after_response
 
-__all__ = ["FileMailer", "Mailer", "OutgoingMail", "Postbox", "SmtpMailer", "mailer_for", "render_mail"]
+__all__ = [
+    "FileMailer",
+    "Mailer",
+    "OutgoingMail",
+    "Postbox",
+    "SmtpMailer",
+    "mailer_for",
+    "render_mail",
+    "send_after_response",
+]

@@ -3,6 +3,7 @@
 import hashlib
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -13,7 +14,7 @@ from portal.accounts.tables import CompanyKind, Invitation
 from portal.app import create_app
 from portal.catalog.tables import AssortmentEffect, AssortmentRule, Product, ProductDocument, StoredFile
 from portal.ordering.cart import add_to_cart
-from portal.ordering.tables import CartLine
+from portal.ordering.tables import CartLine, Order, OrderStatus
 from tests.factories import (
     csrf_token,
     log_in,
@@ -25,9 +26,14 @@ from tests.factories import (
 
 # Ids of company A's objects, by the path parameter that carries them. A new route with an id
 # parameter must be added here, so the walk below can never silently skip it.
-PARAMETER_OBJECTS = {"membership_id", "invitation_id", "product_id", "document_id", "line_id"}
+PARAMETER_OBJECTS = {"membership_id", "invitation_id", "product_id", "document_id", "line_id", "order_id"}
 # Routes whose path parameter is a signed bearer token, not a company-scoped id.
-TOKEN_ROUTES = {"/password/reset/{token:str}", "/invitations/{token:str}", "/static/{file_path:path}"}
+TOKEN_ROUTES = {
+    "/password/reset/{token:str}",
+    "/invitations/{token:str}",
+    "/approvals/{token:str}",
+    "/static/{file_path:path}",
+}
 
 
 async def _company_a():
@@ -54,12 +60,30 @@ async def _company_a():
     ).returning(ProductDocument.id)
     await add_to_cart(await buyer.scope(), product, "1")
     lines = await CartLine.select(CartLine.id)
+    order = await Order.insert(
+        Order(
+            number="ZAM/2026/ALFA",
+            company=company,
+            placed_by=buyer.user_id,
+            status=OrderStatus.AWAITING_APPROVAL,
+            po_number="alfa-tajna-po",
+            delivery_street="ul. Tajna 1",
+            delivery_postal_code="00-001",
+            delivery_city="Warszawa",
+            payment_method="transfer",
+            net_total=Decimal("5.55"),
+            vat_total=Decimal("1.28"),
+            gross_total=Decimal("6.83"),
+            submission_key="alfa-tajna-submission-key",
+        )
+    ).returning(Order.id)
     return {
         "membership_id": buyer.membership_id,
         "invitation_id": rows[0]["id"],
         "product_id": product,
         "document_id": document[0]["id"],
         "line_id": lines[0]["id"],
+        "order_id": order[0]["id"],
         "admin": admin,
     }
 
@@ -79,7 +103,7 @@ async def test_every_route_with_an_id_answers_404_to_another_companys_admin(
 ) -> None:
     ids = await _company_a()
     other = await _intruder_company()
-    intruder = await make_person(other, Role.COMPANY_ADMIN, Role.BUYER)
+    intruder = await make_person(other, Role.COMPANY_ADMIN, Role.BUYER, Role.APPROVER)
     await log_in(client, intruder.email)
     token = csrf_token((await client.get("/")).text)
 
@@ -102,12 +126,24 @@ async def test_every_route_with_an_id_answers_404_to_another_companys_admin(
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/company", "/company/users", "/company/audit", "/order", "/order?q=alfa", "/cart"]
+    "path",
+    [
+        "/",
+        "/company",
+        "/company/users",
+        "/company/audit",
+        "/order",
+        "/order?q=alfa",
+        "/cart",
+        "/orders",
+        "/orders?q=alfa",
+        "/approvals",
+    ],
 )
 async def test_pages_without_ids_show_only_the_callers_company(client: httpx.AsyncClient, path: str) -> None:
     await _company_a()
     other = await _intruder_company()
-    intruder = await make_person(other, Role.COMPANY_ADMIN, Role.BUYER)
+    intruder = await make_person(other, Role.COMPANY_ADMIN, Role.BUYER, Role.APPROVER)
     await log_in(client, intruder.email)
     response = await client.get(path)
     assert response.status_code == 200

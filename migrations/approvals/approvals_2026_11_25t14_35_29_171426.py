@@ -14,6 +14,19 @@ from piccolo.table import Table
 import decimal
 
 
+class ApprovalStep(Table, tablename="approval_step", schema=None):
+    id = Serial(
+        null=False,
+        primary_key=True,
+        unique=False,
+        index=False,
+        index_method=IndexMethod.btree,
+        choices=None,
+        db_column_name=None,
+        secret=False,
+    )
+
+
 class Company(Table, tablename="company", schema=None):
     id = Serial(
         null=False,
@@ -53,7 +66,7 @@ class User(Table, tablename="portal_user", schema=None):
     )
 
 
-ID = "2026-11-25T14:35:12:450674"
+ID = "2026-11-25T14:35:29:171426"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -73,6 +86,13 @@ async def forwards():
     manager.add_table(
         class_name="ApprovalStep",
         tablename="approval_step",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="ApprovalLink",
+        tablename="approval_link",
         schema=None,
         columns=None,
     )
@@ -356,6 +376,116 @@ async def forwards():
         params={
             "default": None,
             "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApprovalLink",
+        tablename="approval_link",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApprovalLink",
+        tablename="approval_link",
+        column_name="step",
+        db_column_name="step",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": ApprovalStep,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApprovalLink",
+        tablename="approval_link",
+        column_name="approver",
+        db_column_name="approver",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApprovalLink",
+        tablename="approval_link",
+        column_name="used_at",
+        db_column_name="used_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApprovalLink",
+        tablename="approval_link",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,

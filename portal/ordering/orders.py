@@ -1,0 +1,294 @@
+"""Orders after checkout: their status changes (each one on the timeline and in the outbox, in
+the same transaction), the list with its filters, the detail page and cancelling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from piccolo.custom_types import Combinable
+
+from portal.accounts.scope import Scope
+from portal.database import contains_text, lock_rows_for_decision, write_transaction
+from portal.errors import Conflict, NotFound
+from portal.i18n import gettext as _
+from portal.integration.outbox import emit
+from portal.ordering.tables import Order, OrderEvent, OrderLine, OrderStatus, PurchasedProduct
+
+PAGE_SIZE = 50
+# Until the seller confirms, the buyer may still change their mind.
+CANCELLABLE = (OrderStatus.AWAITING_APPROVAL, OrderStatus.APPROVED, OrderStatus.SENT_TO_SELLER)
+OPEN_STATUSES = tuple(s for s in OrderStatus if s not in (OrderStatus.REJECTED, OrderStatus.CANCELLED))
+
+
+def order_number(order_id: int, placed_on: date) -> str:
+    return f"ZAM/{placed_on.year}/{order_id:06d}"
+
+
+async def record_status(order_id: int, status: OrderStatus, actor_id: int | None, note: str = "") -> None:
+    """Move an order to `status`: the order row, its timeline and the outbox event together.
+    Call inside the transaction that made the decision."""
+    await Order.update({Order.status: status}).where(Order.id == order_id)
+    await OrderEvent.insert(OrderEvent(order=order_id, status=status, actor=actor_id, note=note[:500]))
+    order = await Order.select(Order.number, Order.company).where(Order.id == order_id).first()
+    assert order is not None
+    await emit(
+        "order.status_changed",
+        order["company"],
+        {"order_id": order_id, "number": order["number"], "status": status.value, "actor_id": actor_id},
+    )
+    if status is OrderStatus.SENT_TO_SELLER:
+        await _remember_purchases(order_id, order["company"])
+
+
+async def _remember_purchases(order_id: int, company_id: int) -> None:
+    """What the order bought joins the company's "bought before" history."""
+    lines = await OrderLine.select(OrderLine.product, OrderLine.quantity).where(OrderLine.order == order_id)
+    known = {
+        row["product"]: row["times_ordered"]
+        for row in await PurchasedProduct.select(PurchasedProduct.product, PurchasedProduct.times_ordered).where(
+            (PurchasedProduct.company == company_id)
+            & PurchasedProduct.product.is_in([line["product"] for line in lines] or [0])
+        )
+    }
+    now = datetime.now().astimezone()
+    for line in lines:
+        if line["product"] in known:
+            await PurchasedProduct.update(
+                {
+                    PurchasedProduct.times_ordered: known[line["product"]] + 1,
+                    PurchasedProduct.last_quantity: line["quantity"],
+                    PurchasedProduct.last_ordered_at: now,
+                }
+            ).where((PurchasedProduct.company == company_id) & (PurchasedProduct.product == line["product"]))
+    new = [line for line in lines if line["product"] not in known]
+    if new:
+        await PurchasedProduct.insert(
+            *(
+                PurchasedProduct(company=company_id, product=line["product"], last_quantity=line["quantity"])
+                for line in new
+            )
+        )
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    text: str = ""
+    status: str = ""
+    placed_from: date | None = None
+    placed_to: date | None = None
+    placed_by: int | None = None
+    page: int = 1
+
+    @classmethod
+    def from_parameters(cls, parameters: dict[str, str]) -> OrderFilters:
+        def day(name: str) -> date | None:
+            try:
+                return date.fromisoformat(parameters.get(name, ""))
+            except ValueError:
+                return None
+
+        status = parameters.get("status", "")
+        page = parameters.get("page", "1")
+        placed_by = parameters.get("placed_by", "")
+        return cls(
+            text=parameters.get("q", "").strip()[:60],
+            status=status if status in OrderStatus.__members__.values() else "",
+            placed_from=day("from"),
+            placed_to=day("to"),
+            placed_by=int(placed_by) if placed_by.isdigit() else None,
+            page=max(int(page), 1) if page.isdigit() else 1,
+        )
+
+    def parameters(self, page: int) -> str:
+        """These filters as a query string for another page."""
+        pairs = {
+            "q": self.text,
+            "status": self.status,
+            "from": self.placed_from.isoformat() if self.placed_from else "",
+            "to": self.placed_to.isoformat() if self.placed_to else "",
+            "placed_by": str(self.placed_by or ""),
+            "page": str(page),
+        }
+        return urlencode({name: value for name, value in pairs.items() if value})
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    id: int
+    number: str
+    status: str
+    po_number: str
+    placed_by_name: str
+    created_at: datetime
+    net_total: Decimal
+    gross_total: Decimal
+    currency: str
+
+
+async def list_orders(caller: Scope, filters: OrderFilters) -> tuple[list[OrderSummary], bool]:
+    """The company's orders, newest first; text matches the number, the PO number or a line's
+    SKU or name."""
+    condition: Combinable = Order.company == caller.company_id
+    if filters.status:
+        condition &= Order.status == filters.status
+    if filters.placed_from:
+        condition &= Order.created_at >= datetime.combine(filters.placed_from, time.min).astimezone()
+    if filters.placed_to:
+        condition &= Order.created_at <= datetime.combine(filters.placed_to, time.max).astimezone()
+    if filters.placed_by:
+        condition &= Order.placed_by == filters.placed_by
+    if filters.text:
+        text = filters.text
+        with_line = OrderLine.select(OrderLine.order).where(
+            contains_text(OrderLine.sku, text) | contains_text(OrderLine.name, text)
+        )
+        condition &= (
+            contains_text(Order.number, text) | contains_text(Order.po_number, text) | Order.id.is_in(with_line)
+        )
+    rows = (
+        await Order.select(
+            Order.id,
+            Order.number,
+            Order.status,
+            Order.po_number,
+            Order.placed_by.name.as_alias("placed_by_name"),
+            Order.created_at,
+            Order.net_total,
+            Order.gross_total,
+            Order.currency,
+        )
+        .where(condition)
+        .order_by(Order.id, ascending=False)
+        .limit(PAGE_SIZE + 1)
+        .offset((filters.page - 1) * PAGE_SIZE)
+    )
+    return [_summary(row) for row in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
+
+
+def _summary(row: dict[str, Any]) -> OrderSummary:
+    return OrderSummary(
+        id=row["id"],
+        number=row["number"],
+        status=row["status"],
+        po_number=row["po_number"],
+        placed_by_name=row["placed_by_name"],
+        created_at=row["created_at"],
+        net_total=Decimal(str(row["net_total"])),
+        gross_total=Decimal(str(row["gross_total"])),
+        currency=row["currency"],
+    )
+
+
+@dataclass(frozen=True)
+class OrderLineView:
+    product_id: int
+    sku: str
+    name: str
+    unit: str
+    quantity: int
+    unit_price: Decimal
+    line_net: Decimal
+    vat_rate: str
+    price_source: str
+    note: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    status: str
+    actor_name: str
+    note: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    summary: OrderSummary
+    company_id: int
+    placed_by_id: int
+    delivery: dict[str, str]
+    requested_delivery_on: date | None
+    payment_method: str
+    payment_days: int
+    note: str
+    vat_total: Decimal
+    lines: list[OrderLineView]
+    timeline: list[TimelineEntry]
+
+    @property
+    def cancellable(self) -> bool:
+        return self.summary.status in CANCELLABLE
+
+
+async def order_detail(company_id: int | None, order_id: int) -> OrderDetail:
+    """An order of the given company; another company's order is not found."""
+    row = (
+        await Order.select(
+            *Order.all_columns(),
+            Order.placed_by.name.as_alias("placed_by_name"),
+        )
+        .where((Order.id == order_id) & (Order.company == company_id))
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("This order does not exist."))
+    lines = await OrderLine.select().where(OrderLine.order == order_id).order_by(OrderLine.id)
+    events = (
+        await OrderEvent.select(
+            OrderEvent.status, OrderEvent.note, OrderEvent.created_at, OrderEvent.actor.name.as_alias("actor_name")
+        )
+        .where(OrderEvent.order == order_id)
+        .order_by(OrderEvent.id)
+    )
+    return OrderDetail(
+        summary=_summary(row),
+        company_id=row["company"],
+        placed_by_id=row["placed_by"],
+        delivery={
+            "label": row["delivery_label"],
+            "street": row["delivery_street"],
+            "postal_code": row["delivery_postal_code"],
+            "city": row["delivery_city"],
+        },
+        requested_delivery_on=row["requested_delivery_on"],
+        payment_method=row["payment_method"],
+        payment_days=row["payment_days"],
+        note=row["note"],
+        vat_total=Decimal(str(row["vat_total"])),
+        lines=[
+            OrderLineView(
+                product_id=line["product"],
+                sku=line["sku"],
+                name=line["name"],
+                unit=line["unit"],
+                quantity=line["quantity"],
+                unit_price=Decimal(str(line["unit_price"])),
+                line_net=Decimal(str(line["line_net"])),
+                vat_rate=line["vat_rate"],
+                price_source=line["price_source"],
+                note=line["note"],
+            )
+            for line in lines
+        ],
+        timeline=[
+            TimelineEntry(event["status"], event["actor_name"] or "", event["note"], event["created_at"])
+            for event in events
+        ],
+    )
+
+
+async def cancel_order(caller: Scope, order_id: int, reason: str) -> None:
+    await order_detail(caller.company_id, order_id)
+    async with write_transaction(Order._meta.db):
+        row = await lock_rows_for_decision(Order.select(Order.status).where(Order.id == order_id)).first()
+        assert row is not None
+        if row["status"] not in CANCELLABLE:
+            raise Conflict(_("The seller has already confirmed this order; ask them to cancel it."))
+        await record_status(order_id, OrderStatus.CANCELLED, caller.user_id, reason)

@@ -1,0 +1,130 @@
+"""Checkout: the cart becomes one order with the buyer's PO, a company address and its terms;
+what cannot be ordered gets a clear message and leaves the cart as it was."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from portal.accounts.roles import Role
+from portal.finance.tables import CreditAccount
+from portal.integration.tables import OutboxEvent
+from portal.ordering.tables import CartLine, Order, OrderEvent, OrderLine, PurchasedProduct
+from tests.factories import csrf_token, log_in, make_company, make_person, make_priced_product
+
+HTMX = {"HX-Request": "true"}
+
+
+async def _buyer_with_cart(client: httpx.AsyncClient, price: str = "10.00", quantity: str = "5", **person):
+    company = await make_company()
+    buyer = await make_person(company, Role.BUYER, **person)
+    await log_in(client, buyer.email)
+    product = await make_priced_product(price, sku=f"CHK-{buyer.user_id}")
+    token = csrf_token((await client.get("/")).text)
+    await client.post(
+        "/cart/lines", data={"product_id": product, "quantity": quantity, "_csrf_token": token}, headers=HTMX
+    )
+    return buyer, product
+
+
+def _form(page: str, **fields: str) -> dict[str, str]:
+    key = re.search(r'name="submission_key" value="([^"]+)"', page)
+    address = re.search(r'name="delivery_address_id" value="(\d+)"', page)
+    assert key and address
+    return {
+        "_csrf_token": csrf_token(page),
+        "submission_key": key.group(1),
+        "delivery_address_id": address.group(1),
+        "po_number": "PO/2026/77",
+        **fields,
+    }
+
+
+async def test_a_buyer_within_limits_places_an_order_that_goes_to_the_seller(client: httpx.AsyncClient) -> None:
+    _, product = await _buyer_with_cart(client)
+    form = _form((await client.get("/checkout")).text, note="Rampa 3")
+
+    response = await client.post("/checkout", data=form)
+
+    assert response.status_code == 303
+    order = (await Order.select())[0]
+    assert response.headers["location"] == f"/orders/{order['id']}"
+    assert order["status"] == "sent_to_seller" and order["po_number"] == "PO/2026/77"
+    assert re.fullmatch(r"ZAM/\d{4}/\d{6}", order["number"])
+    assert Decimal(str(order["net_total"])) == Decimal("50.00")
+    assert Decimal(str(order["gross_total"])) == Decimal("61.50")
+    lines = await OrderLine.select()
+    assert [(line["product"], line["quantity"]) for line in lines] == [(product, 5)]
+    assert await CartLine.count() == 0
+    assert [event["status"] for event in await OrderEvent.select(OrderEvent.status)] == ["sent_to_seller"]
+    assert await OutboxEvent.count() == 1
+    assert await PurchasedProduct.exists().where(PurchasedProduct.product == product)
+    detail = await client.get(f"/orders/{order['id']}")
+    assert "PO/2026/77" in detail.text and "Rampa 3" in detail.text
+
+
+async def test_submitting_the_same_checkout_twice_makes_one_order(client: httpx.AsyncClient) -> None:
+    await _buyer_with_cart(client)
+    form = _form((await client.get("/checkout")).text)
+
+    first = await client.post("/checkout", data=form)
+    second = await client.post("/checkout", data=form)
+
+    assert first.headers["location"] == second.headers["location"]
+    assert await Order.count() == 1
+
+
+async def test_bad_checkout_input_is_shown_and_the_cart_stays(client: httpx.AsyncClient) -> None:
+    await _buyer_with_cart(client)
+    page = (await client.get("/checkout")).text
+
+    response = await client.post(
+        "/checkout",
+        data=_form(page, requested_delivery_on="2001-01-01", delivery_address_id="999999", po_number="x" * 61),
+    )
+
+    assert response.status_code == 422
+    assert "The delivery date cannot be in the past." in response.text
+    assert "Choose one of your company&#39;s delivery addresses." in response.text
+    assert "Keep the PO number under 60 characters." in response.text
+    assert await Order.count() == 0 and await CartLine.count() == 1
+
+
+async def test_over_the_credit_limit_the_buyer_is_told_what_to_do_and_may_pay_in_advance(
+    client: httpx.AsyncClient,
+) -> None:
+    buyer, _ = await _buyer_with_cart(client, price="100.00", quantity="10")  # 1 230.00 gross
+    await CreditAccount.insert(
+        CreditAccount(company=buyer.company_id, credit_limit=Decimal("2000.00"), open_balance=Decimal("900.00"))
+    )
+    page = (await client.get("/checkout")).text
+
+    refused = await client.post("/checkout", data=_form(page))
+    assert refused.status_code == 422
+    assert "over your available credit of PLN1,100.00" in refused.text
+    assert "Pay in advance" in refused.text
+    assert await Order.count() == 0
+
+    accepted = await client.post("/checkout", data=_form(refused.text, pay_in_advance="1"))
+    assert accepted.status_code == 303
+    assert (await Order.select(Order.payment_method))[0]["payment_method"] == "prepayment"
+
+
+async def test_an_empty_cart_cannot_be_checked_out(client: httpx.AsyncClient) -> None:
+    company = await make_company()
+    buyer = await make_person(company, Role.BUYER)
+    await log_in(client, buyer.email)
+    page = await client.get("/checkout")
+    assert "Your cart is empty." in page.text
+    assert await Order.count() == 0
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.FINANCE])
+async def test_people_who_cannot_fill_a_cart_cannot_check_out(client: httpx.AsyncClient, role: Role) -> None:
+    company = await make_company()
+    person = await make_person(company, role)
+    await log_in(client, person.email)
+    assert (await client.get("/checkout")).status_code == 403
