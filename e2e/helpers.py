@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,3 +49,15 @@ def log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     except PlaywrightTimeoutError:
         errors = page.locator(".field-error").all_inner_texts()
         raise AssertionError(f"logging in as {email} failed: {errors or 'no error shown'}") from None
+
+
+def wait_for_mail(live_server: LiveServer, address: str, timeout: float = 10.0) -> EmailMessage:
+    """The mail goes out in a background task after the response; poll for it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return live_server.mailbox.last_to(address)
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

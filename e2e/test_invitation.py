@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
-from email.message import EmailMessage
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.helpers import LiveServer, Screenshot, log_in
+from e2e.helpers import LiveServer, Screenshot, log_in, wait_for_mail
 
 ADMIN = "admin@budmax.example"
 NEW_COLLEAGUE = "new.colleague@budmax.example"
@@ -17,18 +15,6 @@ NEW_NAME = "Zofia Wróbel"
 NEW_PASSWORD = "Zielona-hala-2026"
 # "5 000,00 zł" in Polish, "PLN 5,000.00" in English (babel; the spaces may be non-breaking).
 FIVE_THOUSAND = re.compile(r"5[\s\u00a0\u202f.,]?000[.,]00")
-
-
-def _wait_for_mail(live_server: LiveServer, address: str, timeout: float = 10.0) -> EmailMessage:
-    """The mail goes out in a background task after the response; poll for it."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return live_server.mailbox.last_to(address)
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def test_admin_invites_a_colleague_who_joins(
@@ -79,7 +65,7 @@ def test_admin_invites_a_colleague_who_joins(
     expect(row).to_contain_text("Anna Kowalczyk")
     screenshot(admin, "3-invitation-sent")
 
-    message = _wait_for_mail(live_server, NEW_COLLEAGUE)
+    message = wait_for_mail(live_server, NEW_COLLEAGUE)
     assert "BudMax" in str(message["Subject"]), message["Subject"]
     link = live_server.mailbox.link_in(message, live_server.base_url)
     assert link.startswith("/invitations/"), link
