@@ -107,7 +107,7 @@ class MemberTerms:
     monthly_limit: Decimal | None
 
 
-def _parse_limit(raw: str, field: str, errors: dict[str, str]) -> Decimal | None:
+def parse_amount(raw: str, field: str, errors: dict[str, str]) -> Decimal | None:
     text = raw.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
     if not text:
         return None
@@ -130,8 +130,8 @@ def parse_member_terms(company_kind: str, roles: list[str], order_limit: str, mo
         errors["roles"] = _("Choose at least one role from the list.")
     terms = MemberTerms(
         roles=chosen,
-        order_limit=_parse_limit(order_limit, "order_limit", errors),
-        monthly_limit=_parse_limit(monthly_limit, "monthly_limit", errors),
+        order_limit=parse_amount(order_limit, "order_limit", errors),
+        monthly_limit=parse_amount(monthly_limit, "monthly_limit", errors),
     )
     if errors:
         raise Invalid(errors)

@@ -15,6 +15,8 @@ from portal.accounts.roles import Permission
 from portal.accounts.sessions import client_address
 from portal.accounts.tokens import LinkSigner
 from portal.approvals import requests
+from portal.approvals.levels import approval_levels as levels_of
+from portal.approvals.levels import set_approval_levels
 from portal.errors import Conflict, Invalid
 from portal.i18n import gettext as _
 from portal.i18n import set_locale
@@ -97,4 +99,31 @@ async def decide_in_portal(
     return send_after_response(redirect(request, "/approvals"), postbox, *decision.mails)
 
 
-router = Router(path="/", route_handlers=[approval_page, decide_by_link, approval_inbox, decide_in_portal])
+@get("/company/approval-levels", guards=[requires(Permission.USERS_MANAGE)])
+async def approval_levels_form(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    levels = [str(level) for level in await levels_of(caller)]
+    return page(request, "approvals/levels.html", levels=levels, errors={})
+
+
+@post("/company/approval-levels", guards=[requires(Permission.USERS_MANAGE)])
+async def save_approval_levels(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    form = await FormData.of(request)
+    try:
+        await set_approval_levels(caller, form.getall("level"))
+    except Invalid as error:
+        return page(request, "approvals/levels.html", status_code=422, levels=form.getall("level"), errors=error.errors)
+    flash(request, _("Approval levels saved."), "success")
+    return redirect(request, "/company/approval-levels")
+
+
+router = Router(
+    path="/",
+    route_handlers=[
+        approval_page,
+        decide_by_link,
+        approval_inbox,
+        decide_in_portal,
+        approval_levels_form,
+        save_approval_levels,
+    ],
+)
