@@ -188,6 +188,7 @@ def _summary(row: dict[str, Any]) -> OrderSummary:
 
 @dataclass(frozen=True)
 class OrderLineView:
+    id: int
     product_id: int
     sku: str
     name: str
@@ -264,6 +265,7 @@ async def order_detail(company_id: int | None, order_id: int) -> OrderDetail:
         vat_total=Decimal(str(row["vat_total"])),
         lines=[
             OrderLineView(
+                id=line["id"],
                 product_id=line["product"],
                 sku=line["sku"],
                 name=line["name"],
