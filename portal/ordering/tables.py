@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import Date, ForeignKey, Integer, Numeric, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Numeric, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -115,3 +115,22 @@ class OrderEvent(Table):
     actor = ForeignKey(User, null=True, default=None)
     note = Varchar(length=500, default="")
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ShoppingList(Table):
+    """A named list of products and quantities, private to its owner or shared with the company."""
+
+    id = Serial(primary_key=True)
+    company = ForeignKey(Company, null=False, index=True, on_delete=OnDelete.cascade)
+    owner = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
+    name = Varchar(length=120)
+    shared = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ShoppingListLine(Table):
+    id = Serial(primary_key=True)
+    shopping_list = ForeignKey(ShoppingList, null=False, index=True, on_delete=OnDelete.cascade)
+    product = ForeignKey(Product, null=False, on_delete=OnDelete.cascade)
+    quantity = Integer()
+    note = Varchar(length=500, default="")

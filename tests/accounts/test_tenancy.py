@@ -14,7 +14,7 @@ from portal.accounts.tables import CompanyKind, Invitation
 from portal.app import create_app
 from portal.catalog.tables import AssortmentEffect, AssortmentRule, Product, ProductDocument, StoredFile
 from portal.ordering.cart import add_to_cart
-from portal.ordering.tables import CartLine, Order, OrderStatus
+from portal.ordering.tables import CartLine, Order, OrderStatus, ShoppingList
 from tests.factories import (
     csrf_token,
     log_in,
@@ -26,7 +26,7 @@ from tests.factories import (
 
 # Ids of company A's objects, by the path parameter that carries them. A new route with an id
 # parameter must be added here, so the walk below can never silently skip it.
-PARAMETER_OBJECTS = {"membership_id", "invitation_id", "product_id", "document_id", "line_id", "order_id"}
+PARAMETER_OBJECTS = {"membership_id", "invitation_id", "product_id", "document_id", "line_id", "order_id", "list_id"}
 # Routes whose path parameter is a signed bearer token, not a company-scoped id.
 TOKEN_ROUTES = {
     "/password/reset/{token:str}",
@@ -84,6 +84,11 @@ async def _company_a():
         "document_id": document[0]["id"],
         "line_id": lines[0]["id"],
         "order_id": order[0]["id"],
+        "list_id": (
+            await ShoppingList.insert(
+                ShoppingList(company=company, owner=buyer.user_id, name="alfa-tajna", shared=True)
+            ).returning(ShoppingList.id)
+        )[0]["id"],
         "admin": admin,
     }
 
