@@ -19,9 +19,12 @@ from portal.accounts.login import LoginLimiter
 from portal.accounts.routes import router as accounts_router
 from portal.accounts.sessions import session_auth
 from portal.accounts.tokens import LinkSigner
+from portal.approvals.routes import router as approvals_router
 from portal.catalog.routes import router as catalog_router
 from portal.config import PROJECT_ROOT, Mode, Settings
 from portal.database import connection_pool, engine_for, use_database
+from portal.jobs import JobQueue, use_job_queue
+from portal.jobs.worker import background_jobs
 from portal.mail import Postbox, mailer_for
 from portal.ordering.routes import router as ordering_router
 from portal.stores import rate_limit_storage, store_registry
@@ -42,6 +45,8 @@ def create_app(settings: Settings) -> Litestar:
     postbox = Postbox(environment, mailer_for(settings), settings.base_url)
     limiter = LoginLimiter(rate_limit_storage(settings), settings)
     auth = session_auth(settings)
+    jobs = JobQueue.for_settings(settings)
+    use_job_queue(jobs)
 
     @asynccontextmanager
     async def database_pool(_: Litestar) -> AsyncGenerator[None, None]:
@@ -57,6 +62,7 @@ def create_app(settings: Settings) -> Litestar:
             accounts_router,
             catalog_router,
             ordering_router,
+            approvals_router,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),
         ],
         dependencies={
@@ -65,6 +71,7 @@ def create_app(settings: Settings) -> Litestar:
             "signer": Provide(lambda: signer, use_cache=True, sync_to_thread=False),
             "postbox": Provide(lambda: postbox, use_cache=True, sync_to_thread=False),
             "limiter": Provide(lambda: limiter, use_cache=True, sync_to_thread=False),
+            "jobs": Provide(lambda: jobs, use_cache=True, sync_to_thread=False),
         },
         stores=store_registry(settings),
         on_app_init=[auth.on_app_init],
@@ -80,9 +87,9 @@ def create_app(settings: Settings) -> Litestar:
         template_config=templates,
         before_request=before_request,
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_pool],
+        lifespan=[database_pool, background_jobs(jobs, settings, postbox)],
         logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=True),
         debug=False,
         openapi_config=None,
-        state=State({"settings": settings, "engine": engine}),
+        state=State({"settings": settings, "engine": engine, "jobs": jobs}),
     )

@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo."""
+"""The `portal` command: serve, migrate, demo, worker."""
 
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--workers", type=int, default=1)
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("demo", help="migrate, seed the demo data and serve on 127.0.0.1:8000 (PORT overrides)")
+    commands.add_parser("worker", help="run background jobs and schedules from the Valkey queue (production)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -72,3 +73,14 @@ def main(argv: list[str] | None = None) -> None:
             print("portal serve: set PORTAL_MODE=production (and PORTAL_SECRET_KEY) to serve", file=sys.stderr)
         _tune_runtime()
         uvicorn.run("portal.asgi:app", host=args.host, port=args.port, workers=args.workers)
+    elif args.command == "worker":
+        settings = _settings_or_exit()
+        if settings.valkey_url is None:
+            print(
+                "portal worker: set PORTAL_VALKEY_URL; without Valkey, `portal demo` and `portal serve` run jobs themselves",
+                file=sys.stderr,
+            )
+            raise SystemExit(2)
+        from portal.jobs.worker import run_worker
+
+        asyncio.run(run_worker(settings))

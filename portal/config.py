@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     login_attempts_per_account: int = 5
     login_window_seconds: int = 900
     token_max_age_seconds: int = 72 * 3600
+    worker_concurrency: int = Field(default=10, ge=1, description="jobs one worker runs at once")
 
     @field_validator("database_url")
     @classmethod

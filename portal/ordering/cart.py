@@ -7,11 +7,13 @@ of any size costs a fixed number of statements (lines, visibility, stock, the re
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+
+from piccolo.querystring import QueryString
 
 from portal.accounts.roles import Permission
 from portal.accounts.scope import Scope
@@ -220,26 +222,68 @@ async def add_to_cart(caller: Scope, product_id: int, quantity_text: str) -> Add
     products = await visible_products(caller, [product_id])
     if not products:
         raise NotFound(_("This product does not exist."))
-    product = products[0]
-    order_quantity = apply_order_rules(
-        parse_quantity(quantity_text), product.min_order_quantity, product.order_multiple
+    order_quantities = await _priced_order_quantities(caller, products, {product_id: parse_quantity(quantity_text)})
+    in_cart = await _put_in_cart(caller, {product_id: order_quantities[product_id].quantity})
+    return AddedToCart(product_id, order_quantities[product_id], in_cart[product_id])
+
+
+async def add_many_to_cart(caller: Scope, lines: Sequence[tuple[int, int]]) -> list[AddedToCart]:
+    """Add (product id, requested quantity) pairs under the rules of `add_to_cart`, all or none,
+    in a fixed number of statements however many lines: a product named twice is requested once
+    with the quantities summed, before its minimum and multiple apply."""
+    requested: dict[int, int] = defaultdict(int)
+    for product_id, quantity in lines:
+        requested[product_id] += quantity
+    if not requested:
+        return []
+    if any(quantity < 1 for quantity in requested.values()):
+        raise Invalid({"quantity": _("Enter a quantity of at least 1.")})
+    if any(quantity > MAX_QUANTITY for quantity in requested.values()):
+        raise Invalid({"quantity": _("That is more than we can take in one line.")})
+    products = await visible_products(caller, list(requested))
+    if len(products) != len(requested):
+        raise NotFound(_("This product does not exist."))
+    order_quantities = await _priced_order_quantities(caller, products, requested)
+    in_cart = await _put_in_cart(caller, {product_id: order.quantity for product_id, order in order_quantities.items()})
+    return [AddedToCart(product_id, order_quantities[product_id], in_cart[product_id]) for product_id in requested]
+
+
+async def _priced_order_quantities(
+    caller: Scope, products: Sequence[ProductRow], requested: Mapping[int, int]
+) -> dict[int, OrderQuantity]:
+    """The order rules applied to each requested quantity; a product without a price for the
+    caller at that quantity stops the whole addition."""
+    order_quantities = {
+        product.id: apply_order_rules(requested[product.id], product.min_order_quantity, product.order_multiple)
+        for product in products
+    }
+    quotes = await resolve_prices(
+        caller, {product_id: order.quantity for product_id, order in order_quantities.items()}
     )
-    if not await resolve_prices(caller, {product_id: order_quantity.quantity}):
+    if any(product_id not in quotes for product_id in order_quantities):
         raise Invalid({"quantity": _("This product has no price for your company yet. Ask us for a quote.")})
+    return order_quantities
+
+
+async def _put_in_cart(caller: Scope, quantities: Mapping[int, int]) -> dict[int, int]:
+    """Add the quantities to the caller's cart in one statement; answers what each product now
+    has in the cart. Raw SQL because the query builder's ON CONFLICT can only set the new values,
+    not add them to the old: the unique (cart, product) index turns a second line of a product
+    into an addition, also when two requests race."""
     cart_id = await _cart_id(caller, create=True)
-    existing = (
-        await CartLine.select(CartLine.id, CartLine.quantity)
-        .where((CartLine.cart == cart_id) & (CartLine.product == product_id))
-        .first()
+    added_at = datetime.now(UTC)
+    rows = ", ".join("({}, {}, {}, '', {})" for _ in quantities)
+    total = "cart_line.quantity + excluded.quantity"
+    statement = QueryString(
+        f"INSERT INTO cart_line (cart, product, quantity, note, added_at) VALUES {rows}"
+        " ON CONFLICT (cart, product) DO UPDATE"
+        f" SET quantity = CASE WHEN {total} > {MAX_QUANTITY} THEN {MAX_QUANTITY} ELSE {total} END"
+        " RETURNING product, quantity",
+        *(value for product_id, quantity in quantities.items() for value in (cart_id, product_id, quantity, added_at)),
     )
-    if existing:
-        in_cart = min(existing["quantity"] + order_quantity.quantity, MAX_QUANTITY)
-        await CartLine.update({CartLine.quantity: in_cart}).where(CartLine.id == existing["id"])
-    else:
-        in_cart = order_quantity.quantity
-        await CartLine.insert(CartLine(cart=cart_id, product=product_id, quantity=in_cart))
+    in_cart = {row["product"]: row["quantity"] for row in await CartLine.raw("{}", statement)}
     await _touch(cart_id)
-    return AddedToCart(product_id, order_quantity, in_cart)
+    return in_cart
 
 
 async def _owned_line(caller: Scope, line_id: int) -> dict[str, int]:

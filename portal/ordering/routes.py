@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Router, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Response
@@ -12,11 +14,15 @@ from litestar.response import Response
 from portal.accounts.guards import Caller, requires
 from portal.accounts.roles import Permission
 from portal.accounts.scope import Scope
+from portal.accounts.tokens import LinkSigner
 from portal.catalog import CatalogQuery, category_options, visible_products
-from portal.errors import Invalid
+from portal.errors import Invalid, NotAllowed, NotFound
 from portal.i18n import gettext as _
-from portal.ordering import cart
+from portal.i18n import ngettext
+from portal.mail import Postbox, send_after_response
+from portal.ordering import cart, checkout, lists, orders, quick_order, reorder
 from portal.ordering.grid import grid_page, grid_rows
+from portal.ordering.tables import OrderStatus
 from portal.web import page, redirect, wants_fragment
 from portal.web.forms import FormData
 
@@ -132,7 +138,300 @@ async def remove_cart_line(request: Request[Any, Any, Any], caller: Caller, line
     return page(request, "ordering/cart.html", blocks=["totals"], view=await cart.cart_view(caller))
 
 
+# --- Checkout and orders ---------------------------------------------------------------------
+
+
+@get("/checkout", guards=[requires(Permission.CART_EDIT)])
+async def checkout_form(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    view = await checkout.checkout_view(caller)
+    return page(request, "ordering/checkout.html", view=view, errors={}, form={})
+
+
+@post("/checkout", guards=[requires(Permission.CART_EDIT)])
+async def checkout_submit(
+    request: Request[Any, Any, Any],
+    caller: Caller,
+    signer: NamedDependency[LinkSigner],
+    postbox: NamedDependency[Postbox],
+) -> Html:
+    form = await FormData.of(request)
+    try:
+        placed = await checkout.place_order(
+            caller,
+            checkout.CheckoutForm(
+                submission_key=form.get("submission_key"),
+                po_number=form.get("po_number"),
+                delivery_address_id=form.get("delivery_address_id"),
+                requested_delivery_on=form.get("requested_delivery_on"),
+                note=form.get("note"),
+                pay_in_advance=form.get("pay_in_advance") == "1",
+            ),
+            signer,
+            postbox,
+        )
+    except Invalid as error:
+        view = await checkout.checkout_view(caller)
+        return page(
+            request, "ordering/checkout.html", status_code=422, view=view, errors=error.errors, form=form.as_dict()
+        )
+    if placed.status is OrderStatus.AWAITING_APPROVAL:
+        flash(request, _("Order %(number)s is waiting for approval.") % {"number": placed.number}, "success")
+    else:
+        flash(request, _("Order %(number)s is sent to the seller.") % {"number": placed.number}, "success")
+    return send_after_response(redirect(request, f"/orders/{placed.order_id}"), postbox, *placed.mails)
+
+
+@get("/orders", guards=[requires(Permission.ORDER_VIEW)])
+async def order_list(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    filters = orders.OrderFilters.from_parameters(dict(request.query_params.items()))
+    found, has_next = await orders.list_orders(caller, filters)
+    return page(
+        request,
+        "ordering/orders.html",
+        block="results",
+        orders=found,
+        has_next=has_next,
+        filters=filters,
+        statuses=list(OrderStatus),
+    )
+
+
+@get("/orders/{order_id:int}", guards=[requires(Permission.ORDER_VIEW)])
+async def order_page(request: Request[Any, Any, Any], caller: Caller, order_id: FromPath[int]) -> Html:
+    order = await orders.order_detail(caller.company_id, order_id)
+    again = await reorder.reorder_lines(caller, order_id) if caller.can(Permission.CART_EDIT) else []
+    return page(request, "ordering/order.html", order=order, reorder_lines=again, errors={})
+
+
+@post("/orders/{order_id:int}/reorder", guards=[requires(Permission.CART_EDIT)])
+async def reorder_order(request: Request[Any, Any, Any], caller: Caller, order_id: FromPath[int]) -> Html:
+    form = await FormData.of(request)
+    chosen = {int(value) for value in form.getall("line_id") if value.isdigit()}
+    try:
+        added = await reorder.reorder(caller, order_id, chosen)
+    except Invalid as error:
+        flash(request, error.message, "error")
+        return redirect(request, f"/orders/{order_id}")
+    flash(
+        request,
+        ngettext("%(num)s line is back in the cart.", "%(num)s lines are back in the cart.", added) % {"num": added},
+        "success",
+    )
+    return redirect(request, "/cart")
+
+
+@get("/order/regular", guards=[requires(Permission.CART_EDIT)])
+async def regular_products(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    return page(
+        request,
+        "ordering/regular.html",
+        regular=await reorder.bought_regularly(caller),
+        summary=await cart.cart_summary(caller),
+    )
+
+
+@post("/order/regular", guards=[requires(Permission.CART_EDIT)])
+async def add_regular_products(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    form = await FormData.of(request)
+    chosen = {int(value) for value in form.getall("product_id") if value.isdigit()}
+    try:
+        added = await reorder.add_regular_products(caller, chosen)
+    except Invalid as error:
+        flash(request, error.message, "error")
+        return redirect(request, "/order/regular")
+    flash(
+        request,
+        ngettext("%(num)s product added to the cart.", "%(num)s products added to the cart.", added) % {"num": added},
+        "success",
+    )
+    return redirect(request, "/cart")
+
+
+@post("/orders/{order_id:int}/cancel", guards=[requires(Permission.ORDER_VIEW)])
+async def cancel_order(request: Request[Any, Any, Any], caller: Caller, order_id: FromPath[int]) -> Html:
+    form = await FormData.of(request)
+    order = await orders.order_detail(caller.company_id, order_id)
+    if order.placed_by_id != caller.user_id and not caller.can(Permission.ORDER_APPROVE):
+        raise NotAllowed(_("Only the person who placed the order or an approver can cancel it."))
+    await orders.cancel_order(caller, order_id, form.get("reason"))
+    flash(request, _("The order is cancelled."), "success")
+    return redirect(request, f"/orders/{order_id}")
+
+
+# --- Quick order -------------------------------------------------------------------------------
+
+
+def _quick_order_page(
+    request: Request[Any, Any, Any],
+    report: quick_order.QuickOrderReport | None,
+    *,
+    errors: dict[str, str] | None = None,
+    pasted: str = "",
+    summary: cart.CartTotals | None = None,
+) -> Html:
+    """The quick order page, or for htmx only its report: bad input answers 422 with the message."""
+    return page(
+        request,
+        "ordering/quick_order.html",
+        block="report",
+        status_code=422 if errors else 200,
+        report=report,
+        errors=errors or {},
+        pasted=pasted,
+        summary=summary,
+    )
+
+
+async def _submitted_order_list(request: Request[Any, Any, Any]) -> list[quick_order.ParsedLine]:
+    """The lines to check: the report's edited table when it is sent back, else the upload or the paste."""
+    form = await FormData.of(request)
+    if form.getall("code"):
+        return quick_order.lines_from_form(
+            form.getall("line"), form.getall("code"), form.getall("quantity"), form.get("remove")
+        )
+    upload = (await request.form()).get("file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        content = await upload.read(quick_order.MAX_FILE_BYTES + 1)
+        return quick_order.read_order_list("", upload.filename, content)
+    return quick_order.read_order_list(form.raw("lines"))
+
+
+@get("/order/quick", guards=[requires(Permission.CART_EDIT)])
+async def quick_order_form(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    return _quick_order_page(request, None, summary=await cart.cart_summary(caller))
+
+
+@post("/order/quick/check", guards=[requires(Permission.CART_EDIT)])
+async def check_quick_order(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    """The report on the pasted or uploaded lines, or on the report's lines as edited; adds nothing."""
+    pasted = (await FormData.of(request)).raw("lines")
+    summary = None if wants_fragment(request) else await cart.cart_summary(caller)
+    try:
+        lines = await _submitted_order_list(request)
+    except Invalid as error:
+        return _quick_order_page(request, None, errors=error.errors, pasted=pasted, summary=summary)
+    report = await quick_order.check_lines(caller, lines)
+    return _quick_order_page(request, report, pasted=pasted, summary=summary)
+
+
+@post("/order/quick/add", guards=[requires(Permission.CART_EDIT)])
+async def add_quick_order(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    """Adds the report's lines that are ready, checked once more as sent; the others stay out."""
+    form = await FormData.of(request)
+    summary = None if wants_fragment(request) else await cart.cart_summary(caller)
+    try:
+        lines = quick_order.lines_from_form(form.getall("line"), form.getall("code"), form.getall("quantity"))
+    except Invalid as error:
+        return _quick_order_page(request, None, errors=error.errors, summary=summary)
+    report = await quick_order.check_lines(caller, lines)
+    if not report.ready:
+        message = _("None of the lines can be added yet. Fix the lines marked below and check them again.")
+        return _quick_order_page(request, report, errors={"lines": message}, summary=summary)
+    try:
+        added = await cart.add_many_to_cart(caller, report.cart_lines())
+    except (Invalid, NotFound):
+        # A price or the assortment changed since the check: show the report as it is now.
+        report = await quick_order.check_lines(caller, lines)
+        message = _("Some lines changed since they were checked. Look at them again before adding.")
+        return _quick_order_page(request, report, errors={"lines": message}, summary=summary)
+    message = ngettext("%(num)s line added to the cart.", "%(num)s lines added to the cart.", len(added)) % {
+        "num": len(added)
+    }
+    if report.attention_count:
+        message += " " + ngettext(
+            "%(num)s line with a problem was left out.",
+            "%(num)s lines with problems were left out.",
+            report.attention_count,
+        ) % {"num": report.attention_count}
+    flash(request, message, "success")
+    return redirect(request, "/cart")
+
+
+# --- Shopping lists ----------------------------------------------------------------------------
+
+
+@get("/lists", guards=[requires(Permission.CART_EDIT)])
+async def shopping_lists(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    return page(request, "ordering/lists.html", lists=await lists.shopping_lists(caller), errors={})
+
+
+@post("/lists", guards=[requires(Permission.CART_EDIT)])
+async def create_shopping_list(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    form = await FormData.of(request)
+    name, shared, source = form.get("name"), form.get("shared") == "1", form.get("source")
+    try:
+        if source.startswith("order:") and source.removeprefix("order:").isdigit():
+            list_id = await lists.list_from_order(caller, int(source.removeprefix("order:")), name, shared)
+        else:
+            list_id = await lists.list_from_cart(caller, name, shared)
+    except Invalid as error:
+        flash(request, error.message, "error")
+        return redirect(request, _back_to(request))
+    flash(request, _("The list is saved."), "success")
+    return redirect(request, f"/lists/{list_id}")
+
+
+@get("/lists/{list_id:int}", guards=[requires(Permission.CART_EDIT)])
+async def shopping_list(request: Request[Any, Any, Any], caller: Caller, list_id: FromPath[int]) -> Html:
+    return page(request, "ordering/list.html", detail=await lists.list_detail(caller, list_id))
+
+
+@post("/lists/{list_id:int}/cart", guards=[requires(Permission.CART_EDIT)])
+async def shopping_list_to_cart(request: Request[Any, Any, Any], caller: Caller, list_id: FromPath[int]) -> Html:
+    form = await FormData.of(request)
+    chosen = {int(value) for value in form.getall("line_id") if value.isdigit()}
+    try:
+        added = await lists.add_list_to_cart(caller, list_id, chosen)
+    except Invalid as error:
+        flash(request, error.message, "error")
+        return redirect(request, f"/lists/{list_id}")
+    flash(
+        request,
+        ngettext("%(num)s line is back in the cart.", "%(num)s lines are back in the cart.", added) % {"num": added},
+        "success",
+    )
+    return redirect(request, "/cart")
+
+
+@post("/lists/{list_id:int}/delete", guards=[requires(Permission.CART_EDIT)])
+async def delete_shopping_list(request: Request[Any, Any, Any], caller: Caller, list_id: FromPath[int]) -> Html:
+    await lists.delete_list(caller, list_id)
+    flash(request, _("The list is deleted."), "success")
+    return redirect(request, "/lists")
+
+
+@post("/lists/{list_id:int}/lines/{line_id:int}/delete", guards=[requires(Permission.CART_EDIT)])
+async def remove_shopping_list_line(
+    request: Request[Any, Any, Any], caller: Caller, list_id: FromPath[int], line_id: FromPath[int]
+) -> Html:
+    await lists.remove_list_line(caller, list_id, line_id)
+    return redirect(request, f"/lists/{list_id}")
+
+
 router = Router(
     path="/",
-    route_handlers=[ordering_grid, add_to_cart, cart_page, change_cart_line, remove_cart_line],
+    route_handlers=[
+        ordering_grid,
+        add_to_cart,
+        cart_page,
+        change_cart_line,
+        remove_cart_line,
+        checkout_form,
+        checkout_submit,
+        order_list,
+        order_page,
+        cancel_order,
+        reorder_order,
+        regular_products,
+        add_regular_products,
+        shopping_lists,
+        create_shopping_list,
+        shopping_list,
+        shopping_list_to_cart,
+        delete_shopping_list,
+        remove_shopping_list_line,
+        quick_order_form,
+        check_quick_order,
+        add_quick_order,
+    ],
 )
