@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     login_attempts_per_account: int = 5
     login_window_seconds: int = 900
     token_max_age_seconds: int = 72 * 3600
+    # An approval waiting this long is sent to its approvers again, and later to the company's
+    # administrators.
+    approval_reminder_hours: int = Field(default=24, ge=1)
+    approval_escalation_hours: int = Field(default=48, ge=1)
     worker_concurrency: int = Field(default=10, ge=1, description="jobs one worker runs at once")
 
     @field_validator("database_url")

@@ -50,8 +50,14 @@ async def _order_facts(order_id: int) -> dict[str, Any]:
     return row
 
 
-async def _links_for_step(
-    order_id: int, step_id: int, excluded: set[int], signer: LinkSigner, postbox: Postbox
+async def links_for_step(
+    order_id: int,
+    step_id: int,
+    excluded: set[int],
+    signer: LinkSigner,
+    postbox: Postbox,
+    *,
+    reminder: bool = False,
 ) -> list[OutgoingMail]:
     """A link per eligible approver of the step, or word to the administrators that nobody can."""
     order = await _order_facts(order_id)
@@ -74,11 +80,13 @@ async def _links_for_step(
             ApprovalLink.id
         )
         token = signer.sign(LINK_PURPOSE, created[0]["id"])
-        mails.append(_request_mail(postbox, approver, order, postbox.link(f"/approvals/{token}")))
+        mails.append(_request_mail(postbox, approver, order, postbox.link(f"/approvals/{token}"), reminder))
     return mails
 
 
-def _request_mail(postbox: Postbox, approver: Approver, order: dict[str, Any], link: str) -> OutgoingMail:
+def _request_mail(
+    postbox: Postbox, approver: Approver, order: dict[str, Any], link: str, reminder: bool
+) -> OutgoingMail:
     return postbox.compose(
         "approval_request",
         approver.email,
@@ -89,6 +97,7 @@ def _request_mail(postbox: Postbox, approver: Approver, order: dict[str, Any], l
         net_total=Decimal(str(order["net_total"])),
         currency=order["currency"],
         link=link,
+        reminder=reminder,
     )
 
 
@@ -104,7 +113,7 @@ async def request_first_approval(
         )
     ).returning(ApprovalStep.id)
     order = await _order_facts(order_id)
-    return await _links_for_step(order_id, steps[0]["id"], {int(order["placed_by"])}, signer, postbox)
+    return await links_for_step(order_id, steps[0]["id"], {int(order["placed_by"])}, signer, postbox)
 
 
 # --- Reading a request ------------------------------------------------------------------------
@@ -308,7 +317,9 @@ async def _decide(
         elif len(pending) > 1:
             status = OrderStatus.AWAITING_APPROVAL
             deciders = {step["decided_by"] for step in steps if step["decided_by"]} | {decider_id, order["placed_by"]}
-            mails += await _links_for_step(order_id, pending[1]["id"], deciders, signer, postbox)
+            # The next step's waiting time, for reminders, starts now.
+            await ApprovalStep.update({ApprovalStep.requested_at: now}).where(ApprovalStep.id == pending[1]["id"])
+            mails += await links_for_step(order_id, pending[1]["id"], deciders, signer, postbox)
         else:
             status = OrderStatus.APPROVED
             await record_status(order_id, OrderStatus.APPROVED, decider_id, reason)
