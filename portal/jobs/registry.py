@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from portal.jobs.queue import JobQueue
 
 # Modules whose `@job` functions the worker runs. A capability adds its module here, one line.
-JOB_MODULES: tuple[str, ...] = ("portal.jobs.mail", "portal.approvals.reminders")
+JOB_MODULES: tuple[str, ...] = ("portal.jobs.mail", "portal.approvals.reminders", "portal.ordering.recurring")
 
 
 class JobContext(Context, total=False):

@@ -123,6 +123,34 @@ async def _existing(caller: Scope, submission_key: str) -> PlacedOrder | None:
     return PlacedOrder(row["id"], row["number"], OrderStatus(row["status"]), ApprovalNeed(0, ()), created=False)
 
 
+@dataclass(frozen=True)
+class OrderRequest:
+    """What an order is made of, from a checkout form or a recurring schedule."""
+
+    lines: CartView
+    address: Address
+    requested_on: date | None
+    po_number: str
+    note: str
+    payment_method: PaymentMethod
+    submission_key: str
+    # A checkout empties the cart it ordered; a recurring order leaves the owner's cart alone.
+    empties_cart: bool
+
+
+async def order_problems(caller: Scope, lines: CartView, payment_method: PaymentMethod) -> dict[str, str]:
+    """Why these lines cannot be ordered now: none, blocked lines, or not enough credit."""
+    if not lines.lines:
+        return {"form": _("Your cart is empty.")}
+    if lines.totals.blocked_lines:
+        return {"form": _("Some lines cannot be ordered as they stand: fix or remove them in the cart.")}
+    if payment_method is PaymentMethod.TRANSFER:
+        credit = await credit_status(caller)
+        if not credit.allows(lines.totals.gross):
+            return {"credit": credit.refusal(lines.totals.gross)}
+    return {}
+
+
 async def place_order(caller: Scope, form: CheckoutForm, signer: LinkSigner, postbox: Postbox) -> PlacedOrder:
     """Turn the caller's cart into an order; raises Invalid with what to fix, changing nothing."""
     assert caller.company_id is not None
@@ -139,44 +167,49 @@ async def place_order(caller: Scope, form: CheckoutForm, signer: LinkSigner, pos
     if len(form.note) > MAX_NOTE_LENGTH:
         errors["note"] = _("Keep the note under 1,000 characters.")
     cart = await cart_view(caller)
-    if not cart.lines:
-        errors["form"] = _("Your cart is empty.")
-    elif cart.totals.blocked_lines:
-        errors["form"] = _("Some lines cannot be ordered as they stand: fix or remove them in the cart.")
     payment_method = PaymentMethod.PREPAYMENT if form.pay_in_advance else PaymentMethod(company.payment_method)
-    if payment_method is PaymentMethod.TRANSFER and not errors:
-        credit = await credit_status(caller)
-        if not credit.allows(cart.totals.gross):
-            errors["credit"] = credit.refusal(cart.totals.gross)
+    if not errors:
+        errors = await order_problems(caller, cart, payment_method)
     if errors:
         raise Invalid(errors)
     assert address is not None
-    need = await approvals_needed(caller, cart.totals.net)
-    prices = {line.line_id: line.quote for line in cart.lines}
+    request = OrderRequest(
+        cart, address, requested_on, form.po_number, form.note, payment_method, form.submission_key, empties_cart=True
+    )
+    return await submit_order(caller, request, company, signer, postbox)
+
+
+async def submit_order(
+    caller: Scope, request: OrderRequest, company: CompanyProfile, signer: LinkSigner, postbox: Postbox
+) -> PlacedOrder:
+    """Write the order, its lines and first status, and ask for approval when the rules say so,
+    in one transaction; a submission key already used finds that order instead."""
+    need = await approvals_needed(caller, request.lines.totals.net)
+    totals = request.lines.totals
     async with write_transaction(Order._meta.db):
-        if earlier := await _existing(caller, form.submission_key):
+        if earlier := await _existing(caller, request.submission_key):
             return earlier
         created = await Order.insert(
             Order(
-                number=f"pending-{form.submission_key[:12]}",
+                number=f"pending-{request.submission_key[:12]}",
                 company=caller.company_id,
                 placed_by=caller.user_id,
                 acting_user=caller.acting_as_user_id,
                 status=OrderStatus.AWAITING_APPROVAL if need.needed else OrderStatus.SENT_TO_SELLER,
-                po_number=form.po_number,
-                delivery_label=address.label,
-                delivery_street=address.street,
-                delivery_postal_code=address.postal_code,
-                delivery_city=address.city,
-                requested_delivery_on=requested_on,
-                payment_method=payment_method,
-                payment_days=0 if payment_method is PaymentMethod.PREPAYMENT else company.payment_days,
-                note=form.note,
-                currency=cart.totals.currency,
-                net_total=cart.totals.net,
-                vat_total=cart.totals.vat,
-                gross_total=cart.totals.gross,
-                submission_key=form.submission_key,
+                po_number=request.po_number,
+                delivery_label=request.address.label,
+                delivery_street=request.address.street,
+                delivery_postal_code=request.address.postal_code,
+                delivery_city=request.address.city,
+                requested_delivery_on=request.requested_on,
+                payment_method=request.payment_method,
+                payment_days=0 if request.payment_method is PaymentMethod.PREPAYMENT else company.payment_days,
+                note=request.note,
+                currency=totals.currency,
+                net_total=totals.net,
+                vat_total=totals.vat,
+                gross_total=totals.gross,
+                submission_key=request.submission_key,
             )
         ).returning(Order.id)
         order_id = created[0]["id"]
@@ -191,17 +224,18 @@ async def place_order(caller: Scope, form: CheckoutForm, signer: LinkSigner, pos
                     name=line.product.name,
                     unit=line.product.unit,
                     quantity=line.quantity,
-                    unit_price=quote.unit_price,
-                    line_net=quote.line_net,
+                    unit_price=line.quote.unit_price,
+                    line_net=line.quote.line_net,
                     vat_rate=line.product.vat_rate,
-                    price_source=_price_source(quote.source, quote.source_name),
+                    price_source=_price_source(line.quote.source, line.quote.source_name),
                     note=line.note,
                 )
-                for line in cart.lines
-                if (quote := prices[line.line_id]) is not None
+                for line in request.lines.lines
+                if line.quote is not None
             )
         )
-        await CartLine.delete().where(CartLine.cart.is_in(_callers_cart(caller)))
+        if request.empties_cart:
+            await CartLine.delete().where(CartLine.cart.is_in(_callers_cart(caller)))
         mails: list[OutgoingMail] = []
         if need.needed:
             await record_status(order_id, OrderStatus.AWAITING_APPROVAL, caller.user_id, " ".join(need.reasons))

@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Response
 
+from portal.accounts.companies import company_profile
 from portal.accounts.guards import Caller, requires
 from portal.accounts.roles import Permission
 from portal.accounts.scope import Scope
@@ -20,7 +21,7 @@ from portal.errors import Invalid, NotAllowed, NotFound
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.mail import Postbox, send_after_response
-from portal.ordering import cart, checkout, lists, orders, quick_order, reorder
+from portal.ordering import cart, checkout, lists, orders, quick_order, recurring, reorder
 from portal.ordering.grid import grid_page, grid_rows
 from portal.ordering.tables import OrderStatus
 from portal.web import page, redirect, wants_fragment
@@ -373,7 +374,14 @@ async def create_shopping_list(request: Request[Any, Any, Any], caller: Caller) 
 
 @get("/lists/{list_id:int}", guards=[requires(Permission.CART_EDIT)])
 async def shopping_list(request: Request[Any, Any, Any], caller: Caller, list_id: FromPath[int]) -> Html:
-    return page(request, "ordering/list.html", detail=await lists.list_detail(caller, list_id))
+    return page(
+        request,
+        "ordering/list.html",
+        detail=await lists.list_detail(caller, list_id),
+        company=await company_profile(caller),
+        errors={},
+        form={},
+    )
 
 
 @post("/lists/{list_id:int}/cart", guards=[requires(Permission.CART_EDIT)])
@@ -408,6 +416,51 @@ async def remove_shopping_list_line(
     return redirect(request, f"/lists/{list_id}")
 
 
+# --- Recurring orders --------------------------------------------------------------------------
+
+
+@get("/recurring", guards=[requires(Permission.CART_EDIT)])
+async def recurring_list(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    return page(request, "ordering/recurring.html", schedules=await recurring.recurring_orders(caller))
+
+
+@post("/lists/{list_id:int}/recurring", guards=[requires(Permission.CART_EDIT)])
+async def schedule_list(request: Request[Any, Any, Any], caller: Caller, list_id: FromPath[int]) -> Html:
+    form = await FormData.of(request)
+    try:
+        schedule = recurring.parse_schedule(
+            form.get("every"),
+            form.get("unit"),
+            form.get("first_on"),
+            form.get("ends_on"),
+            form.get("delivery_address_id"),
+            form.get("po_number"),
+        )
+        await recurring.schedule_list(caller, list_id, schedule)
+    except Invalid as error:
+        detail = await lists.list_detail(caller, list_id)
+        company = await company_profile(caller)
+        return page(
+            request,
+            "ordering/list.html",
+            status_code=422,
+            detail=detail,
+            company=company,
+            errors=error.errors,
+            form=form.as_dict(),
+        )
+    flash(request, _("The list will be ordered on schedule."), "success")
+    return redirect(request, "/recurring")
+
+
+@post("/recurring/{recurring_id:int}/{action:str}", guards=[requires(Permission.CART_EDIT)])
+async def change_recurring(
+    request: Request[Any, Any, Any], caller: Caller, recurring_id: FromPath[int], action: FromPath[str]
+) -> Html:
+    await recurring.change_schedule(caller, recurring_id, action)
+    return redirect(request, "/recurring")
+
+
 router = Router(
     path="/",
     route_handlers=[
@@ -430,6 +483,9 @@ router = Router(
         shopping_list_to_cart,
         delete_shopping_list,
         remove_shopping_list_line,
+        recurring_list,
+        schedule_list,
+        change_recurring,
         quick_order_form,
         check_quick_order,
         add_quick_order,

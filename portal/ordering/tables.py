@@ -10,7 +10,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from portal.accounts.tables import Company, User
+from portal.accounts.tables import Company, DeliveryAddress, User
 from portal.catalog.tables import Product
 
 
@@ -134,3 +134,29 @@ class ShoppingListLine(Table):
     product = ForeignKey(Product, null=False, on_delete=OnDelete.cascade)
     quantity = Integer()
     note = Varchar(length=500, default="")
+
+
+class RecurringUnit(StrEnum):
+    WEEKS = "weeks"
+    MONTHS = "months"
+
+
+class RecurringOrder(Table):
+    """A shopping list ordered on a schedule by the worker, as its owner, through the same
+    limits and approvals as a checkout."""
+
+    id = Serial(primary_key=True)
+    company = ForeignKey(Company, null=False, index=True, on_delete=OnDelete.cascade)
+    owner = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
+    shopping_list = ForeignKey(ShoppingList, null=False, on_delete=OnDelete.cascade)
+    every = Integer(default=1)
+    unit = Varchar(length=6, choices=RecurringUnit, default=RecurringUnit.WEEKS)
+    next_run_on = Date(index=True)
+    ends_on = Date(null=True, default=None)
+    paused = Boolean(default=False)
+    delivery_address = ForeignKey(DeliveryAddress, null=False, on_delete=OnDelete.cascade)
+    po_number = Varchar(length=60, default="")
+    last_order = ForeignKey(Order, null=True, default=None, on_delete=OnDelete.set_null)
+    # What happened at the last run, in the owner's words: placed, waiting, or why not.
+    last_result = Varchar(length=500, default="")
+    created_at = Timestamptz(default=TimestamptzNow())

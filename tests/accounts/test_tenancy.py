@@ -2,7 +2,7 @@
 
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import httpx
@@ -10,11 +10,11 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from portal.accounts.roles import Role
-from portal.accounts.tables import CompanyKind, Invitation
+from portal.accounts.tables import CompanyKind, DeliveryAddress, Invitation
 from portal.app import create_app
 from portal.catalog.tables import AssortmentEffect, AssortmentRule, Product, ProductDocument, StoredFile
 from portal.ordering.cart import add_to_cart
-from portal.ordering.tables import CartLine, Order, OrderStatus, ShoppingList
+from portal.ordering.tables import CartLine, Order, OrderStatus, RecurringOrder, ShoppingList
 from tests.factories import (
     csrf_token,
     log_in,
@@ -26,7 +26,16 @@ from tests.factories import (
 
 # Ids of company A's objects, by the path parameter that carries them. A new route with an id
 # parameter must be added here, so the walk below can never silently skip it.
-PARAMETER_OBJECTS = {"membership_id", "invitation_id", "product_id", "document_id", "line_id", "order_id", "list_id"}
+PARAMETER_OBJECTS = {
+    "membership_id",
+    "invitation_id",
+    "product_id",
+    "document_id",
+    "line_id",
+    "order_id",
+    "list_id",
+    "recurring_id",
+}
 # Routes whose path parameter is a signed bearer token, not a company-scoped id.
 TOKEN_ROUTES = {
     "/password/reset/{token:str}",
@@ -88,6 +97,21 @@ async def _company_a():
             await ShoppingList.insert(
                 ShoppingList(company=company, owner=buyer.user_id, name="alfa-tajna", shared=True)
             ).returning(ShoppingList.id)
+        )[0]["id"],
+        "recurring_id": (
+            await RecurringOrder.insert(
+                RecurringOrder(
+                    company=company,
+                    owner=buyer.user_id,
+                    shopping_list=(await ShoppingList.select(ShoppingList.id).where(ShoppingList.company == company))[
+                        0
+                    ]["id"],
+                    next_run_on=date(2099, 1, 1),
+                    delivery_address=(
+                        await DeliveryAddress.select(DeliveryAddress.id).where(DeliveryAddress.company == company)
+                    )[0]["id"],
+                )
+            ).returning(RecurringOrder.id)
         )[0]["id"],
         "admin": admin,
     }
