@@ -19,7 +19,8 @@ from portal.accounts.tokens import LinkSigner
 from portal.errors import Invalid, NotFound, TooManyAttempts
 from portal.i18n import LOCALES, current_locale
 from portal.i18n import gettext as _
-from portal.mail import Postbox, send_after_response
+from portal.jobs import send_after_response
+from portal.mail import Postbox
 from portal.web import page, redirect
 from portal.web.forms import FormData
 

@@ -20,7 +20,8 @@ from portal.approvals.levels import set_approval_levels
 from portal.errors import Conflict, Invalid
 from portal.i18n import gettext as _
 from portal.i18n import set_locale
-from portal.mail import Postbox, send_after_response
+from portal.jobs import send_after_response
+from portal.mail import Postbox
 from portal.web import page, redirect
 from portal.web.forms import FormData
 

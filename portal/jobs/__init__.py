@@ -5,7 +5,7 @@ queues it with `await enqueue(fn, key=…, scheduled_at=…, **arguments)`; hand
 queue as the `jobs` dependency. SAQ on Valkey does the work; without Valkey, the same queue
 lives in the process's memory and the web process runs the worker itself."""
 
-from portal.jobs.mail import send_mail
+from portal.jobs.mail import deliver_or_queue, send_after_response, send_mail
 from portal.jobs.queue import JobQueue, JobStatus, enqueue, job_queue, use_job_queue
 from portal.jobs.registry import JOB_MODULES, JobContext, JobFunction, job
 
@@ -15,9 +15,11 @@ __all__ = [
     "JobFunction",
     "JobQueue",
     "JobStatus",
+    "deliver_or_queue",
     "enqueue",
     "job",
     "job_queue",
+    "send_after_response",
     "send_mail",
     "use_job_queue",
 ]

@@ -3,7 +3,7 @@ written to the log and to files under var/mail/. Sending happens outside the req
 
 from portal.mail.delivery import FileMailer, Mailer, SmtpMailer, mailer_for
 from portal.mail.messages import OutgoingMail, render_mail
-from portal.mail.postbox import Postbox, send_after_response
+from portal.mail.postbox import Postbox
 
 __all__ = [
     "FileMailer",

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from jinja2 import Environment
-from litestar.background_tasks import BackgroundTask
 
 from portal.mail.delivery import Mailer
 from portal.mail.messages import OutgoingMail, render_mail
@@ -27,10 +26,3 @@ class Postbox:
     async def send_all(self, mails: Sequence[OutgoingMail]) -> None:
         for mail in mails:
             await self.mailer.send(mail)
-
-
-def send_after_response(response: Any, postbox: Postbox, *mails: OutgoingMail) -> Any:
-    """Attach the sending of `mails` to a response, so the person is not kept waiting for SMTP."""
-    if mails:
-        response.background = BackgroundTask(postbox.send_all, list(mails))
-    return response

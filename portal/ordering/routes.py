@@ -20,7 +20,8 @@ from portal.catalog import CatalogQuery, category_options, visible_products
 from portal.errors import Invalid, NotAllowed, NotFound
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
-from portal.mail import Postbox, send_after_response
+from portal.jobs import send_after_response
+from portal.mail import Postbox
 from portal.ordering import cart, checkout, lists, orders, quick_order, recurring, reorder
 from portal.ordering.grid import grid_page, grid_rows
 from portal.ordering.tables import OrderStatus

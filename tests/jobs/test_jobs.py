@@ -22,7 +22,7 @@ import pytest
 
 from portal.app import create_app
 from portal.config import Mode, Settings
-from portal.jobs import JobContext, JobQueue, JobStatus, enqueue, job, send_mail, use_job_queue
+from portal.jobs import JobContext, JobQueue, JobStatus, deliver_or_queue, enqueue, job, send_mail, use_job_queue
 from portal.jobs.registry import registered_jobs, spec_for
 from portal.jobs.worker import build_worker, run_queued_jobs, worker_in_process
 from portal.mail import OutgoingMail, Postbox, mailer_for
@@ -374,3 +374,24 @@ async def test_portal_worker_runs_the_shared_queue_and_stops_on_sigterm(
             process.kill()
             raise
     assert returncode == 0, log.read_text()
+
+
+class _RefusingMailer:
+    async def send(self, mail: OutgoingMail) -> None:
+        raise OSError("connection refused")
+
+
+async def test_mail_the_server_refuses_goes_on_the_queue_and_arrives_later(
+    queue: JobQueue, settings: Settings, postbox: Postbox, mailbox: Mailbox
+) -> None:
+    mail = OutgoingMail(to="later@budmax.example", subject="Zamówienie", text="Treść", html="<p>Treść</p>")
+    refusing = Postbox(build_environment(auto_reload=False), _RefusingMailer(), settings.base_url)
+
+    await deliver_or_queue(refusing, [mail])
+    assert all(message["To"] != "later@budmax.example" for message in mailbox.messages)
+
+    async def arrived() -> bool:
+        return any(message["To"] == "later@budmax.example" for message in mailbox.messages)
+
+    async with worker_in_process(queue, settings, postbox):
+        await until(arrived)
