@@ -132,6 +132,14 @@ class OrderSummary:
     currency: str
 
 
+async def who_ordered(caller: Scope) -> list[tuple[int, str]]:
+    """The people who placed the company's orders, for the list's filter."""
+    rows = await Order.select(Order.placed_by, Order.placed_by.name.as_alias("name")).where(
+        Order.company == caller.company_id
+    ).distinct()
+    return sorted(((row["placed_by"], row["name"]) for row in rows), key=lambda person: person[1])
+
+
 async def list_orders(caller: Scope, filters: OrderFilters) -> tuple[list[OrderSummary], bool]:
     """The company's orders, newest first; text matches the number, the PO number or a line's
     SKU or name."""

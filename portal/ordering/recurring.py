@@ -95,6 +95,17 @@ class RecurringView:
     po_number: str
     last_order_id: int | None
     last_result: str
+    delivery_address_id: int
+
+    def as_form(self) -> dict[str, str]:
+        return {
+            "every": str(self.every),
+            "unit": self.unit,
+            "first_on": self.next_run_on.isoformat(),
+            "ends_on": self.ends_on.isoformat() if self.ends_on else "",
+            "delivery_address_id": str(self.delivery_address_id),
+            "po_number": self.po_number,
+        }
 
     @property
     def finished(self) -> bool:
@@ -122,6 +133,7 @@ async def recurring_orders(caller: Scope) -> list[RecurringView]:
             row["po_number"],
             row["last_order"],
             row["last_result"],
+            row["delivery_address"],
         )
         for row in rows
     ]
@@ -154,6 +166,27 @@ async def schedule_list(caller: Scope, list_id: int, schedule: Schedule) -> int:
         )
     ).returning(RecurringOrder.id)
     return int(created[0]["id"])
+
+
+async def schedule_of(caller: Scope, recurring_id: int) -> RecurringView:
+    return await _own(caller, recurring_id)
+
+
+async def update_schedule(caller: Scope, recurring_id: int, schedule: Schedule) -> None:
+    await _own(caller, recurring_id)
+    company = await company_profile(caller)
+    if schedule.delivery_address_id not in {address.id for address in company.delivery_addresses}:
+        raise Invalid({"delivery_address_id": _("Choose one of your company's delivery addresses.")})
+    await RecurringOrder.update(
+        {
+            RecurringOrder.every: schedule.every,
+            RecurringOrder.unit: schedule.unit,
+            RecurringOrder.next_run_on: schedule.first_on,
+            RecurringOrder.ends_on: schedule.ends_on,
+            RecurringOrder.delivery_address: schedule.delivery_address_id,
+            RecurringOrder.po_number: schedule.po_number,
+        }
+    ).where(RecurringOrder.id == recurring_id)
 
 
 async def set_paused(caller: Scope, recurring_id: int, paused: bool) -> None:

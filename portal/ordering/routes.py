@@ -195,6 +195,7 @@ async def order_list(request: Request[Any, Any, Any], caller: Caller) -> Html:
         has_next=has_next,
         filters=filters,
         statuses=list(OrderStatus),
+        people=await orders.who_ordered(caller),
     )
 
 
@@ -429,15 +430,7 @@ async def recurring_list(request: Request[Any, Any, Any], caller: Caller) -> Htm
 async def schedule_list(request: Request[Any, Any, Any], caller: Caller, list_id: FromPath[int]) -> Html:
     form = await FormData.of(request)
     try:
-        schedule = recurring.parse_schedule(
-            form.get("every"),
-            form.get("unit"),
-            form.get("first_on"),
-            form.get("ends_on"),
-            form.get("delivery_address_id"),
-            form.get("po_number"),
-        )
-        await recurring.schedule_list(caller, list_id, schedule)
+        await recurring.schedule_list(caller, list_id, _schedule_from(form))
     except Invalid as error:
         detail = await lists.list_detail(caller, list_id)
         company = await company_profile(caller)
@@ -451,6 +444,47 @@ async def schedule_list(request: Request[Any, Any, Any], caller: Caller, list_id
             form=form.as_dict(),
         )
     flash(request, _("The list will be ordered on schedule."), "success")
+    return redirect(request, "/recurring")
+
+
+def _schedule_from(form: FormData) -> recurring.Schedule:
+    return recurring.parse_schedule(
+        form.get("every"),
+        form.get("unit"),
+        form.get("first_on"),
+        form.get("ends_on"),
+        form.get("delivery_address_id"),
+        form.get("po_number"),
+    )
+
+
+@get("/recurring/{recurring_id:int}", guards=[requires(Permission.CART_EDIT)])
+async def edit_recurring(request: Request[Any, Any, Any], caller: Caller, recurring_id: FromPath[int]) -> Html:
+    schedule = await recurring.schedule_of(caller, recurring_id)
+    company = await company_profile(caller)
+    return page(
+        request, "ordering/recurring_edit.html", schedule=schedule, company=company, form=schedule.as_form(), errors={}
+    )
+
+
+@post("/recurring/{recurring_id:int}", guards=[requires(Permission.CART_EDIT)])
+async def update_recurring(request: Request[Any, Any, Any], caller: Caller, recurring_id: FromPath[int]) -> Html:
+    form = await FormData.of(request)
+    schedule = await recurring.schedule_of(caller, recurring_id)
+    try:
+        await recurring.update_schedule(caller, recurring_id, _schedule_from(form))
+    except Invalid as error:
+        company = await company_profile(caller)
+        return page(
+            request,
+            "ordering/recurring_edit.html",
+            status_code=422,
+            schedule=schedule,
+            company=company,
+            form=form.as_dict(),
+            errors=error.errors,
+        )
+    flash(request, _("The schedule is changed."), "success")
     return redirect(request, "/recurring")
 
 
@@ -487,6 +521,8 @@ router = Router(
         recurring_list,
         schedule_list,
         change_recurring,
+        edit_recurring,
+        update_recurring,
         quick_order_form,
         check_quick_order,
         add_quick_order,

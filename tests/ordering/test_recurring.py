@@ -18,7 +18,7 @@ from portal.ordering import lists, recurring
 from portal.ordering.recurring import following_date, parse_schedule
 from portal.ordering.tables import CartLine, Order, RecurringOrder, RecurringUnit
 from portal.web.templating import build_environment
-from tests.factories import make_company, make_person, make_priced_product
+from tests.factories import csrf_token, log_in, make_company, make_person, make_priced_product
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -117,3 +117,25 @@ async def test_a_paused_schedule_is_not_due(settings) -> None:
     assert owner_scope is not None
     await recurring.set_paused(owner_scope, recurring_id, True)
     assert await recurring.due_recurring_orders(date.today()) == []
+
+
+async def test_the_owner_changes_a_schedule_and_bad_input_changes_nothing(client, settings) -> None:
+    company, recurring_id, *_ = await _scheduled(settings)
+    owner = (await RecurringOrder.select(RecurringOrder.owner.email.as_alias("email")))[0]["email"]
+    await log_in(client, owner)
+    page = await client.get(f"/recurring/{recurring_id}")
+    assert page.status_code == 200 and 'name="every" inputmode="numeric" value="1"' in page.text
+    address = (await DeliveryAddress.select(DeliveryAddress.id).where(DeliveryAddress.company == company))[0]["id"]
+    first = (date.today() + timedelta(days=3)).isoformat()
+    form = {"every": "2", "unit": "months", "first_on": first, "ends_on": "", "delivery_address_id": str(address)}
+
+    bad = await client.post(
+        f"/recurring/{recurring_id}", data={**form, "every": "99", "_csrf_token": csrf_token(page.text)}
+    )
+    assert bad.status_code == 422 and "1 to 52 weeks or 1 to 12 months" in bad.text
+    changed = await client.post(f"/recurring/{recurring_id}", data={**form, "_csrf_token": csrf_token(page.text)})
+    assert changed.status_code == 303
+    schedule = (await RecurringOrder.select().where(RecurringOrder.id == recurring_id))[0]
+    assert (schedule["every"], schedule["unit"], schedule["next_run_on"].isoformat()) == (2, "months", first)
+    listing = await client.get("/recurring")
+    assert "Co tydzień" in listing.text
