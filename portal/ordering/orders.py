@@ -134,9 +134,11 @@ class OrderSummary:
 
 async def who_ordered(caller: Scope) -> list[tuple[int, str]]:
     """The people who placed the company's orders, for the list's filter."""
-    rows = await Order.select(Order.placed_by, Order.placed_by.name.as_alias("name")).where(
-        Order.company == caller.company_id
-    ).distinct()
+    rows = (
+        await Order.select(Order.placed_by, Order.placed_by.name.as_alias("name"))
+        .where(Order.company == caller.company_id)
+        .distinct()
+    )
     return sorted(((row["placed_by"], row["name"]) for row in rows), key=lambda person: person[1])
 
 

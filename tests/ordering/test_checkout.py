@@ -133,7 +133,9 @@ async def test_people_who_cannot_fill_a_cart_cannot_check_out(client: httpx.Asyn
 async def test_the_order_list_filters_by_status_text_and_who_ordered(client: httpx.AsyncClient) -> None:
     buyer, _ = await _buyer_with_cart(client)
     await client.post("/checkout", data=_form((await client.get("/checkout")).text, po_number="PO-FILTER-1"))
-    listing = await client.get("/orders", params={"q": "filter-1", "status": "sent_to_seller", "placed_by": buyer.user_id})
+    listing = await client.get(
+        "/orders", params={"q": "filter-1", "status": "sent_to_seller", "placed_by": buyer.user_id}
+    )
     assert "PO-FILTER-1" in listing.text
     assert "PO-FILTER-1" not in (await client.get("/orders", params={"status": "rejected"})).text
     assert "PO-FILTER-1" not in (await client.get("/orders", params={"placed_by": buyer.user_id + 999})).text
