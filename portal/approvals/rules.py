@@ -101,8 +101,7 @@ class Approver:
     locale: str
 
 
-async def eligible_approvers(company_id: int, excluded_user_ids: set[int]) -> list[Approver]:
-    """Active approvers of the company, leaving out the order's author and earlier deciders."""
+async def _members_with(company_id: int, role: Role) -> list[Approver]:
     rows = await Membership.select(
         Membership.user.id.as_alias("user_id"),
         Membership.user.email.as_alias("email"),
@@ -113,22 +112,14 @@ async def eligible_approvers(company_id: int, excluded_user_ids: set[int]) -> li
         (Membership.company == company_id) & (Membership.is_active == True) & (Membership.user.is_active == True)  # noqa: E712
     )
     return [
-        Approver(row["user_id"], row["email"], row["name"], row["locale"])
-        for row in rows
-        if Role.APPROVER.value in row["roles"] and row["user_id"] not in excluded_user_ids
+        Approver(row["user_id"], row["email"], row["name"], row["locale"]) for row in rows if role.value in row["roles"]
     ]
+
+
+async def eligible_approvers(company_id: int, excluded_user_ids: set[int]) -> list[Approver]:
+    """Active approvers of the company, leaving out the order's author and earlier deciders."""
+    return [a for a in await _members_with(company_id, Role.APPROVER) if a.user_id not in excluded_user_ids]
 
 
 async def company_admins(company_id: int) -> list[Approver]:
-    rows = await Membership.select(
-        Membership.user.id.as_alias("user_id"),
-        Membership.user.email.as_alias("email"),
-        Membership.user.name.as_alias("name"),
-        Membership.user.locale.as_alias("locale"),
-        Membership.roles,
-    ).where((Membership.company == company_id) & (Membership.is_active == True))  # noqa: E712
-    return [
-        Approver(row["user_id"], row["email"], row["name"], row["locale"])
-        for row in rows
-        if Role.COMPANY_ADMIN.value in row["roles"]
-    ]
+    return await _members_with(company_id, Role.COMPANY_ADMIN)

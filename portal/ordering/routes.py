@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from litestar import Request, Router, get, post
@@ -209,12 +210,22 @@ async def order_page(request: Request[Any, Any, Any], caller: Caller, order_id: 
 @post("/orders/{order_id:int}/reorder", guards=[requires(Permission.CART_EDIT)])
 async def reorder_order(request: Request[Any, Any, Any], caller: Caller, order_id: FromPath[int]) -> Html:
     form = await FormData.of(request)
-    chosen = {int(value) for value in form.getall("line_id") if value.isdigit()}
+    return await _lines_back_in_cart(
+        request, reorder.reorder(caller, order_id, _chosen(form, "line_id")), f"/orders/{order_id}"
+    )
+
+
+def _chosen(form: FormData, field: str) -> set[int]:
+    return {int(value) for value in form.getall(field) if value.isdigit()}
+
+
+async def _lines_back_in_cart(request: Request[Any, Any, Any], putting: Awaitable[int], otherwise: str) -> Html:
+    """Put lines into the cart: to the cart with how many went in, or back with why none did."""
     try:
-        added = await reorder.reorder(caller, order_id, chosen)
+        added = await putting
     except Invalid as error:
         flash(request, error.message, "error")
-        return redirect(request, f"/orders/{order_id}")
+        return redirect(request, otherwise)
     flash(
         request,
         ngettext("%(num)s line is back in the cart.", "%(num)s lines are back in the cart.", added) % {"num": added},
@@ -236,9 +247,8 @@ async def regular_products(request: Request[Any, Any, Any], caller: Caller) -> H
 @post("/order/regular", guards=[requires(Permission.CART_EDIT)])
 async def add_regular_products(request: Request[Any, Any, Any], caller: Caller) -> Html:
     form = await FormData.of(request)
-    chosen = {int(value) for value in form.getall("product_id") if value.isdigit()}
     try:
-        added = await reorder.add_regular_products(caller, chosen)
+        added = await reorder.add_regular_products(caller, _chosen(form, "product_id"))
     except Invalid as error:
         flash(request, error.message, "error")
         return redirect(request, "/order/regular")
@@ -389,18 +399,9 @@ async def shopping_list(request: Request[Any, Any, Any], caller: Caller, list_id
 @post("/lists/{list_id:int}/cart", guards=[requires(Permission.CART_EDIT)])
 async def shopping_list_to_cart(request: Request[Any, Any, Any], caller: Caller, list_id: FromPath[int]) -> Html:
     form = await FormData.of(request)
-    chosen = {int(value) for value in form.getall("line_id") if value.isdigit()}
-    try:
-        added = await lists.add_list_to_cart(caller, list_id, chosen)
-    except Invalid as error:
-        flash(request, error.message, "error")
-        return redirect(request, f"/lists/{list_id}")
-    flash(
-        request,
-        ngettext("%(num)s line is back in the cart.", "%(num)s lines are back in the cart.", added) % {"num": added},
-        "success",
+    return await _lines_back_in_cart(
+        request, lists.add_list_to_cart(caller, list_id, _chosen(form, "line_id")), f"/lists/{list_id}"
     )
-    return redirect(request, "/cart")
 
 
 @post("/lists/{list_id:int}/delete", guards=[requires(Permission.CART_EDIT)])
