@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from portal.accounts.scope import Scope
-from portal.finance.tables import CreditAccount
+from portal.finance.tables import CreditAccount, DocumentKind, Invoice
 from portal.i18n import format_money
 from portal.i18n import gettext as _
 from portal.ordering.tables import Order, OrderStatus
@@ -49,17 +49,40 @@ class CreditStatus:
         }
 
 
+# Documents that count towards what the company owes; a proforma asks for money it does not owe.
+OWED_KINDS = (DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE)
+
+
+async def invoiced_balance(company_id: int | None) -> Decimal | None:
+    """What the company's invoices less its credit notes leave to pay; None while the portal
+    holds no invoices of the company (then the ERP's reported balance stands)."""
+    rows = await Invoice.select(Invoice.outstanding).where(
+        (Invoice.company == company_id) & Invoice.kind.is_in(list(OWED_KINDS))
+    )
+    if not rows:
+        return None
+    # SUM over a Numeric is a float in SQLite: add Decimals here instead.
+    return sum((Decimal(str(row["outstanding"])) for row in rows), Decimal("0.00"))
+
+
+async def uninvoiced_orders(company_id: int | None) -> Decimal:
+    """Gross of orders the seller will invoice but has not yet: an order an invoice names is invoiced."""
+    invoiced = Invoice.select(Invoice.order).where((Invoice.company == company_id) & Invoice.order.is_not_null())
+    open_orders = await Order.select(Order.gross_total).where(
+        (Order.company == company_id) & Order.status.is_in(list(UNINVOICED)) & Order.id.not_in(invoiced)
+    )
+    return sum((Decimal(str(row["gross_total"])) for row in open_orders), Decimal("0.00"))
+
+
 async def credit_status(caller: Scope) -> CreditStatus:
     account = await CreditAccount.select().where(CreditAccount.company == caller.company_id).first()
-    open_orders = await Order.select(Order.gross_total).where(
-        (Order.company == caller.company_id) & Order.status.is_in(list(UNINVOICED))
-    )
-    uninvoiced = sum((Decimal(str(row["gross_total"])) for row in open_orders), Decimal("0.00"))
+    uninvoiced = await uninvoiced_orders(caller.company_id)
+    balance = await invoiced_balance(caller.company_id)
     if account is None:
-        return CreditStatus(caller.currency, None, Decimal("0.00"), uninvoiced)
+        return CreditStatus(caller.currency, None, balance or Decimal("0.00"), uninvoiced)
     return CreditStatus(
         currency=account["currency"],
         limit=Decimal(str(account["credit_limit"])),
-        open_balance=Decimal(str(account["open_balance"])),
+        open_balance=Decimal(str(account["open_balance"])) if balance is None else balance,
         uninvoiced=uninvoiced,
     )

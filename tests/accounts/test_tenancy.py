@@ -23,6 +23,7 @@ from tests.factories import (
     make_person,
     make_priced_product,
 )
+from tests.finance.documents import make_invoice
 
 # Ids of company A's objects, by the path parameter that carries them. A new route with an id
 # parameter must be added here, so the walk below can never silently skip it.
@@ -35,6 +36,7 @@ PARAMETER_OBJECTS = {
     "order_id",
     "list_id",
     "recurring_id",
+    "invoice_id",
 }
 # Routes whose path parameter is a signed bearer token, not a company-scoped id.
 TOKEN_ROUTES = {
@@ -113,6 +115,7 @@ async def _company_a():
                 )
             ).returning(RecurringOrder.id)
         )[0]["id"],
+        "invoice_id": await make_invoice(company, "123.00", number="FV/ALFA-TAJNA/1", po_number="alfa-tajna-po"),
         "admin": admin,
     }
 
