@@ -27,6 +27,7 @@ from portal.jobs import JobQueue, use_job_queue
 from portal.jobs.worker import background_jobs
 from portal.mail import Postbox, mailer_for
 from portal.ordering.routes import router as ordering_router
+from portal.pdf.routes import router as pdf_router
 from portal.stores import rate_limit_storage, store_registry
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.home import router as home_router
@@ -63,6 +64,7 @@ def create_app(settings: Settings) -> Litestar:
             catalog_router,
             ordering_router,
             approvals_router,
+            pdf_router,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),
         ],
         dependencies={

@@ -1,0 +1,52 @@
+"""HTTP routes of documents as PDFs: one invoice, or many in one ZIP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment
+from litestar import Request, Router, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Response
+
+from portal.accounts.guards import Caller, requires
+from portal.accounts.roles import Permission
+from portal.config import Settings
+from portal.finance.invoice_pdf import invoice_document, invoice_pdf, invoices_zip, pdf_filename
+from portal.web.forms import FormData
+
+
+def _environment(request: Request[Any, Any, Any]) -> Environment:
+    environment: Environment = request.app.template_engine.engine  # type: ignore[union-attr]
+    return environment
+
+
+def _attachment(content: bytes, media_type: str, filename: str) -> Response[bytes]:
+    return Response(
+        content=content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@get("/invoices/{invoice_id:int}/pdf", guards=[requires(Permission.INVOICE_READ)])
+async def invoice_pdf_download(
+    request: Request[Any, Any, Any], caller: Caller, invoice_id: FromPath[int], settings: NamedDependency[Settings]
+) -> Response[bytes]:
+    document = await invoice_document(caller.company_id, invoice_id, settings.seller_bank_account)
+    content = await invoice_pdf(_environment(request), document)
+    return _attachment(content, "application/pdf", pdf_filename(document.invoice["number"]))
+
+
+@post("/invoices/zip", guards=[requires(Permission.INVOICE_READ)], status_code=200)
+async def invoices_zip_download(
+    request: Request[Any, Any, Any], caller: Caller, settings: NamedDependency[Settings]
+) -> Response[bytes]:
+    form = await FormData.of(request)
+    chosen = [int(value) for value in form.getall("invoice") if value.isdigit()]
+    content = await invoices_zip(_environment(request), caller, chosen, settings.seller_bank_account)
+    return _attachment(content, "application/zip", "faktury.zip")
+
+
+router = Router(path="/", route_handlers=[invoice_pdf_download, invoices_zip_download])
