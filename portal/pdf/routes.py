@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 from jinja2 import Environment
 from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Response
 
 from portal.accounts.guards import Caller, requires
 from portal.accounts.roles import Permission
 from portal.config import Settings
 from portal.finance.invoice_pdf import invoice_document, invoice_pdf, invoices_zip, pdf_filename
+from portal.finance.statement import statement, statement_pdf, statement_range
 from portal.web.forms import FormData
 
 
@@ -49,4 +51,16 @@ async def invoices_zip_download(
     return _attachment(content, "application/zip", "faktury.zip")
 
 
-router = Router(path="/", route_handlers=[invoice_pdf_download, invoices_zip_download])
+@get("/finance/statement.pdf", guards=[requires(Permission.INVOICE_READ)])
+async def statement_download(
+    request: Request[Any, Any, Any],
+    caller: Caller,
+    start: Annotated[str, QueryParameter(name="from")] = "",
+    end: Annotated[str, QueryParameter(name="to")] = "",
+) -> Response[bytes]:
+    first, last = statement_range(start, end, date.today())
+    content = await statement_pdf(_environment(request), await statement(caller, first, last))
+    return _attachment(content, "application/pdf", f"wyciag-{first.isoformat()}-{last.isoformat()}.pdf")
+
+
+router = Router(path="/", route_handlers=[invoice_pdf_download, invoices_zip_download, statement_download])
