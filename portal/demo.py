@@ -11,6 +11,7 @@ from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
 from portal.accounts.tables import Company, CompanyKind, Membership, PaymentMethod, User
 from portal.demo_catalog import seed_catalog
+from portal.demo_finance import seed_finance
 from portal.demo_orders import seed_orders
 
 DEMO_PASSWORD = "portal-demo"
@@ -143,3 +144,4 @@ async def seed_demo() -> None:
     log.info("demo data ready: %d companies, %d users", len(company_ids), len(user_ids))
     await seed_catalog()
     await seed_orders()
+    await seed_finance()
