@@ -23,6 +23,7 @@ from portal.approvals.routes import router as approvals_router
 from portal.catalog.routes import router as catalog_router
 from portal.config import PROJECT_ROOT, Mode, Settings
 from portal.database import connection_pool, engine_for, use_database
+from portal.finance.routes import router as finance_router
 from portal.jobs import JobQueue, use_job_queue
 from portal.jobs.worker import background_jobs
 from portal.mail import Postbox, mailer_for
@@ -65,6 +66,7 @@ def create_app(settings: Settings) -> Litestar:
             ordering_router,
             approvals_router,
             pdf_router,
+            finance_router,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),
         ],
         dependencies={
