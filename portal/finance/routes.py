@@ -1,4 +1,4 @@
-"""HTTP routes of finance: the finance home with balance, credit and aging."""
+"""HTTP routes of finance: the finance home with balance, credit and aging; invoices, their\nexport and detail."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Request, Router, get
+from litestar.params import FromPath
 from litestar.response import Response
 
 from portal.accounts.guards import Caller, requires
 from portal.accounts.roles import Permission
+from portal.finance import invoices
 from portal.finance.balances import finance_overview
+from portal.finance.tables import DocumentKind
 from portal.i18n import TIME_ZONE
-from portal.web import page
+from portal.web import page, wants_fragment
 
 Html = Response[Any]
 
@@ -28,4 +31,68 @@ async def finance_home(request: Request[Any, Any, Any], caller: Caller) -> Html:
     return page(request, "finance/home.html", overview=await finance_overview(caller, today()))
 
 
-router = Router(path="/", route_handlers=[finance_home])
+@get("/invoices", guards=[requires(Permission.INVOICE_READ)])
+async def invoice_list(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    filters = invoices.InvoiceFilters.from_parameters(dict(request.query_params.items()))
+    found, has_next = await invoices.list_invoices(caller, filters, today())
+    headers = {}
+    if wants_fragment(request):
+        # The address follows the filters, so a reload or a shared link shows the same rows.
+        headers["HX-Replace-Url"] = f"/invoices?{filters.parameters()}" if filters.parameters() else "/invoices"
+    return page(
+        request,
+        "finance/invoices.html",
+        block="results",
+        headers=headers,
+        invoices=found,
+        has_next=has_next,
+        filters=filters,
+        statuses=invoices.STATUSES,
+        kinds=list(DocumentKind),
+        kind_label=invoices.kind_label,
+        status_label=invoices.status_label,
+    )
+
+
+@get("/invoices/{invoice_id:int}", guards=[requires(Permission.INVOICE_READ)])
+async def invoice_page(request: Request[Any, Any, Any], caller: Caller, invoice_id: FromPath[int]) -> Html:
+    detail = await invoices.invoice_detail(caller, invoice_id, today())
+    return page(
+        request,
+        "finance/invoice.html",
+        detail=detail,
+        kind_label=invoices.kind_label,
+        status_label=invoices.status_label,
+    )
+
+
+def _export_name(extension: str) -> str:
+    return f"faktury-{today().isoformat()}.{extension}"
+
+
+@get("/invoices/export.csv", guards=[requires(Permission.INVOICE_READ)])
+async def invoice_export_csv(request: Request[Any, Any, Any], caller: Caller) -> Response[bytes]:
+    filters = invoices.InvoiceFilters.from_parameters(dict(request.query_params.items()))
+    rows = await invoices.export_rows(caller, filters, today())
+    return Response(
+        invoices.as_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_export_name("csv")}"'},
+    )
+
+
+@get("/invoices/export.xlsx", guards=[requires(Permission.INVOICE_READ)])
+async def invoice_export_xlsx(request: Request[Any, Any, Any], caller: Caller) -> Response[bytes]:
+    filters = invoices.InvoiceFilters.from_parameters(dict(request.query_params.items()))
+    rows = await invoices.export_rows(caller, filters, today())
+    return Response(
+        invoices.as_xlsx(rows),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_export_name("xlsx")}"'},
+    )
+
+
+router = Router(
+    path="/",
+    route_handlers=[finance_home, invoice_list, invoice_export_csv, invoice_export_xlsx, invoice_page],
+)
