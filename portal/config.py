@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # administrators.
     # Where customers pay: printed on invoices and encoded in the payment QR code.
     seller_bank_account: str = "PL61 1090 1014 0000 0712 1981 2874"
+    seller_name: str = "Hurtex Sp. z o.o."
+    seller_nip: str = "5250001233"
     approval_reminder_hours: int = Field(default=24, ge=1)
     approval_escalation_hours: int = Field(default=48, ge=1)
     worker_concurrency: int = Field(default=10, ge=1, description="jobs one worker runs at once")

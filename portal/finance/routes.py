@@ -1,4 +1,4 @@
-"""HTTP routes of finance: the finance home with balance, credit and aging; invoices, their\nexport and detail."""
+"""HTTP routes of finance: the finance home with balance, credit and aging; invoices, their\nexport and detail; paying chosen invoices by one transfer."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Request, Router, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response
 
 from portal.accounts.guards import Caller, requires
 from portal.accounts.roles import Permission
-from portal.finance import invoices
+from portal.config import Settings
+from portal.errors import Invalid
+from portal.finance import invoices, payment
 from portal.finance.balances import finance_overview
 from portal.finance.tables import DocumentKind
 from portal.i18n import TIME_ZONE
@@ -66,6 +69,17 @@ async def invoice_page(request: Request[Any, Any, Any], caller: Caller, invoice_
     )
 
 
+@get("/finance/pay", guards=[requires(Permission.INVOICE_READ)])
+async def pay_invoices(request: Request[Any, Any, Any], caller: Caller, settings: NamedDependency[Settings]) -> Html:
+    chosen = [int(value) for value in request.query_params.getall("invoice", []) if value.isdigit()]
+    payee = payment.Payee(settings.seller_name, settings.seller_nip, settings.seller_bank_account)
+    try:
+        order = await payment.payment_order(caller, chosen, payee)
+    except Invalid as error:
+        return page(request, "finance/pay.html", status_code=422, order=None, error=error.message)
+    return page(request, "finance/pay.html", order=order, error="")
+
+
 def _export_name(extension: str) -> str:
     return f"faktury-{today().isoformat()}.{extension}"
 
@@ -94,5 +108,5 @@ async def invoice_export_xlsx(request: Request[Any, Any, Any], caller: Caller) -
 
 router = Router(
     path="/",
-    route_handlers=[finance_home, invoice_list, invoice_export_csv, invoice_export_xlsx, invoice_page],
+    route_handlers=[finance_home, pay_invoices, invoice_list, invoice_export_csv, invoice_export_xlsx, invoice_page],
 )

@@ -170,6 +170,10 @@ async def test_every_route_with_an_id_answers_404_to_another_companys_admin(
         "/orders",
         "/orders?q=alfa",
         "/approvals",
+        "/finance",
+        "/invoices",
+        "/invoices?q=alfa",
+        "/invoices/export.csv",
     ],
 )
 async def test_pages_without_ids_show_only_the_callers_company(client: httpx.AsyncClient, path: str) -> None:
