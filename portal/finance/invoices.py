@@ -332,7 +332,7 @@ def _headers() -> list[str]:
         _("Issued"),
         _("Sale date"),
         _("Due"),
-        _("Order"),
+        _("Order number"),
         _("PO"),
         _("Net"),
         _("VAT"),

@@ -32,6 +32,7 @@ async def test_the_finance_home_shows_balance_overdue_and_aging(client: httpx.As
     assert "FV/SOON/1" in response.text  # next due
     assert "<svg" in response.text and 'id="months"' in response.text
     assert 'href="/finance"' in response.text
+    assert 'action="/finance/statement.pdf"' in response.text
 
 
 async def test_a_buyer_without_invoice_read_is_refused(client: httpx.AsyncClient) -> None:
