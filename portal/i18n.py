@@ -101,6 +101,11 @@ def format_unit_price(amount: Decimal | None, currency: str = "PLN") -> str:
     return format_currency(amount, currency, locale=current_locale(), decimal_quantization=False)
 
 
+def format_quantity(value: Decimal | int) -> str:
+    """A quantity as people write it: `2 000`, `12,5` (no trailing zeros, no exponent)."""
+    return format_decimal(value, format="#,##0.###", locale=current_locale())
+
+
 def format_file_size(size: int) -> str:
     return format_decimal(Decimal(size) / 1024, format="#,##0.#", locale=current_locale()) + " kB"
 

@@ -134,8 +134,11 @@ class _InProcessQueue(RedisQueue):
         super().__init__(FakeAsyncRedis(server=server), name=name, dump=_dump_json)
 
     async def version(self) -> VersionTuple:
-        # SAQ reads the version with INFO, which fakeredis does not implement.
-        return self._VERSION
+        # SAQ reads the version with INFO, which fakeredis does not implement. It asks only to
+        # choose between BLMOVE and BRPOPLPUSH for dequeuing, and fakeredis answers a BLMOVE at
+        # once instead of waiting out its timeout, which spun every idle worker at full CPU; its
+        # BRPOPLPUSH waits as Redis does, so SAQ is told a Redis that predates BLMOVE.
+        return (6, 0, 0)
 
 
 def _dump_json(job: Mapping[Any, Any]) -> str:

@@ -21,6 +21,7 @@ from portal.i18n import (
     format_datetime,
     format_file_size,
     format_money,
+    format_quantity,
     format_unit_price,
     gettext,
     ngettext,
@@ -51,6 +52,7 @@ def build_environment(auto_reload: bool) -> Environment:
         vat=vat_label,
         document_kind=document_kind_label,
         filesize=format_file_size,
+        quantity=format_quantity,
     )
     env.globals["current_locale"] = current_locale
     return env

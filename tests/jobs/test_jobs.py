@@ -395,3 +395,11 @@ async def test_mail_the_server_refuses_goes_on_the_queue_and_arrives_later(
 
     async with worker_in_process(queue, settings, postbox):
         await until(arrived)
+
+
+async def test_an_idle_worker_waits_for_work_instead_of_asking_again_at_once(queue: JobQueue) -> None:
+    # An idle worker asks for the next job with a timeout; answered at once, it asks again and
+    # again at full CPU (fakeredis's BLMOVE did that).
+    started = time.monotonic()
+    assert await queue.saq_queue.dequeue(timeout=0.3) is None
+    assert time.monotonic() - started >= 0.25
