@@ -124,4 +124,25 @@
       explainedFrom = null;
     }
   }, true);
+
+  // --- Downloads that take a while (a ZIP of many PDFs): say so until the file arrives ---------
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var progressId = form.getAttribute && form.getAttribute("data-download-progress");
+    var submitter = event.submitter;
+    if (!progressId || (submitter && submitter.hasAttribute("formaction"))) return;
+    var progress = document.getElementById(progressId);
+    var token = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
+    form.querySelector("input[name=download_token]").value = token;
+    progress.hidden = false;
+    var started = Date.now();
+    var timer = setInterval(function () {
+      var arrived = document.cookie.indexOf("download-" + token + "=") !== -1;
+      if (arrived || Date.now() - started > 120000) {
+        clearInterval(timer);
+        progress.hidden = true;
+        document.cookie = "download-" + token + "=; max-age=0; path=/";
+      }
+    }, 300);
+  });
 })();

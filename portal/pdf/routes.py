@@ -48,7 +48,12 @@ async def invoices_zip_download(
     form = await FormData.of(request)
     chosen = [int(value) for value in form.getall("invoice") if value.isdigit()]
     content = await invoices_zip(_environment(request), caller, chosen, settings.seller_bank_account)
-    return _attachment(content, "application/zip", "faktury.zip")
+    response = _attachment(content, "application/zip", "faktury.zip")
+    token = form.get("download_token")
+    if token.isalnum() and len(token) <= 32:
+        # The page shows progress until the file arrives: this cookie tells it that it has.
+        response.set_cookie(f"download-{token}", "done", max_age=60, httponly=False, samesite="strict")
+    return response
 
 
 @get("/finance/statement.pdf", guards=[requires(Permission.INVOICE_READ)])

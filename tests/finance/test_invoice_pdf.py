@@ -136,8 +136,12 @@ async def test_a_zip_holds_exactly_the_chosen_invoices(client: httpx.AsyncClient
     chosen = [await _invoice(finance["company"], f"FV/2026/11/010{n}", [("Klej", 1, "9.99", "23")]) for n in range(3)]
     await _invoice(finance["company"], "FV/2026/11/0199", [("Klej", 1, "9.99", "23")])
     token = csrf_token((await client.get("/")).text)
-    response = await client.post("/invoices/zip", data={"invoice": [str(i) for i in chosen], "_csrf_token": token})
+    response = await client.post(
+        "/invoices/zip", data={"invoice": [str(i) for i in chosen], "download_token": "abc123", "_csrf_token": token}
+    )
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    # The page's progress note waits for this cookie to know the file has arrived.
+    assert response.cookies.get("download-abc123") == "done"
     names = sorted(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
     assert names == ["FV-2026-11-0100.pdf", "FV-2026-11-0101.pdf", "FV-2026-11-0102.pdf"]
 
