@@ -15,7 +15,7 @@ from portal.errors import Invalid
 from portal.finance.tables import DocumentKind, Invoice, Payment
 from portal.i18n import current_locale, use_locale
 from portal.i18n import gettext as _
-from portal.pdf import render_pdf
+from portal.pdf import fingerprint, render_pdf, stored_pdf
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
@@ -103,7 +103,13 @@ async def statement(caller: Scope, start: date, end: date) -> Statement:
 
 
 async def statement_pdf(env: Environment, account: Statement) -> bytes:
+    """Kept per company and language: asking again for the same statement is instant."""
     locale = current_locale()
-    with use_locale(locale):
-        html = env.get_template("finance/statement_pdf.html").render(statement=account)
-    return await render_pdf(html)
+
+    async def render() -> bytes:
+        with use_locale(locale):
+            html = env.get_template("finance/statement_pdf.html").render(statement=account)
+        return await render_pdf(html)
+
+    data = {"start": account.start, "end": account.end, "opening": account.opening, "entries": account.entries}
+    return await stored_pdf("statement", account.company.id, locale, fingerprint(data), render)

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from portal.accounts.roles import Role
 from portal.errors import Invalid
 from portal.finance.statement import statement, statement_range
-from portal.finance.tables import DocumentKind
+from portal.finance.tables import DocumentKind, StoredPdf
 from tests.factories import log_in, make_company, make_person
 from tests.finance.documents import make_invoice, pay
 
@@ -64,6 +64,8 @@ async def test_the_statement_pdf_for_finance_people_only(client: httpx.AsyncClie
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Opening balance" in text and "PLN400.00" in text and "PLN300.00" in text and "KOR/2026/10/0001" in text
+    again = await client.get("/finance/statement.pdf", params={"from": "2026-10-01", "to": "2026-10-31"})
+    assert again.content == response.content and await StoredPdf.count() == 1
     bad = await client.get("/finance/statement.pdf", params={"from": "2026-12-01", "to": "2026-11-01"})
     assert bad.status_code == 422
 
