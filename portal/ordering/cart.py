@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 from piccolo.querystring import QueryString
 
@@ -194,6 +195,12 @@ async def cart_view(caller: Scope) -> CartView:
         .where((CartLine.cart.user == caller.user_id) & (CartLine.cart.company == caller.company_id))
         .order_by(CartLine.id)
     )
+    return await priced_lines(caller, rows)
+
+
+async def priced_lines(caller: Scope, rows: Sequence[dict[str, Any]]) -> CartView:
+    """Lines (id, product, quantity, note) of a cart or a list, priced and checked for the
+    caller today, in a fixed number of statements."""
     product_ids = [row["product"] for row in rows]
     products = {product.id: product for product in await visible_products(caller, product_ids, include_hidden=True)}
     stock = await stock_levels(product_ids)

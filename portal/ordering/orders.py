@@ -4,12 +4,13 @@ the same transaction), the list with its filters, the detail page and cancelling
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from piccolo.custom_types import Combinable
+from piccolo.querystring import QueryString
 
 from portal.accounts.scope import Scope
 from portal.database import contains_text, lock_rows_for_decision, write_transaction
@@ -45,33 +46,21 @@ async def record_status(order_id: int, status: OrderStatus, actor_id: int | None
 
 
 async def _remember_purchases(order_id: int, company_id: int) -> None:
-    """What the order bought joins the company's "bought before" history."""
+    """What the order bought joins the company's "bought before" history, in one statement:
+    the unique (company, product) index turns a product bought again into a count."""
     lines = await OrderLine.select(OrderLine.product, OrderLine.quantity).where(OrderLine.order == order_id)
-    known = {
-        row["product"]: row["times_ordered"]
-        for row in await PurchasedProduct.select(PurchasedProduct.product, PurchasedProduct.times_ordered).where(
-            (PurchasedProduct.company == company_id)
-            & PurchasedProduct.product.is_in([line["product"] for line in lines] or [0])
-        )
-    }
-    now = datetime.now().astimezone()
-    for line in lines:
-        if line["product"] in known:
-            await PurchasedProduct.update(
-                {
-                    PurchasedProduct.times_ordered: known[line["product"]] + 1,
-                    PurchasedProduct.last_quantity: line["quantity"],
-                    PurchasedProduct.last_ordered_at: now,
-                }
-            ).where((PurchasedProduct.company == company_id) & (PurchasedProduct.product == line["product"]))
-    new = [line for line in lines if line["product"] not in known]
-    if new:
-        await PurchasedProduct.insert(
-            *(
-                PurchasedProduct(company=company_id, product=line["product"], last_quantity=line["quantity"])
-                for line in new
-            )
-        )
+    if not lines:
+        return
+    now = datetime.now(UTC)
+    values = ", ".join("({}, {}, 1, {}, {})" for _ in lines)
+    statement = QueryString(
+        "INSERT INTO purchased_product (company, product, times_ordered, last_quantity, last_ordered_at)"
+        f" VALUES {values} ON CONFLICT (company, product) DO UPDATE SET"
+        " times_ordered = purchased_product.times_ordered + 1,"
+        " last_quantity = excluded.last_quantity, last_ordered_at = excluded.last_ordered_at",
+        *(value for line in lines for value in (company_id, line["product"], line["quantity"], now)),
+    )
+    await PurchasedProduct.raw("{}", statement)
 
 
 # --- Reading -------------------------------------------------------------------------------

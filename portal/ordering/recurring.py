@@ -17,17 +17,15 @@ from portal.accounts.login import load_scope
 from portal.accounts.scope import Scope
 from portal.accounts.tables import PaymentMethod
 from portal.accounts.tokens import LinkSigner
-from portal.catalog import stock_levels, visible_products
 from portal.errors import Invalid, NotFound
 from portal.i18n import gettext as _
 from portal.i18n import use_locale
 from portal.jobs import JobContext, job
 from portal.mail import OutgoingMail, Postbox
-from portal.ordering.cart import CartLineView, CartView, cart_totals
+from portal.ordering.cart import CartView, priced_lines
 from portal.ordering.checkout import OrderRequest, order_problems, submit_order
 from portal.ordering.lists import list_detail
 from portal.ordering.tables import OrderStatus, RecurringOrder, RecurringUnit, ShoppingListLine
-from portal.pricing import resolve_prices
 
 MAX_EVERY = {RecurringUnit.WEEKS: 52, RecurringUnit.MONTHS: 12}
 
@@ -224,30 +222,14 @@ async def change_schedule(caller: Scope, recurring_id: int, action: str) -> None
 
 async def _list_as_lines(owner: Scope, list_id: int) -> CartView:
     """The list priced and checked for its owner today, in the shape a cart has."""
-    lines = (
-        await ShoppingListLine.select().where(ShoppingListLine.shopping_list == list_id).order_by(ShoppingListLine.id)
-    )
-    products = {
-        p.id: p for p in await visible_products(owner, [line["product"] for line in lines], include_hidden=True)
-    }
-    quotes = await resolve_prices(
-        owner, {line["product"]: line["quantity"] for line in lines if line["product"] in products}
-    )
-    stock = await stock_levels(list(products))
-    views = [
-        CartLineView(
-            line_id=line["id"],
-            product=products[line["product"]],
-            quantity=line["quantity"],
-            note=line["note"],
-            stock=stock[line["product"]],
-            quote=quotes.get(line["product"]),
-            orderable=products[line["product"]].visible,
+    rows = (
+        await ShoppingListLine.select(
+            ShoppingListLine.id, ShoppingListLine.product, ShoppingListLine.quantity, ShoppingListLine.note
         )
-        for line in lines
-        if line["product"] in products
-    ]
-    return CartView(lines=views, totals=cart_totals(views, owner.currency))
+        .where(ShoppingListLine.shopping_list == list_id)
+        .order_by(ShoppingListLine.id)
+    )
+    return await priced_lines(owner, rows)
 
 
 async def place_recurring_order(
