@@ -19,5 +19,6 @@ APP_REGISTRY = AppRegistry(
         "portal.approvals.piccolo_app",
         "portal.finance.piccolo_app",
         "portal.integration.piccolo_app",
+        "portal.aftersales.piccolo_app",
     ]
 )
