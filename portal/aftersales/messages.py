@@ -1,0 +1,239 @@
+"""Conversations between a customer's users and the seller's back office about a complaint or an
+order: messages with files, how far each person has read, and word by email to the customer when
+the seller writes (the customer's messages land in the back office's queue)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from litestar.datastructures import UploadFile
+from piccolo.querystring import QueryString
+
+from portal.accounts.scope import Scope
+from portal.aftersales.access import visible_to
+from portal.aftersales.attachments import AttachmentView, attachments_of, check_uploads, save_attachment
+from portal.aftersales.complaints import reopen_after_customer_answer
+from portal.aftersales.tables import AttachmentPurpose, Complaint, Message, ThreadRead
+from portal.database import write_transaction
+from portal.errors import Invalid, NotFound
+from portal.i18n import gettext as _
+from portal.live import announce
+from portal.mail import OutgoingMail, Postbox
+from portal.ordering.tables import Order
+
+MAX_BODY_LENGTH = 5000
+COMPLAINT = "complaint"
+ORDER = "order"
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A conversation the caller may see, named by what it is about."""
+
+    kind: str
+    object_id: int
+    company_id: int
+    number: str
+    # Who hears by email when the seller writes: the complaint's submitter, the order's placer.
+    owner_email: str
+    owner_locale: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}:{self.object_id}"
+
+    @property
+    def live_event(self) -> str:
+        return f"thread-{self.kind}-{self.object_id}"
+
+    @property
+    def page_path(self) -> str:
+        return f"/{'complaints' if self.kind == COMPLAINT else 'orders'}/{self.object_id}"
+
+    @property
+    def messages_path(self) -> str:
+        return f"{self.page_path}/messages"
+
+
+async def complaint_thread(caller: Scope, complaint_id: int) -> Thread:
+    row = (
+        await Complaint.select(
+            Complaint.company,
+            Complaint.number,
+            Complaint.submitted_by.email.as_alias("email"),
+            Complaint.submitted_by.locale.as_alias("locale"),
+        )
+        .where((Complaint.id == complaint_id) & visible_to(caller, Complaint.company))
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("This complaint does not exist."))
+    return Thread(COMPLAINT, complaint_id, row["company"], row["number"], row["email"], row["locale"])
+
+
+async def order_thread(caller: Scope, order_id: int) -> Thread:
+    row = (
+        await Order.select(
+            Order.company,
+            Order.number,
+            Order.placed_by.email.as_alias("email"),
+            Order.placed_by.locale.as_alias("locale"),
+        )
+        .where((Order.id == order_id) & visible_to(caller, Order.company))
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("This order does not exist."))
+    return Thread(ORDER, order_id, row["company"], row["number"], row["email"], row["locale"])
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    author_name: str
+    from_seller: bool
+    body: str
+    created_at: datetime
+    attachments: list[AttachmentView]
+    # Written by the other side after the reader last looked.
+    new: bool
+
+
+@dataclass(frozen=True)
+class Conversation:
+    thread: Thread
+    messages: list[MessageView]
+
+
+async def _last_read(reader_id: int, thread: Thread) -> int:
+    row = (
+        await ThreadRead.select(ThreadRead.last_read_message)
+        .where((ThreadRead.reader == reader_id) & (ThreadRead.thread == thread.name))
+        .first()
+    )
+    return row["last_read_message"] if row else 0
+
+
+async def conversation(caller: Scope, thread: Thread) -> Conversation:
+    """The messages, oldest first; reading them moves the caller's read mark, which is the
+    reader's own bookkeeping and changes nothing of the matter itself."""
+    rows = (
+        await Message.select(
+            Message.id,
+            Message.author.name.as_alias("author_name"),
+            Message.from_seller,
+            Message.body,
+            Message.created_at,
+        )
+        .where((Message.thread == thread.name) & (Message.company == thread.company_id))
+        .order_by(Message.id)
+    )
+    last_read = await _last_read(caller.user_id, thread)
+    files = await attachments_of(message_ids=[row["id"] for row in rows]) if rows else {}
+    messages = [
+        MessageView(
+            id=row["id"],
+            author_name=row["author_name"],
+            from_seller=row["from_seller"],
+            body=row["body"],
+            created_at=row["created_at"],
+            attachments=files.get(row["id"], []),
+            new=row["id"] > last_read and row["from_seller"] != caller.is_seller,
+        )
+        for row in rows
+    ]
+    if messages and messages[-1].id > last_read:
+        await _mark_read(caller.user_id, thread, messages[-1].id)
+    return Conversation(thread, messages)
+
+
+async def _mark_read(reader_id: int, thread: Thread, message_id: int) -> None:
+    # One upsert on the unique (reader, thread) index; a mark never moves back, even when an
+    # older page's request arrives after a newer one.
+    await ThreadRead.raw(
+        "{}",
+        QueryString(
+            "INSERT INTO thread_read (reader, thread, last_read_message) VALUES ({}, {}, {})"
+            " ON CONFLICT (reader, thread) DO UPDATE SET last_read_message = CASE"
+            " WHEN excluded.last_read_message > thread_read.last_read_message"
+            " THEN excluded.last_read_message ELSE thread_read.last_read_message END",
+            reader_id,
+            thread.name,
+            message_id,
+        ),
+    )
+
+
+async def unread_count(caller: Scope, thread: Thread) -> int:
+    """Messages of the other side the caller has not seen yet."""
+    last_read = await _last_read(caller.user_id, thread)
+    return await Message.count().where(
+        (Message.thread == thread.name)
+        & (Message.company == thread.company_id)
+        & (Message.id > last_read)
+        & (Message.from_seller != caller.is_seller)
+    )
+
+
+@dataclass(frozen=True)
+class PostedMessage:
+    message_id: int
+    mails: tuple[OutgoingMail, ...]
+
+
+async def post_message(
+    caller: Scope,
+    thread: Thread,
+    body: str,
+    files: Sequence[UploadFile | str],
+    postbox: Postbox,
+    *,
+    max_upload_bytes: int,
+) -> PostedMessage:
+    text = body.strip()
+    checked = await check_uploads(files, "files", max_upload_bytes)
+    if not text and not checked:
+        raise Invalid({"body": _("Write a message or attach a file.")})
+    if len(text) > MAX_BODY_LENGTH:
+        raise Invalid({"body": _("A message may have at most %(num)d characters.") % {"num": MAX_BODY_LENGTH}})
+
+    reopened = False
+    async with write_transaction(Message._meta.db):
+        created = await Message.insert(
+            Message(
+                company=thread.company_id,
+                thread=thread.name,
+                author=caller.user_id,
+                from_seller=caller.is_seller,
+                body=text,
+            )
+        ).returning(Message.id)
+        message_id = created[0]["id"]
+        for file in checked:
+            purpose = AttachmentPurpose.PHOTO if file.content_type.startswith("image/") else AttachmentPurpose.DOCUMENT
+            await save_attachment(
+                file, company_id=thread.company_id, purpose=purpose, uploaded_by=caller.user_id, message_id=message_id
+            )
+        if thread.kind == COMPLAINT and not caller.is_seller:
+            reopened = await reopen_after_customer_answer(thread.object_id, caller.user_id)
+    await announce(thread.company_id, thread.live_event, *([f"complaint-{thread.object_id}"] if reopened else []))
+    return PostedMessage(message_id, _mails_for(caller, thread, text, postbox))
+
+
+def _mails_for(caller: Scope, thread: Thread, text: str, postbox: Postbox) -> tuple[OutgoingMail, ...]:
+    if not caller.is_seller:
+        return ()
+    return (
+        postbox.compose(
+            "conversation_message",
+            thread.owner_email,
+            thread.owner_locale,
+            kind=thread.kind,
+            number=thread.number,
+            author=caller.name,
+            body=text,
+            link=postbox.link(thread.page_path),
+        ),
+    )
