@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     approval_reminder_hours: int = Field(default=24, ge=1)
     approval_escalation_hours: int = Field(default=48, ge=1)
     worker_concurrency: int = Field(default=10, ge=1, description="jobs one worker runs at once")
+    # Per uploaded file; the request body limit of the app must leave room for a few of them.
+    upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # Uploaded files' bytes, outside the web root; None keeps them in var_dir/files.
+    files_dir: Path | None = None
 
     @field_validator("database_url")
     @classmethod
