@@ -19,6 +19,8 @@ from portal.accounts.login import LoginLimiter
 from portal.accounts.routes import router as accounts_router
 from portal.accounts.sessions import session_auth
 from portal.accounts.tokens import LinkSigner
+from portal.aftersales.complaint_routes import complaint_router
+from portal.aftersales.shipment_routes import shipment_router
 from portal.approvals.routes import router as approvals_router
 from portal.catalog.routes import router as catalog_router
 from portal.config import PROJECT_ROOT, Mode, Settings
@@ -26,9 +28,11 @@ from portal.database import connection_pool, engine_for, use_database
 from portal.finance.routes import router as finance_router
 from portal.jobs import JobQueue, use_job_queue
 from portal.jobs.worker import background_jobs
+from portal.live import LiveUpdates, use_live_updates
 from portal.mail import Postbox, mailer_for
 from portal.ordering.routes import router as ordering_router
 from portal.pdf.routes import router as pdf_router
+from portal.storage import storage_for, use_file_storage
 from portal.stores import rate_limit_storage, store_registry
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.home import router as home_router
@@ -49,10 +53,18 @@ def create_app(settings: Settings) -> Litestar:
     auth = session_auth(settings)
     jobs = JobQueue.for_settings(settings)
     use_job_queue(jobs)
+    live = LiveUpdates.for_settings(settings)
+    use_live_updates(live)
+    use_file_storage(storage_for(settings))
 
     @asynccontextmanager
     async def database_pool(_: Litestar) -> AsyncGenerator[None, None]:
         async with connection_pool(engine):
+            yield
+
+    @asynccontextmanager
+    async def live_updates(_: Litestar) -> AsyncGenerator[None, None]:
+        async with live.listening():
             yield
 
     async def before_request(request: Request[Any, Any, Any]) -> None:
@@ -67,6 +79,8 @@ def create_app(settings: Settings) -> Litestar:
             approvals_router,
             pdf_router,
             finance_router,
+            shipment_router,
+            complaint_router,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),
         ],
         dependencies={
@@ -76,6 +90,7 @@ def create_app(settings: Settings) -> Litestar:
             "postbox": Provide(lambda: postbox, use_cache=True, sync_to_thread=False),
             "limiter": Provide(lambda: limiter, use_cache=True, sync_to_thread=False),
             "jobs": Provide(lambda: jobs, use_cache=True, sync_to_thread=False),
+            "live": Provide(lambda: live, use_cache=True, sync_to_thread=False),
         },
         stores=store_registry(settings),
         on_app_init=[auth.on_app_init],
@@ -87,13 +102,17 @@ def create_app(settings: Settings) -> Litestar:
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,
             header_name="x-csrftoken",
+            # Integrations call the JSON API with a key, not from a browser session.
+            exclude=["^/api/"],
         ),
         template_config=templates,
         before_request=before_request,
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_pool, background_jobs(jobs, settings, postbox)],
+        lifespan=[database_pool, live_updates, background_jobs(jobs, settings, postbox)],
         logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=True),
+        # A complaint carries several photos; each file is checked against the limit on its own.
+        request_max_body_size=settings.upload_max_bytes * 6,
         debug=False,
         openapi_config=None,
-        state=State({"settings": settings, "engine": engine, "jobs": jobs}),
+        state=State({"settings": settings, "engine": engine, "jobs": jobs, "live": live}),
     )

@@ -14,6 +14,7 @@ from portal.config import Mode, Settings
 from portal.database import connection_pool, engine_for, use_database
 from portal.jobs.queue import JobQueue, use_job_queue
 from portal.jobs.registry import JobContext, load_job_modules, registered_jobs
+from portal.live import LiveUpdates, use_live_updates
 from portal.mail import Postbox, mailer_for
 from portal.web.templating import build_environment
 
@@ -107,6 +108,8 @@ async def run_worker(settings: Settings) -> None:
     use_database(engine)
     queue = JobQueue.for_settings(settings)
     use_job_queue(queue)
+    # Announcements from jobs reach the web processes' pages through Valkey.
+    use_live_updates(LiveUpdates.for_settings(settings))
     postbox = Postbox(build_environment(auto_reload=False), mailer_for(settings), settings.base_url)
     worker = build_worker(queue, settings, postbox, handle_signals=True)
     try:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar import Request, Response, Router, get
+from litestar.di import NamedDependency
+from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from portal.accounts import Permission, Role, company_profile, customers_for, requires
 from portal.accounts.audit import company_audit_log
 from portal.accounts.guards import Caller
 from portal.accounts.members import list_members, my_terms, pending_invitations, team_limits
+from portal.live import LiveUpdates
 from portal.web.templating import page
 
 
@@ -35,4 +39,16 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-router = Router(path="/", route_handlers=[home, health])
+@get("/live", guards=[requires()])
+async def live_events(caller: Caller, live: NamedDependency[LiveUpdates]) -> ServerSentEvent:
+    """The page's one event stream: names of what changed for the caller's company (or, for
+    the seller, for any customer); htmx's SSE extension refreshes the elements listening."""
+
+    async def names() -> AsyncIterator[ServerSentEventMessage]:
+        async for name in live.stream(live.channels_for(caller)):
+            yield ServerSentEventMessage(event=name, data=name)
+
+    return ServerSentEvent(names())
+
+
+router = Router(path="/", route_handlers=[home, health, live_events])

@@ -13,6 +13,7 @@ from litestar.template import TemplateConfig
 
 from portal.accounts.nip import format_nip
 from portal.accounts.roles import role_label
+from portal.aftersales.labels import shipment_status_label
 from portal.catalog.labels import document_kind_label, unit_label, vat_label
 from portal.config import PROJECT_ROOT
 from portal.i18n import (
@@ -53,6 +54,7 @@ def build_environment(auto_reload: bool) -> Environment:
         document_kind=document_kind_label,
         filesize=format_file_size,
         quantity=format_quantity,
+        shipment_status=shipment_status_label,
     )
     env.globals["current_locale"] = current_locale
     return env
