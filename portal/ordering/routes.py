@@ -17,6 +17,7 @@ from portal.accounts.guards import Caller, requires
 from portal.accounts.roles import Permission
 from portal.accounts.scope import Scope
 from portal.accounts.tokens import LinkSigner
+from portal.aftersales.shipments import order_deliveries
 from portal.catalog import CatalogQuery, category_options, visible_products
 from portal.errors import Invalid, NotAllowed, NotFound
 from portal.i18n import gettext as _
@@ -204,7 +205,16 @@ async def order_list(request: Request[Any, Any, Any], caller: Caller) -> Html:
 async def order_page(request: Request[Any, Any, Any], caller: Caller, order_id: FromPath[int]) -> Html:
     order = await orders.order_detail(caller.company_id, order_id)
     again = await reorder.reorder_lines(caller, order_id) if caller.can(Permission.CART_EDIT) else []
-    return page(request, "ordering/order.html", order=order, reorder_lines=again, errors={})
+    return page(
+        request,
+        "ordering/order.html",
+        # Refreshed alone when one of the order's shipments announces a change.
+        block="deliveries",
+        order=order,
+        reorder_lines=again,
+        deliveries=await order_deliveries(caller, order_id),
+        errors={},
+    )
 
 
 @post("/orders/{order_id:int}/reorder", guards=[requires(Permission.CART_EDIT)])

@@ -171,3 +171,19 @@ async def test_a_failed_delivery_posted_by_the_carrier_emails_the_buyer(client, 
     mail = mailbox.last_to(shop.buyer.email)
     assert "failed" in mail["Subject"]
     assert "Odbiorca nieobecny" in Mailbox.text_of(mail)
+
+
+async def test_the_order_page_shows_its_shipments_and_what_is_still_to_ship(client, shop: Shop) -> None:
+    first, second = shop.order.line_ids
+    shipment = await ship(shop, {first: 6}, "DPD-PART")
+    await log_in(client, shop.buyer.email)
+    page = await client.get(f"/orders/{shop.order.id}")
+    assert f'href="/deliveries/{shipment}"' in page.text and "DPD-PART" in page.text
+    assert 'id="still-to-ship"' in page.text
+    assert f'hx-trigger="sse:order-{shop.order.id}"' in page.text
+    assert "/complaints/new" not in page.text  # nothing delivered yet
+
+    await Shipment.update({Shipment.status: "delivered"}).where(Shipment.id == shipment)
+    fragment = await client.get(f"/orders/{shop.order.id}", headers={"HX-Request": "true"})
+    assert fragment.text.lstrip().startswith('<section class="card" id="deliveries"')
+    assert f"/complaints/new?order={shop.order.id}" in fragment.text
