@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo, worker."""
+"""The `portal` command: serve, migrate, demo, worker, api-key."""
 
 from __future__ import annotations
 
@@ -38,6 +38,26 @@ async def _migrate(settings: Settings, seed: bool = False) -> None:
             await seed_demo()
 
 
+# Open pages hold live-update streams that never end by themselves: a stopping server gives
+# requests this long, then closes what is left.
+GRACEFUL_SHUTDOWN_SECONDS = 5
+
+
+async def _make_api_key(settings: Settings, name: str) -> None:
+    from portal.errors import Conflict
+    from portal.integration.api_keys import create_api_key
+
+    engine = engine_for(settings)
+    use_database(engine)
+    async with connection_pool(engine):
+        try:
+            key = await create_api_key(name)
+        except Conflict as refused:
+            print(f"portal api-key: {refused.message}", file=sys.stderr)
+            raise SystemExit(2) from refused
+    print(f"API key of {name} (shown only now): {key}")
+
+
 def _tune_runtime() -> None:
     # Objects made at start-up live for the whole process; keeping the collector off them
     # and collecting less often cuts tail latency (see STACK_NOTES).
@@ -56,6 +76,8 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("demo", help="migrate, seed the demo data and serve on 127.0.0.1:8000 (PORT overrides)")
     commands.add_parser("worker", help="run background jobs and schedules from the Valkey queue (production)")
+    api_key = commands.add_parser("api-key", help="make the JSON API key of an integration (shown once)")
+    api_key.add_argument("name", help="the integration, e.g. erp or dpd-feed")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -66,13 +88,25 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_migrate(settings, seed=True))
         print(f"\n  Portal demo: http://127.0.0.1:{settings.port}/  (users in README, password portal-demo)\n")
         _tune_runtime()
-        uvicorn.run("portal.asgi:app", host="127.0.0.1", port=settings.port, proxy_headers=False)
+        uvicorn.run(
+            "portal.asgi:app",
+            host="127.0.0.1",
+            port=settings.port,
+            proxy_headers=False,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        )
     elif args.command == "serve":
         settings = _settings_or_exit()
         if settings.mode is Mode.DEMO:
             print("portal serve: set PORTAL_MODE=production (and PORTAL_SECRET_KEY) to serve", file=sys.stderr)
         _tune_runtime()
-        uvicorn.run("portal.asgi:app", host=args.host, port=args.port, workers=args.workers)
+        uvicorn.run(
+            "portal.asgi:app",
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        )
     elif args.command == "worker":
         settings = _settings_or_exit()
         if settings.valkey_url is None:
@@ -84,3 +118,5 @@ def main(argv: list[str] | None = None) -> None:
         from portal.jobs.worker import run_worker
 
         asyncio.run(run_worker(settings))
+    elif args.command == "api-key":
+        asyncio.run(_make_api_key(_settings_or_exit(), args.name))
