@@ -11,6 +11,7 @@ from litestar.routes import HTTPRoute
 
 from portal.accounts.roles import Role
 from portal.accounts.tables import CompanyKind, DeliveryAddress, Invitation
+from portal.aftersales.tables import Complaint, Message
 from portal.app import create_app
 from portal.catalog.tables import AssortmentEffect, AssortmentRule, Product, ProductDocument, StoredFile
 from portal.ordering.cart import add_to_cart
@@ -37,6 +38,7 @@ PARAMETER_OBJECTS = {
     "list_id",
     "recurring_id",
     "invoice_id",
+    "complaint_id",
 }
 # Routes whose path parameter is a signed bearer token, not a company-scoped id.
 TOKEN_ROUTES = {
@@ -116,8 +118,30 @@ async def _company_a():
             ).returning(RecurringOrder.id)
         )[0]["id"],
         "invoice_id": await make_invoice(company, "123.00", number="FV/ALFA-TAJNA/1", po_number="alfa-tajna-po"),
+        "complaint_id": await _complaint_of(company, order[0]["id"], buyer.user_id),
         "admin": admin,
     }
+
+
+async def _complaint_of(company: int, order_id: int, buyer_id: int) -> int:
+    """A complaint about company A's order, with a message in its conversation."""
+    complaint = await Complaint.insert(
+        Complaint(
+            number="REK/ALFA-TAJNA",
+            company=company,
+            order=order_id,
+            submitted_by=buyer_id,
+            reason="defective",
+            description="alfa-tajna defect",
+            wanted_resolution="replacement",
+        )
+    ).returning(Complaint.id)
+    complaint_id: int = complaint[0]["id"]
+    await Message.insert(
+        Message(company=company, thread=f"complaint:{complaint_id}", author=buyer_id, body="alfa-tajna message")
+    )
+    await Message.insert(Message(company=company, thread=f"order:{order_id}", author=buyer_id, body="alfa-tajna order"))
+    return complaint_id
 
 
 async def _intruder_company() -> int:
@@ -174,6 +198,8 @@ async def test_every_route_with_an_id_answers_404_to_another_companys_admin(
         "/invoices",
         "/invoices?q=alfa",
         "/invoices/export.csv",
+        "/complaints",
+        "/complaints?status=all",
     ],
 )
 async def test_pages_without_ids_show_only_the_callers_company(client: httpx.AsyncClient, path: str) -> None:
