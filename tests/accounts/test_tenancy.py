@@ -11,7 +11,7 @@ from litestar.routes import HTTPRoute
 
 from portal.accounts.roles import Role
 from portal.accounts.tables import CompanyKind, DeliveryAddress, Invitation
-from portal.aftersales.tables import Complaint, Message
+from portal.aftersales.tables import Attachment, AttachmentPurpose, Carrier, Complaint, Message, Parcel, Shipment
 from portal.app import create_app
 from portal.catalog.tables import AssortmentEffect, AssortmentRule, Product, ProductDocument, StoredFile
 from portal.ordering.cart import add_to_cart
@@ -39,6 +39,8 @@ PARAMETER_OBJECTS = {
     "recurring_id",
     "invoice_id",
     "complaint_id",
+    "shipment_id",
+    "attachment_id",
 }
 # Routes whose path parameter is a signed bearer token, not a company-scoped id.
 TOKEN_ROUTES = {
@@ -118,9 +120,30 @@ async def _company_a():
             ).returning(RecurringOrder.id)
         )[0]["id"],
         "invoice_id": await make_invoice(company, "123.00", number="FV/ALFA-TAJNA/1", po_number="alfa-tajna-po"),
+        **await _aftersales_of(company, order[0]["id"]),
         "complaint_id": await _complaint_of(company, order[0]["id"], buyer.user_id),
         "admin": admin,
     }
+
+
+async def _aftersales_of(company: int, order_id: int) -> dict[str, int]:
+    """A shipment of company A's order with its parcel, and a photo A uploaded."""
+    carrier = await Carrier.select(Carrier.id).where(Carrier.code == "dpd").first()
+    shipment = await Shipment.insert(
+        Shipment(number="WZ/ALFA-TAJNA", order=order_id, company=company, carrier=carrier["id"])
+    ).returning(Shipment.id)
+    await Parcel.insert(Parcel(shipment=shipment[0]["id"], tracking_number="ALFA-TAJNA-PARCEL"))
+    attachment = await Attachment.insert(
+        Attachment(
+            company=company,
+            storage_key="aa/alfa-tajna",
+            filename="alfa-tajna.jpg",
+            content_type="image/jpeg",
+            size=10,
+            purpose=AttachmentPurpose.PHOTO,
+        )
+    ).returning(Attachment.id)
+    return {"shipment_id": shipment[0]["id"], "attachment_id": attachment[0]["id"]}
 
 
 async def _complaint_of(company: int, order_id: int, buyer_id: int) -> int:
@@ -200,6 +223,8 @@ async def test_every_route_with_an_id_answers_404_to_another_companys_admin(
         "/invoices/export.csv",
         "/complaints",
         "/complaints?status=all",
+        "/deliveries",
+        "/deliveries?status=all",
     ],
 )
 async def test_pages_without_ids_show_only_the_callers_company(client: httpx.AsyncClient, path: str) -> None:
