@@ -17,6 +17,7 @@ from portal.accounts.guards import Caller, requires
 from portal.accounts.roles import Permission
 from portal.accounts.scope import Scope
 from portal.accounts.tokens import LinkSigner
+from portal.aftersales import messages
 from portal.aftersales.shipments import order_deliveries
 from portal.catalog import CatalogQuery, category_options, visible_products
 from portal.errors import Invalid, NotAllowed, NotFound
@@ -213,6 +214,7 @@ async def order_page(request: Request[Any, Any, Any], caller: Caller, order_id: 
         order=order,
         reorder_lines=again,
         deliveries=await order_deliveries(caller, order_id),
+        conversation=await messages.conversation(caller, await messages.order_thread(caller, order_id)),
         errors={},
     )
 

@@ -43,13 +43,10 @@ from portal.aftersales.tables import (
     ShipmentLine,
     ShipmentStatus,
 )
-from portal.config import Settings
 from portal.errors import Conflict, Invalid, NotAllowed, NotFound
 from portal.finance.tables import DocumentKind
-from portal.i18n import TIME_ZONE, set_locale
-from portal.mail import Postbox, mailer_for
-from portal.storage import storage_for, use_file_storage
-from portal.web.templating import build_environment
+from portal.i18n import TIME_ZONE
+from portal.mail import Postbox
 from tests.aftersales.orders import ConfirmedOrder, make_confirmed_order
 from tests.factories import Person, make_company, make_person
 from tests.finance.documents import make_invoice
@@ -58,22 +55,6 @@ from tests.mailbox import Mailbox
 pytestmark = pytest.mark.usefixtures("db")
 LIMIT = 10 * 1024 * 1024
 S = ComplaintStatus
-
-
-@pytest.fixture(autouse=True)
-def files(settings: Settings) -> None:
-    use_file_storage(storage_for(settings))
-
-
-@pytest.fixture(autouse=True)
-async def english() -> None:
-    """Messages are compared in English; the Polish ones have tests of their own."""
-    set_locale("en")
-
-
-@pytest.fixture
-def postbox(settings: Settings) -> Postbox:
-    return Postbox(build_environment(auto_reload=False), mailer_for(settings), settings.base_url)
 
 
 @dataclass(frozen=True)

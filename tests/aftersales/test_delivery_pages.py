@@ -174,14 +174,14 @@ async def test_a_failed_delivery_posted_by_the_carrier_emails_the_buyer(client, 
 
 
 async def test_the_order_page_shows_its_shipments_and_what_is_still_to_ship(client, shop: Shop) -> None:
-    first, second = shop.order.line_ids
-    shipment = await ship(shop, {first: 6}, "DPD-PART")
+    shipment = await ship(shop, {shop.order.line_ids[0]: 6}, "DPD-PART")
     await log_in(client, shop.buyer.email)
     page = await client.get(f"/orders/{shop.order.id}")
     assert f'href="/deliveries/{shipment}"' in page.text and "DPD-PART" in page.text
     assert 'id="still-to-ship"' in page.text
     assert f'hx-trigger="sse:order-{shop.order.id}"' in page.text
     assert "/complaints/new" not in page.text  # nothing delivered yet
+    assert f'hx-post="/orders/{shop.order.id}/messages"' in page.text  # the conversation with the seller
 
     await Shipment.update({Shipment.status: "delivered"}).where(Shipment.id == shipment)
     fragment = await client.get(f"/orders/{shop.order.id}", headers={"HX-Request": "true"})

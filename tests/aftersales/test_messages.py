@@ -25,18 +25,12 @@ from tests.aftersales.test_complaints import (
     LIMIT,
     World,
     deliver,
-    english,
     file_complaint,
-    files,
     make_world,
     png,
-    postbox,
 )
 from tests.factories import csrf_token, log_in, make_company, make_person
 from tests.mailbox import Mailbox
-
-# The domain tests' fixtures, shared rather than copied.
-__all__ = ["english", "files", "postbox"]
 
 
 async def _complaint(postbox: Postbox) -> tuple[World, int]:

@@ -20,19 +20,12 @@ from portal.aftersales.shipments import (
 from portal.aftersales.tables import Shipment, ShipmentEvent, ShipmentStatus
 from portal.errors import Conflict, Invalid, NotAllowed, NotFound
 from portal.live import LiveUpdates, use_live_updates
-from portal.mail import Postbox, mailer_for
 from portal.ordering.tables import Order, OrderStatus
-from portal.web.templating import build_environment
 from tests.aftersales.shipping import make_shop, ship
 from tests.factories import make_company, make_person
 from tests.mailbox import Mailbox
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-def postbox(settings) -> Postbox:
-    return Postbox(build_environment(auto_reload=False), mailer_for(settings), settings.base_url)
 
 
 async def _order_status(order_id: int) -> str:

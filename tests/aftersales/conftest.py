@@ -1,0 +1,27 @@
+"""What every after-sales test shares: a file storage of its own, English messages, a postbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.config import Settings
+from portal.i18n import set_locale
+from portal.mail import Postbox, mailer_for
+from portal.storage import storage_for, use_file_storage
+from portal.web.templating import build_environment
+
+
+@pytest.fixture(autouse=True)
+def files(settings: Settings) -> None:
+    use_file_storage(storage_for(settings))
+
+
+@pytest.fixture(autouse=True)
+async def english() -> None:
+    """Messages are compared in English; the Polish ones have tests of their own."""
+    set_locale("en")
+
+
+@pytest.fixture
+def postbox(settings: Settings) -> Postbox:
+    return Postbox(build_environment(auto_reload=False), mailer_for(settings), settings.base_url)
