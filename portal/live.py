@@ -7,7 +7,7 @@ without Valkey, an in-process hub serves the demo's single process."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, cast
 
@@ -70,7 +70,7 @@ class LiveUpdates:
         for name in names:
             await self._hub.wait_published(name.encode(), [self.company_channel(company_id), self.seller_channel])
 
-    async def stream(self, channels: list[str]) -> AsyncIterator[str]:
+    async def stream(self, channels: list[str]) -> AsyncGenerator[str, None]:
         # Two subscriptions entering Litestar's Redis backend at the same instant lose one of
         # them (its pub/sub connection is not safe for concurrent commands): one at a time.
         async with self._subscribing:

@@ -128,9 +128,9 @@ async def _company_a():
 
 async def _aftersales_of(company: int, order_id: int) -> dict[str, int]:
     """A shipment of company A's order with its parcel, and a photo A uploaded."""
-    carrier = await Carrier.select(Carrier.id).where(Carrier.code == "dpd").first()
+    carrier = await Carrier.select(Carrier.id).where(Carrier.code == "dpd").output(as_list=True)
     shipment = await Shipment.insert(
-        Shipment(number="WZ/ALFA-TAJNA", order=order_id, company=company, carrier=carrier["id"])
+        Shipment(number="WZ/ALFA-TAJNA", order=order_id, company=company, carrier=carrier[0])
     ).returning(Shipment.id)
     await Parcel.insert(Parcel(shipment=shipment[0]["id"], tracking_number="ALFA-TAJNA-PARCEL"))
     attachment = await Attachment.insert(

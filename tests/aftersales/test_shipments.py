@@ -30,7 +30,8 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 async def _order_status(order_id: int) -> str:
     row = await Order.select(Order.status).where(Order.id == order_id).first()
-    return row["status"]
+    assert row is not None
+    return str(row["status"])
 
 
 def _event(status: ShipmentStatus, minutes_ago: int, event_id: str | None = None, place: str = "") -> TrackingEvent:
