@@ -13,6 +13,7 @@ import pytest
 from portal.app import create_app
 from portal.config import Mode, Settings, load_settings
 from portal.database import connection_pool, engine_for, use_database
+from portal.live import LiveUpdates, use_live_updates
 from tests.databases import DatabaseFactory, database_factory
 from tests.mailbox import Mailbox
 
@@ -61,6 +62,9 @@ async def db(settings: Settings) -> AsyncIterator[None]:
     """The test's database bound to the tables, for domain tests without HTTP."""
     engine = engine_for(settings)
     use_database(engine)
+    # Announcements go nowhere unless a test listens: an earlier test's app may have left its
+    # Valkey connection behind, bound to that test's event loop.
+    use_live_updates(LiveUpdates.for_settings(settings.model_copy(update={"valkey_url": None})))
     async with connection_pool(engine):
         yield
 
