@@ -10,6 +10,7 @@ from portal.accounts.companies import Address, NewCompany, create_company
 from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
 from portal.accounts.tables import Company, CompanyKind, Membership, PaymentMethod, User
+from portal.demo_aftersales import seed_aftersales
 from portal.demo_catalog import seed_catalog
 from portal.demo_finance import seed_finance
 from portal.demo_orders import seed_orders
@@ -145,3 +146,4 @@ async def seed_demo() -> None:
     await seed_catalog()
     await seed_orders()
     await seed_finance()
+    await seed_aftersales()

@@ -18,7 +18,12 @@ if TYPE_CHECKING:
     from portal.jobs.queue import JobQueue
 
 # Modules whose `@job` functions the worker runs. A capability adds its module here, one line.
-JOB_MODULES: tuple[str, ...] = ("portal.jobs.mail", "portal.approvals.reminders", "portal.ordering.recurring")
+JOB_MODULES: tuple[str, ...] = (
+    "portal.jobs.mail",
+    "portal.approvals.reminders",
+    "portal.ordering.recurring",
+    "portal.demo_aftersales",
+)
 
 
 class JobContext(Context, total=False):
@@ -44,6 +49,8 @@ class JobSpec:
     max_retry_delay: float
     timeout: int
     cron: str | None
+    # Scheduled only when the portal runs as the demo (`cron` jobs only).
+    demo_only: bool = False
 
 
 _jobs: dict[str, JobSpec] = {}
@@ -61,6 +68,7 @@ def job(
     max_retry_delay: float = ...,
     timeout: int = ...,
     cron: str | None = ...,
+    demo_only: bool = ...,
 ) -> Callable[[_F], _F]: ...
 
 
@@ -73,6 +81,7 @@ def job(
     max_retry_delay: float = 1800.0,
     timeout: int = 60,
     cron: str | None = None,
+    demo_only: bool = False,
 ) -> _F | Callable[[_F], _F]:
     """Registers an async function as a job, named by its name (unique over the portal).
 
@@ -83,7 +92,8 @@ def job(
 
     `cron` makes it a periodic job as well: a crontab line in UTC (`"*/5 * * * *"`; a sixth
     field counts seconds). Whichever worker gets there first runs each occurrence once; a run
-    that fails is not retried, the next occurrence comes anyway."""
+    that fails is not retried, the next occurrence comes anyway. `demo_only` schedules it only
+    when the portal runs as the demo."""
 
     def register(function: _F) -> _F:
         if cron is not None and not croniter.is_valid(cron):
@@ -101,6 +111,7 @@ def job(
             max_retry_delay=max_retry_delay,
             timeout=timeout,
             cron=cron,
+            demo_only=demo_only,
         )
         return function
 

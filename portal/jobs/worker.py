@@ -54,7 +54,7 @@ def build_worker(
         cron_jobs=[
             CronJob(spec.function, cron=spec.cron, timeout=spec.timeout, retries=spec.attempts)
             for spec in jobs
-            if spec.cron is not None
+            if spec.cron is not None and (not spec.demo_only or settings.mode is Mode.DEMO)
         ],
         concurrency=settings.worker_concurrency,
         startup=startup,
