@@ -14,6 +14,7 @@ from portal.app import create_app
 from portal.config import Mode, Settings, load_settings
 from portal.database import connection_pool, engine_for, use_database
 from portal.live import LiveUpdates, use_live_updates
+from portal.storage import storage_for, use_file_storage
 from tests.databases import DatabaseFactory, database_factory
 from tests.mailbox import Mailbox
 
@@ -65,6 +66,7 @@ async def db(settings: Settings) -> AsyncIterator[None]:
     # Announcements go nowhere unless a test listens: an earlier test's app may have left its
     # Valkey connection behind, bound to that test's event loop.
     use_live_updates(LiveUpdates.for_settings(settings.model_copy(update={"valkey_url": None})))
+    use_file_storage(storage_for(settings))
     async with connection_pool(engine):
         yield
 
