@@ -5,11 +5,13 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from portal.accounts.roles import Role
 from portal.aftersales.tables import Shipment, ShipmentEvent
 from portal.integration.api_keys import create_api_key
 from portal.ordering.tables import Order, OrderStatus
 from tests.aftersales.shipping import Shop, make_shop, ship
-from tests.factories import csrf_token, log_in
+from tests.factories import csrf_token, log_in, make_person
+from tests.finance.documents import make_invoice
 from tests.mailbox import Mailbox
 
 
@@ -187,3 +189,18 @@ async def test_the_order_page_shows_its_shipments_and_what_is_still_to_ship(clie
     fragment = await client.get(f"/orders/{shop.order.id}", headers={"HX-Request": "true"})
     assert fragment.text.lstrip().startswith('<section class="card" id="deliveries"')
     assert f"/complaints/new?order={shop.order.id}" in fragment.text
+
+
+async def test_an_invoice_of_an_order_offers_a_complaint_and_the_form_finds_its_delivery(client, shop: Shop) -> None:
+    shipment = await ship(shop, {shop.order.line_ids[0]: 10}, "DPD-INV")
+    await Shipment.update({Shipment.status: "delivered", Shipment.delivered_at: datetime.now(UTC)}).where(
+        Shipment.id == shipment
+    )
+    invoice = await make_invoice(shop.buyer.company_id, "123.00", order_id=shop.order.id)
+    finance = await make_person(shop.buyer.company_id, Role.FINANCE)
+    await log_in(client, finance.email)
+    page = await client.get(f"/invoices/{invoice}")
+    assert f'href="/complaints/new?invoice={invoice}"' in page.text
+    form = await client.get(f"/complaints/new?invoice={invoice}")
+    assert form.status_code == 200
+    assert shop.order.number in form.text
