@@ -130,3 +130,45 @@ class AuditEntry(Table):
     object_id = Varchar(length=40, default="")
     details = JSON(default={})
     ip_address = Varchar(length=45, default="")
+
+
+class SsoConnection(Table):
+    """A company's OpenID Connect provider: its users sign in there instead of with a password.
+    The client secret is kept encrypted with the key from the settings."""
+
+    id = Serial(primary_key=True)
+    company = ForeignKey(Company, null=False, unique=True, on_delete=OnDelete.cascade)
+    issuer = Varchar(length=300)
+    client_id = Varchar(length=200)
+    client_secret_encrypted = Varchar(length=2000, default="", secret=True)
+    # First-time users get a user and membership with `default_role`; otherwise an admin invites them.
+    auto_create = Boolean(default=False)
+    default_role = Varchar(length=20, default="buyer")
+    # The ID token's claim listing the person's groups or roles, and which portal roles each
+    # of its values grants: {"Zakupy": ["buyer"], "Księgowość": ["finance"]}.
+    roles_claim = Varchar(length=60, default="groups")
+    role_mapping = JSON(default={})
+    # Members may not use passwords at all.
+    require_sso = Boolean(default=False)
+    enabled = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class SsoDomain(Table):
+    """An email domain a connection serves; one company per domain."""
+
+    id = Serial(primary_key=True)
+    connection = ForeignKey(SsoConnection, null=False, index=True, on_delete=OnDelete.cascade)
+    domain = Varchar(length=253, unique=True)
+
+
+class SsoIdentity(Table):
+    """Who a user is at a provider (the ID token's `sub`), so a changed email still finds them;
+    unique per connection and subject (a migration's index)."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, null=False, index=True, on_delete=OnDelete.cascade)
+    connection = ForeignKey(SsoConnection, null=False, on_delete=OnDelete.cascade)
+    subject = Varchar(length=255)
+    last_login_at = Timestamptz(null=True, default=None)
