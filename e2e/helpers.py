@@ -38,10 +38,14 @@ ROLE_SECTIONS = ("customers", "purchasing", "approvals", "finance", "team", "rec
 
 
 def log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Type into the login form and press Enter; returns once the browser has left /login."""
+    """Type the email, press Enter, type the password in the step that follows, press Enter;
+    returns once the browser has left /login."""
     page.goto("/login")
-    page.locator("input[name=email]").fill(email)
+    email_field = page.locator("input[name=email]")
+    email_field.fill(email)
+    email_field.press("Enter")
     password_field = page.locator("input[name=password]")
+    password_field.wait_for()
     password_field.fill(password)
     password_field.press("Enter")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from enum import StrEnum
 from pathlib import Path
@@ -29,6 +30,9 @@ class Settings(BaseSettings):
     valkey_url: str | None = Field(default=None, description="redis:// or valkey:// ; absent: in-process memory")
     secret_key: str | None = Field(default=None, min_length=32, description="signs sessions, CSRF and emailed links")
     base_url: str = "http://127.0.0.1:8000"
+    # Encrypts SSO client secrets at rest (a Fernet key: 32 url-safe base64 bytes); absent: derived
+    # from the secret key, so changing that key makes stored client secrets unreadable.
+    sso_encryption_key: str | None = Field(default=None, description="Fernet key for SSO client secrets")
     smtp_url: str | None = Field(
         default=None, description="smtp://user:pass@host:port ; absent: mail to the log and var/mail/"
     )
@@ -73,6 +77,20 @@ class Settings(BaseSettings):
     def _known_smtp(cls, value: str | None) -> str | None:
         if value is not None and urlsplit(value).scheme not in {"smtp", "smtps"}:
             raise ValueError("must start with smtp:// or smtps://")
+        return value
+
+    @field_validator("sso_encryption_key")
+    @classmethod
+    def _fernet_key(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                if len(base64.urlsafe_b64decode(value.encode())) != 32:
+                    raise ValueError
+            except ValueError:
+                raise ValueError(
+                    "must be 32 url-safe base64-encoded bytes; generate one with: python -c "
+                    "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+                ) from None
         return value
 
     @field_validator("base_url")

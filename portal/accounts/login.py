@@ -15,6 +15,7 @@ from portal.accounts import audit
 from portal.accounts.passwords import verify_password
 from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
+from portal.accounts.sso import SsoRequired, sso_required
 from portal.accounts.tables import Membership, User
 from portal.config import Settings
 from portal.errors import Invalid, NotFound, TooManyAttempts
@@ -53,12 +54,18 @@ class LoginLimiter:
         await self._limiter.clear(self._per_account, "login", email)
 
 
+def _sso_only_message() -> str:
+    return _("Your company signs in only through its own sign-in page, not with a password.")
+
+
 async def authenticate(email: str, password: str, ip_address: str, limiter: LoginLimiter) -> int:
     """The user id for a right email and password; raises Invalid or TooManyAttempts."""
     email = normalize_email(email)
     if not email or not password:
         raise Invalid({"email": _("Enter your email and password.")})
     await limiter.check(email, ip_address)
+    if await sso_required(email):
+        raise SsoRequired(_sso_only_message())
     user = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
     if user is None or not verify_password(user["password_hash"], password):
         await limiter.failed(email, ip_address)
@@ -66,6 +73,8 @@ async def authenticate(email: str, password: str, ip_address: str, limiter: Logi
     companies = await active_companies(user["id"]) if user["is_active"] else []
     if not companies:
         raise Invalid({"email": _("This account is deactivated. Ask your company's administrator.")})
+    if await sso_required(email, user["id"]):
+        raise SsoRequired(_sso_only_message())
     await limiter.succeeded(email)
     await User.update({User.last_login_at: datetime.now(UTC)}).where(User.id == user["id"])
     await audit.record(

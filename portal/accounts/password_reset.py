@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from portal.accounts import audit
 from portal.accounts.login import normalize_email
 from portal.accounts.passwords import check_new_password, hash_password
+from portal.accounts.sso import SsoRequired, sso_required
 from portal.accounts.tables import PasswordReset, User
 from portal.accounts.tokens import LinkSigner
 from portal.errors import NotFound
@@ -25,7 +26,8 @@ async def request_password_reset(email: str, signer: LinkSigner, postbox: Postbo
         .where((User.email == normalize_email(email)) & User.is_active.eq(True))
         .first()
     )
-    if user is None:
+    # A company that requires single sign-on has no passwords to reset.
+    if user is None or await sso_required(user["email"], user["id"]):
         return None
     expires_at = datetime.now(UTC) + RESET_VALID_FOR
     rows = await PasswordReset.insert(PasswordReset(user=user["id"], expires_at=expires_at)).returning(PasswordReset.id)
@@ -68,6 +70,9 @@ async def reset_password(token: str, signer: LinkSigner, password: str, confirma
         if not claimed:
             raise NotFound(_("This link is invalid or has expired. Ask for a new one."))
         user_id = claimed[0]["user"]
+        owner = await User.select(User.email).where(User.id == user_id).first()
+        if owner is not None and await sso_required(owner["email"], user_id):
+            raise SsoRequired(_("Your company signs in only through its own sign-in page, not with a password."))
         await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
         # Every other outstanding link for this account dies with the password it was for.
         await PasswordReset.update({PasswordReset.used_at: datetime.now(UTC)}).where(

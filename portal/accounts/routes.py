@@ -10,12 +10,14 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Response
 
-from portal.accounts import audit, companies, login, members, password_reset
+from portal.accounts import audit, companies, login, members, password_reset, sso
 from portal.accounts.guards import Caller, requires
 from portal.accounts.login import LoginLimiter
 from portal.accounts.roles import Permission, roles_for_company_kind
 from portal.accounts.sessions import client_address, start_session
+from portal.accounts.sso_routes import sso_error_page, sso_handlers
 from portal.accounts.tokens import LinkSigner
+from portal.config import Settings
 from portal.errors import Invalid, NotFound, TooManyAttempts
 from portal.i18n import LOCALES, current_locale
 from portal.i18n import gettext as _
@@ -35,29 +37,76 @@ def _safe_next(target: str) -> str:
 # --- Login, logout, company choice, language ---------------------------------------------
 
 
+def _session_values(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    session = request.scope.get("session")
+    return dict(session) if isinstance(session, dict) else {}
+
+
+def _login_page(request: Request[Any, Any, Any], status_code: int = 200, **context: Any) -> Html:
+    context.setdefault("errors", {})
+    context.setdefault("email", "")
+    context.setdefault("step", "email")
+    context.setdefault("sso_required", False)
+    return page(request, "accounts/login.html", block="form", status_code=status_code, **context)
+
+
 @get("/login", name="login")
 async def login_form(
     request: Request[Any, Any, Any], next_path: Annotated[str, QueryParameter(name="next")] = "/"
 ) -> Html:
-    session = request.scope.get("session")
-    if isinstance(session, dict) and session.get("user_id"):
+    if _session_values(request).get("user_id"):
         return redirect(request, _safe_next(next_path))
-    return page(request, "accounts/login.html", block="form", errors={}, email="", next_path=_safe_next(next_path))
+    return _login_page(request, next_path=_safe_next(next_path))
+
+
+async def _to_company_sign_in(
+    request: Request[Any, Any, Any], connection: sso.Connection, settings: Settings, email: str, next_path: str
+) -> Html:
+    """Off to the company's provider, the login's state, nonce and PKCE verifier kept in the session."""
+    try:
+        start = await sso.start_login(connection, settings, email=email, next_path=next_path)
+    except sso.ProviderProblem as problem:
+        return sso_error_page(request, sso.SsoFailure(_("Your company's sign-in is unavailable"), problem.message, 502))
+    request.set_session({**_session_values(request), sso.PENDING_KEY: start.pending})
+    return redirect(request, start.authorization_url)
 
 
 @post("/login")
-async def login_submit(request: Request[Any, Any, Any], limiter: NamedDependency[LoginLimiter]) -> Html:
+async def login_submit(
+    request: Request[Any, Any, Any], limiter: NamedDependency[LoginLimiter], settings: NamedDependency[Settings]
+) -> Html:
     form = await FormData.of(request)
     next_path = _safe_next(form.get("next", "/"))
+    email = login.normalize_email(form.get("email"))
+    if form.get("step") != "password" and not form.raw("password"):
+        # Email first: a domain with single sign-on goes to its provider, everyone else gets
+        # the password field.
+        if not email:
+            return _login_page(
+                request, 422, errors={"email": _("Enter your work email.")}, email=email, next_path=next_path
+            )
+        connection = await sso.connection_for_email(email)
+        if connection is not None:
+            return await _to_company_sign_in(request, connection, settings, email, next_path)
+        return _login_page(request, step="password", email=email, next_path=next_path)
     try:
-        user_id = await login.authenticate(form.get("email"), form.raw("password"), client_address(request), limiter)
+        user_id = await login.authenticate(email, form.raw("password"), client_address(request), limiter)
+    except sso.SsoRequired as refused:
+        return _login_page(
+            request,
+            403,
+            step="password",
+            sso_required=True,
+            errors={"password": refused.message},
+            email=email,
+            next_path=next_path,
+        )
     except (Invalid, TooManyAttempts) as error:
         errors = error.errors if isinstance(error, Invalid) else {"password": error.message}
-        return page(
+        return _login_page(
             request,
-            "accounts/login.html",
-            block="form",
-            status_code=429 if isinstance(error, TooManyAttempts) else 422,
+            429 if isinstance(error, TooManyAttempts) else 422,
+            step="password",
             errors=errors,
             email=form.get("email"),
             next_path=next_path,
@@ -68,8 +117,23 @@ async def login_submit(request: Request[Any, Any, Any], limiter: NamedDependency
 
 
 @post("/logout")
-async def logout(request: Request[Any, Any, Any]) -> Html:
+async def logout(request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Html:
+    provider_logout = _session_values(request).get(sso.LOGOUT_KEY)
     request.clear_session()
+    if isinstance(provider_logout, dict) and provider_logout.get("end_session_endpoint"):
+        # An empty session rather than none, so the page can render (flash messages read it).
+        request.set_session({})
+        return page(
+            request,
+            "accounts/logged_out.html",
+            provider=provider_logout.get("provider", ""),
+            provider_logout_url=sso.provider_logout_url(
+                provider_logout["end_session_endpoint"],
+                provider_logout.get("id_token", ""),
+                provider_logout.get("client_id", ""),
+                settings,
+            ),
+        )
     return redirect(request, "/login")
 
 
@@ -356,5 +420,6 @@ router = Router(
         deactivate_user,
         activate_user,
         audit_log,
+        *sso_handlers,
     ],
 )

@@ -28,6 +28,8 @@ PUBLIC_PATHS = [
     "^/invitations/",
     "^/approvals/",
     "^/locale",
+    # The identity provider sends people back here before they have a session.
+    "^/sso/",
     "^/health",
     # The JSON API authenticates each call by its integration's key.
     "^/api/",
