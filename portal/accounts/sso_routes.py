@@ -5,16 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get
+from litestar import Request, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.plugins.flash import flash
 from litestar.response import Response
 
-from portal.accounts import sso
+from portal.accounts import sso, sso_settings
+from portal.accounts.guards import Caller, requires
+from portal.accounts.roles import Permission, roles_for_company_kind
+from portal.accounts.scope import Scope
 from portal.accounts.sessions import client_address, start_session
 from portal.config import Settings
+from portal.errors import Invalid
 from portal.i18n import current_locale
 from portal.i18n import gettext as _
 from portal.web import page, redirect
+from portal.web.forms import FormData
 
 Html = Response[Any]
 
@@ -62,4 +69,123 @@ async def sso_callback(request: Request[Any, Any, Any], settings: NamedDependenc
     return redirect(request, signed_in.next_path)
 
 
-sso_handlers = [sso_callback]
+# --- Connection settings ----------------------------------------------------------------------
+
+
+async def _settings_page(
+    request: Request[Any, Any, Any],
+    target: sso_settings.SsoCompany,
+    settings: Settings,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    block: str = "form",
+    check: sso.ProviderMetadata | None = None,
+    problem: str = "",
+) -> Html:
+    connection = await sso.connection_of_company(target.company_id)
+    return page(
+        request,
+        "accounts/sso_settings.html",
+        block=block,
+        status_code=status_code,
+        target=target,
+        connection=connection,
+        values=values if values is not None else sso_settings.form_values(connection, target.kind),
+        errors=errors or {},
+        roles=roles_for_company_kind(target.kind),
+        redirect_uri=sso.redirect_uri(settings),
+        check=check,
+        problem=problem,
+    )
+
+
+def _submitted(form: FormData) -> dict[str, Any]:
+    values: dict[str, Any] = form.as_dict()
+    for name in ("auto_create", "require_sso", "enabled"):
+        values[name] = form.get(name) == "on"
+    return values
+
+
+async def _save(
+    request: Request[Any, Any, Any], caller: Scope, target: sso_settings.SsoCompany, settings: Settings
+) -> Html:
+    form = await FormData.of(request)
+    raw = {**form.as_dict(), "client_secret": form.raw("client_secret")}
+    try:
+        await sso_settings.save_connection(caller, target, raw, settings)
+    except Invalid as error:
+        return await _settings_page(
+            request, target, settings, values=_submitted(form), errors=error.errors, status_code=422
+        )
+    flash(request, _("Single sign-on settings saved."), "success")
+    return redirect(request, target.path)
+
+
+async def _check(request: Request[Any, Any, Any], target: sso_settings.SsoCompany, settings: Settings) -> Html:
+    form = await FormData.of(request)
+    connection = await sso.connection_of_company(target.company_id)
+    issuer = form.get("issuer") or (connection.issuer if connection else "")
+    try:
+        metadata = await sso_settings.check_connection(issuer)
+    except sso.ProviderProblem as problem:
+        return await _settings_page(
+            request, target, settings, values=_submitted(form), block="check", problem=problem.message
+        )
+    return await _settings_page(request, target, settings, values=_submitted(form), block="check", check=metadata)
+
+
+@get("/company/sso", guards=[requires(Permission.USERS_MANAGE)])
+async def company_sso(request: Request[Any, Any, Any], caller: Caller, settings: NamedDependency[Settings]) -> Html:
+    return await _settings_page(request, await sso_settings.own_company(caller), settings)
+
+
+@post("/company/sso", guards=[requires(Permission.USERS_MANAGE)])
+async def save_company_sso(
+    request: Request[Any, Any, Any], caller: Caller, settings: NamedDependency[Settings]
+) -> Html:
+    return await _save(request, caller, await sso_settings.own_company(caller), settings)
+
+
+@post("/company/sso/test", guards=[requires(Permission.USERS_MANAGE)])
+async def check_company_sso(
+    request: Request[Any, Any, Any], caller: Caller, settings: NamedDependency[Settings]
+) -> Html:
+    return await _check(request, await sso_settings.own_company(caller), settings)
+
+
+# The seller's administrator sets up any company's connection (the seller's own too); for
+# everyone else these pages do not exist (404), like another company's data.
+
+
+@get("/office/customers/{company_id:int}/sso", guards=[requires()])
+async def customer_sso(
+    request: Request[Any, Any, Any], caller: Caller, company_id: FromPath[int], settings: NamedDependency[Settings]
+) -> Html:
+    return await _settings_page(request, await sso_settings.company_for_seller_admin(caller, company_id), settings)
+
+
+@post("/office/customers/{company_id:int}/sso", guards=[requires()])
+async def save_customer_sso(
+    request: Request[Any, Any, Any], caller: Caller, company_id: FromPath[int], settings: NamedDependency[Settings]
+) -> Html:
+    return await _save(request, caller, await sso_settings.company_for_seller_admin(caller, company_id), settings)
+
+
+@post("/office/customers/{company_id:int}/sso/test", guards=[requires()])
+async def check_customer_sso(
+    request: Request[Any, Any, Any], caller: Caller, company_id: FromPath[int], settings: NamedDependency[Settings]
+) -> Html:
+    return await _check(request, await sso_settings.company_for_seller_admin(caller, company_id), settings)
+
+
+sso_handlers = [
+    sso_callback,
+    company_sso,
+    save_company_sso,
+    check_company_sso,
+    customer_sso,
+    save_customer_sso,
+    check_customer_sso,
+]

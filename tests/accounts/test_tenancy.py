@@ -41,6 +41,8 @@ PARAMETER_OBJECTS = {
     "complaint_id",
     "shipment_id",
     "attachment_id",
+    # The seller administrator's page of a company's single sign-on.
+    "company_id",
 }
 # Routes whose path parameter is a signed bearer token, not a company-scoped id.
 TOKEN_ROUTES = {
@@ -122,6 +124,7 @@ async def _company_a():
         "invoice_id": await make_invoice(company, "123.00", number="FV/ALFA-TAJNA/1", po_number="alfa-tajna-po"),
         **await _aftersales_of(company, order[0]["id"]),
         "complaint_id": await _complaint_of(company, order[0]["id"], buyer.user_id),
+        "company_id": company,
         "admin": admin,
     }
 
