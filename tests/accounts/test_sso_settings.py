@@ -188,3 +188,20 @@ async def test_only_administrators_reach_the_settings(client: httpx.AsyncClient)
     await log_in(client, buyer.email)
     assert (await client.get("/company/sso")).status_code == 403
     assert (await client.get(f"/office/customers/{company}/sso")).status_code == 404
+
+
+def test_the_encryption_key_setting_is_checked_and_used(tmp_path: Any) -> None:
+    from cryptography.fernet import Fernet
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="32 url-safe base64"):
+        Settings(sso_encryption_key="too-short", var_dir=tmp_path)
+    key = Fernet.generate_key().decode()
+    configured = Settings(sso_encryption_key=key, secret_key="k" * 40, var_dir=tmp_path)
+    stored = sso.encrypt_secret(configured, "s3cret")
+    assert Fernet(key.encode()).decrypt(stored.encode()) == b"s3cret"
+    # Without the setting the key comes from the secret key; another secret key cannot read it.
+    derived = Settings(secret_key="k" * 40, var_dir=tmp_path)
+    assert sso.decrypt_secret(derived, sso.encrypt_secret(derived, "s3cret")) == "s3cret"
+    with pytest.raises(sso.ProviderProblem):
+        sso.decrypt_secret(Settings(secret_key="z" * 40, var_dir=tmp_path), sso.encrypt_secret(derived, "x"))
