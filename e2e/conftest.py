@@ -88,12 +88,14 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-def _portal_command() -> list[str]:
+def _portal_command(sso_port: int) -> list[str]:
+    """`portal demo` with its local identity provider for the demo's SSO company."""
+    arguments = ["demo", "--sso", "--sso-port", str(sso_port)]
     # portal/cli.py has no `if __name__ == "__main__"`, so run the installed console script.
     script = Path(sys.executable).parent / "portal"
     if script.exists():
-        return [str(script), "demo"]
-    return [sys.executable, "-c", "from portal.cli import main; main(['demo'])"]
+        return [str(script), *arguments]
+    return [sys.executable, "-c", f"from portal.cli import main; main({arguments!r})"]
 
 
 def _wait_until_up(process: subprocess.Popen[bytes], url: str, log_file: Path) -> None:
@@ -134,6 +136,7 @@ def live_server(mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory) -> I
     var_dir = tmp_path_factory.mktemp("portal-var")
     log_file = var_dir / "server.log"
     port = free_port()
+    sso_port = free_port()
     base_url = f"http://127.0.0.1:{port}"
 
     # Nothing of the developer's own PORTAL_* settings leaks in except the shared services.
@@ -160,10 +163,14 @@ def live_server(mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory) -> I
 
     try:
         with log_file.open("wb") as log:
-            process = subprocess.Popen(_portal_command(), cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                _portal_command(sso_port), cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
         try:
             _wait_until_up(process, base_url + "/login", log_file)
-            yield LiveServer(base_url=base_url, mailbox=mailbox, log_file=log_file)
+            yield LiveServer(
+                base_url=base_url, mailbox=mailbox, log_file=log_file, sso_issuer=f"http://localhost:{sso_port}"
+            )
         finally:
             if process.poll() is None:
                 process.terminate()

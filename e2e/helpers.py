@@ -20,6 +20,8 @@ class LiveServer:
     base_url: str
     mailbox: Mailbox
     log_file: Path
+    # The demo's local OpenID Connect provider (`portal demo --sso`).
+    sso_issuer: str
 
     def url(self, path: str = "/") -> str:
         return self.base_url + path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import logging
 import sys
@@ -27,15 +28,17 @@ def _settings_or_exit(**overrides: object) -> Settings:
         raise SystemExit(2) from error
 
 
-async def _migrate(settings: Settings, seed: bool = False) -> None:
+async def _migrate(settings: Settings, seed: bool = False, sso_issuer: str | None = None) -> None:
     engine = engine_for(settings)
     use_database(engine)
     async with connection_pool(engine):
         await migrate()
         if seed:
             from portal.demo import seed_demo
+            from portal.demo_sso import seed_sso
 
             await seed_demo()
+            await seed_sso(settings, sso_issuer)
 
 
 # Open pages hold live-update streams that never end by themselves: a stopping server gives
@@ -74,7 +77,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     commands.add_parser("migrate", help="apply database migrations")
-    commands.add_parser("demo", help="migrate, seed the demo data and serve on 127.0.0.1:8000 (PORT overrides)")
+    demo = commands.add_parser("demo", help="migrate, seed the demo data and serve on 127.0.0.1:8000 (PORT overrides)")
+    demo.add_argument("--sso", action="store_true", help="also run a local OIDC provider for the demo's SSO company")
+    demo.add_argument("--sso-port", type=int, default=9400, help="the local provider's port (default 9400)")
     commands.add_parser("worker", help="run background jobs and schedules from the Valkey queue (production)")
     api_key = commands.add_parser("api-key", help="make the JSON API key of an integration (shown once)")
     api_key.add_argument("name", help="the integration, e.g. erp or dpd-feed")
@@ -85,16 +90,19 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_migrate(_settings_or_exit()))
     elif args.command == "demo":
         settings = _settings_or_exit()
-        asyncio.run(_migrate(settings, seed=True))
-        print(f"\n  Portal demo: http://127.0.0.1:{settings.port}/  (users in README, password portal-demo)\n")
-        _tune_runtime()
-        uvicorn.run(
-            "portal.asgi:app",
-            host="127.0.0.1",
-            port=settings.port,
-            proxy_headers=False,
-            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-        )
+        from portal.demo_sso import demo_provider, issuer_at
+
+        with demo_provider(args.sso_port) if args.sso else contextlib.nullcontext():
+            asyncio.run(_migrate(settings, seed=True, sso_issuer=issuer_at(args.sso_port) if args.sso else None))
+            print(f"\n  Portal demo: http://127.0.0.1:{settings.port}/  (users in README, password portal-demo)\n")
+            _tune_runtime()
+            uvicorn.run(
+                "portal.asgi:app",
+                host="127.0.0.1",
+                port=settings.port,
+                proxy_headers=False,
+                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+            )
     elif args.command == "serve":
         settings = _settings_or_exit()
         if settings.mode is Mode.DEMO:
