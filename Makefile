@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo test lint typecheck unit e2e chromium
+.PHONY: install demo demo-sso test lint typecheck unit e2e chromium
 
 $(BIN)/python:
 	python3 -m venv $(VENV) || ($(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && python3 -m venv $(VENV))
@@ -22,6 +22,9 @@ chromium:
 
 demo: install
 	$(BIN)/portal demo
+
+demo-sso: install
+	$(BIN)/portal demo --sso
 
 lint: install
 	$(BIN)/ruff check .
