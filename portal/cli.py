@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo, worker, api-key."""
+"""The `portal` command: serve, migrate, demo, worker, api-key, bench."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import contextlib
 import gc
 import logging
 import sys
+from pathlib import Path
 
 import uvicorn
 from pydantic import ValidationError
@@ -83,6 +84,11 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("worker", help="run background jobs and schedules from the Valkey queue (production)")
     api_key = commands.add_parser("api-key", help="make the JSON API key of an integration (shown once)")
     api_key.add_argument("name", help="the integration, e.g. erp or dpd-feed")
+    bench = commands.add_parser("bench", help="the benchmark at a wholesaler's scale (PostgreSQL)")
+    bench_commands = bench.add_subparsers(dest="bench_command", required=True)
+    bench_seed = bench_commands.add_parser("seed", help="migrate and fill the database with the benchmark's data set")
+    bench_seed.add_argument("--scale", type=float, default=1.0, help="1.0: 100,000 products, 1,000 customers …")
+    bench_seed.add_argument("--accounts", type=Path, default=None, help="the JSON of buyers and search terms")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -128,3 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(run_worker(settings))
     elif args.command == "api-key":
         asyncio.run(_make_api_key(_settings_or_exit(), args.name))
+    elif args.command == "bench" and args.bench_command == "seed":
+        from portal.bench.seed import seed_command
+
+        asyncio.run(seed_command(_settings_or_exit(), args.scale, args.accounts))
