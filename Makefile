@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo demo-sso test lint typecheck unit e2e chromium
+.PHONY: install demo demo-sso test lint typecheck unit e2e chromium wrk bench
 
 $(BIN)/python:
 	python3 -m venv $(VENV) || ($(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && python3 -m venv $(VENV))
@@ -19,6 +19,14 @@ install: $(VENV)/.installed
 # Playwright cannot download its own browser here; e2e drives Debian's Chromium.
 chromium:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+
+wrk:
+	@command -v wrk >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y wrk)
+
+# Needs PostgreSQL and Valkey (PORTAL_DATABASE_URL, PORTAL_VALKEY_URL; see README, "Benchmark").
+# `make bench BENCH_ARGS=--quick` is a smoke run.
+bench: install wrk
+	$(BIN)/python -m portal.bench.run $(BENCH_ARGS)
 
 demo: install
 	$(BIN)/portal demo
