@@ -28,7 +28,16 @@ from portal.accounts.nip import is_valid_nip
 from portal.accounts.roles import Role
 from portal.catalog import search_text_for
 from portal.config import Settings
-from portal.demo_catalog import ATTRIBUTES, CATEGORIES, PRODUCT_GROUPS, WAREHOUSES, CategoryNode, ean13
+from portal.demo_catalog import (
+    ATTRIBUTES,
+    CATEGORIES,
+    PRODUCT_GROUPS,
+    WAREHOUSES,
+    CategoryNode,
+    ean13,
+    english_decimals,
+    sku_part,
+)
 from portal.ordering.cart import vat_amount
 from portal.ordering.orders import order_number
 from portal.ordering.tables import OrderStatus
@@ -126,7 +135,7 @@ BRANDS = {
 }
 
 FASTENER_BRANDS = (("WUR", 40), ("FIS", 25), ("RAW", 20), ("YAT", 5), ("HIL", 10))
-POWER_BRANDS = (("BOS", 38), ("MAK", 36), ("DEW", 14), ("MIL", 8), ("WUR", 4))
+POWER_BRANDS = (("BOS", 38), ("MAK", 42), ("DEW", 8), ("MIL", 8), ("WUR", 4))
 HAND_TOOL_BRANDS = (("KNI", 20), ("WER", 20), ("STA", 20), ("YAT", 20), ("WUR", 10), ("BOS", 10))
 HYDRAULIC_BRANDS = (("PAR", 50), ("FES", 30), ("WUR", 20))
 ELECTRICAL_BRANDS = (("LEG", 25), ("SCH", 30), ("HAG", 25), ("KBP", 20))
@@ -147,14 +156,11 @@ def _threads(threads: Iterable[int]) -> tuple[Size, ...]:
 
 
 def _millimetres(values: Iterable[float], suffix: str = " mm") -> tuple[Size, ...]:
-    return tuple(
-        (f"{value:g}".replace(".", ",") + suffix, f"{value:g}{suffix}", f"{value:g}".replace(".", "-"))
-        for value in values
-    )
+    return tuple((f"{value:g}".replace(".", ",") + suffix, f"{value:g}{suffix}", f"{value:g}") for value in values)
 
 
 def _plain(values: Iterable[str]) -> tuple[Size, ...]:
-    return tuple((value, value, value.replace(" ", "").replace("/", "-").upper()) for value in values)
+    return tuple((value, english_decimals(value), sku_part(value.replace(" ", "-"))) for value in values)
 
 
 @dataclass(frozen=True)
@@ -266,7 +272,7 @@ KINDS = (
          _plain(f"{size}" for size in ("1/2\"", "3/4\"", "1\"", "5/4\"", "6/4\"", "2\"")), PLUMBING_BRANDS,
          (14.0, 260.0), 3, series=("GW-GW", "GW-GZ", "z motylkiem", "z dławikiem")),
     Kind("REK", "rekawice", "BHP", "Rękawice robocze", "Work gloves",
-         _plain(f"rozm. {size}" for size in ("7", "8", "9", "10", "11")), PPE_BRANDS, (3.0, 45.0), 3, unit="pack",
+         _plain(("7", "8", "9", "10", "11")), PPE_BRANDS, (3.0, 45.0), 3, unit="pack",
          series=("nitrylowe", "powlekane PU", "antyprzecięciowe", "skórzane", "zimowe")),
     Kind("OKU", "ochrona-glowy", "BHP", "Okulary ochronne", "Safety glasses",
          _plain(("bezbarwne", "przyciemniane", "żółte", "lustrzane")), PPE_BRANDS, (12.0, 140.0), 2,
@@ -396,6 +402,20 @@ class Seeder:
 
     # --- catalog ---
 
+    async def _drop_secondary_indexes(self, table: str) -> list[str]:
+        """Drop the table's plain indexes (not keys or unique ones) and return how to make them again:
+        building the trigram index once after COPY is several times faster than growing it row by row.
+        Inside the seeding transaction, so a failure leaves them as they were."""
+        rows = await self.connection.fetch(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname"
+            " JOIN pg_index x ON x.indexrelid = c.oid"
+            " WHERE i.schemaname = current_schema() AND i.tablename = $1 AND NOT x.indisunique",
+            table,
+        )
+        for row in rows:
+            await self.connection.execute(f'DROP INDEX "{row["indexname"]}"')
+        return [row["indexdef"] for row in rows]
+
     async def _reference_data(self) -> tuple[dict[str, int], dict[str, int], dict[str, int], list[int]]:
         """The category tree, product groups, attributes and warehouses the demo defines, added where
         missing (a fresh database has none); products are spread over whatever leaves exist."""
@@ -492,6 +512,7 @@ class Seeder:
             )
             attribute_rows.append((product_id, attributes["brand"], brand.name))
             attribute_rows.append((product_id, attributes["size"], size_pl))
+        rebuild = await self._drop_secondary_indexes("product")
         await self._copy(
             "product",
             (
@@ -516,6 +537,8 @@ class Seeder:
             product_rows,
             "catalog",
         )
+        for statement in rebuild:
+            await self.connection.execute(statement)
         await self._copy("product_attribute", ("product", "attribute", "value"), attribute_rows, "catalog")
 
         def stock() -> Iterator[tuple[Any, ...]]:
@@ -1021,6 +1044,7 @@ async def seed_bench(settings: Settings, scale: float = 1.0, accounts_path: Path
         async with connection.transaction():
             # One seeding at a time; a second waits here, then finds the first one's rows.
             await connection.execute("LOCK TABLE price_list IN EXCLUSIVE MODE")
+            await connection.execute("SET LOCAL maintenance_work_mem = '256MB'")
             if await _already_seeded(connection):
                 raise BenchRefused(
                     f"this database is seeded already (price list {BASE_LIST_CODE} exists); seed a fresh database"
