@@ -160,11 +160,15 @@ def _filters(caller: Scope, query: CatalogQuery) -> QueryString:
     parts = [visible_to(caller.company_id)]
     for term in query.text.split():
         pattern = _like_pattern(term)
-        # A term matches the codes and names, or the caller's company's own part number.
+        # A term matches the codes and names, or the caller's company's own part number. Written
+        # as IN over a UNION, not as `LIKE … OR EXISTS (…)`: each arm then reads its trigram
+        # index on PostgreSQL (migration catalog 2026-11-25T18:30), where the OR would read
+        # every product (tests/catalog/test_query_plans.py).
         parts.append(
             QueryString(
-                "(p.search_text LIKE {} ESCAPE '\\' OR EXISTS (SELECT 1 FROM customer_part_number c"
-                " WHERE c.company = {} AND c.product = p.id AND c.code_search LIKE {} ESCAPE '\\'))",
+                "p.id IN (SELECT s.id FROM product s WHERE s.search_text LIKE {} ESCAPE '\\'"
+                " UNION ALL SELECT c.product FROM customer_part_number c"
+                " WHERE c.company = {} AND c.code_search LIKE {} ESCAPE '\\')",
                 pattern,
                 caller.company_id,
                 pattern,
