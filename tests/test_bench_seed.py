@@ -53,6 +53,27 @@ async def test_seeds_counts_that_follow_the_scale(settings: Settings, tmp_path: 
 async def test_rows_hang_together(settings: Settings, tmp_path: Path) -> None:
     await seed_bench(settings, SCALE, tmp_path / "accounts.json")
 
+    # The seed may skip the per-row foreign key triggers: every reference must still be there.
+    connection = await asyncpg.connect(settings.database_url)
+    try:
+        foreign_keys = await connection.fetch(
+            "SELECT c.conrelid::regclass::text AS child, a.attname AS child_column,"
+            " c.confrelid::regclass::text AS parent, p.attname AS parent_column"
+            " FROM pg_constraint c"
+            " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+            " JOIN pg_attribute p ON p.attrelid = c.confrelid AND p.attnum = c.confkey[1]"
+            " WHERE c.contype = 'f' AND cardinality(c.conkey) = 1"
+        )
+        assert len(foreign_keys) > 20
+        for key in foreign_keys:
+            dangling = await connection.fetchval(
+                f'SELECT count(*) FROM {key["child"]} c WHERE c."{key["child_column"]}" IS NOT NULL AND NOT EXISTS'
+                f' (SELECT 1 FROM {key["parent"]} p WHERE p."{key["parent_column"]}" = c."{key["child_column"]}")'
+            )
+            assert dangling == 0, f"{key['child']}.{key['child_column']} → {key['parent']}"
+    finally:
+        await connection.close()
+
     # Orders are placed by a member of their company, lines sum to the order, EANs are valid.
     assert (
         await _fetchval(
