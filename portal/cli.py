@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -76,7 +77,9 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="serve the portal (production settings from PORTAL_*)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per core)"
+    )
     commands.add_parser("migrate", help="apply database migrations")
     demo = commands.add_parser("demo", help="migrate, seed the demo data and serve on 127.0.0.1:8000 (PORT overrides)")
     demo.add_argument("--sso", action="store_true", help="also run a local OIDC provider for the demo's SSO company")
