@@ -177,6 +177,21 @@ def run_wrk(
     )
 
 
+def settle(base_url: str, path: str, quiet_seconds: float = 0.15, at_most: float = 120) -> None:
+    """Waits until the server has worked off what the last run left queued (wrk closes its
+    connections, the requests already read still run): four requests at once all answer fast."""
+    deadline = time.monotonic() + at_most
+    with httpx.Client(base_url=base_url, timeout=at_most) as client:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            with contextlib.suppress(httpx.HTTPError):
+                for _ in range(4):
+                    client.get(path)
+            if (time.perf_counter() - started) / 4 < quiet_seconds:
+                return
+            time.sleep(0.5)
+
+
 def figures_of(latencies: Sequence[float], elapsed: float, errors: int = 0) -> Figures:
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, max(0, round(0.99 * len(ordered)) - 1))]
@@ -497,8 +512,19 @@ async def cart_lines(email: str) -> int:
 
 
 async def fill_cart(session: Session, skus: Sequence[str], lines: int) -> None:
+    """Adds SKUs until the cart has `lines` lines (a buyer may not see every product)."""
+    offset = 0
+    for _ in range(5):
+        missing = lines - await cart_lines(session.email)
+        if missing <= 0 or offset >= len(skus):
+            return
+        await _add_lines(session, skus[offset : offset + missing])
+        offset += missing
+
+
+async def _add_lines(session: Session, skus: Sequence[str]) -> None:
     fields: list[tuple[str, str]] = []
-    for number, sku in enumerate(skus[: lines + lines // 5], start=1):
+    for number, sku in enumerate(skus, start=1):
         fields += [("line", str(number)), ("code", sku), ("quantity", str(number % 5 + 1))]
     answer = await session.client.post(
         "/order/quick/add", content=urllib.parse.urlencode(fields), headers=_post_headers(session)
@@ -573,11 +599,14 @@ async def measure(
     rows: list[Row] = []
 
     def load(name: str, base_url: str, requests: Sequence[Request]) -> None:
-        say(f"{name}: wrk -c{plan.connections} and -c1, {plan.seconds:.0f} s each")
+        ready_path = "/plain" if base_url == reference else "/login"
+        say(f"{name}: wrk -c1 and -c{plan.connections}, {plan.seconds:.0f} s each")
+        settle(base_url, ready_path)
+        single = run_wrk(base_url, requests, threads=1, connections=1, seconds=plan.seconds)
         saturation = run_wrk(
             base_url, requests, threads=plan.threads, connections=plan.connections, seconds=plan.seconds
         )
-        single = run_wrk(base_url, requests, threads=1, connections=1, seconds=plan.seconds)
+        settle(base_url, ready_path)
         failed = sum(figures.errors for figures in (saturation, single) if figures)
         if failed:
             say(f"  {name}: {failed} requests failed or answered 4xx/5xx")
@@ -641,6 +670,7 @@ async def measure(
 
         say("order submission: httpx, one buyer at a time and every buyer at once")
         checkout_buyers = adders
+        settle(portal, "/login")
         for buyer in checkout_buyers:
             await checkout_once(buyer, buyer.product_ids[0])  # the first order takes what the adds left
         single = await drive(
