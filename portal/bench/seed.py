@@ -5,7 +5,8 @@ customer-specific prices (contract prices, the customers' own price lists and th
 stock in every warehouse and 50,000 past orders. Written with COPY on a raw asyncpg connection
 (the ORM would take hours), in one transaction, then ANALYZE. Deterministic: the same scale
 makes the same rows. Every seeded user's password is `BENCH_PASSWORD` ("bench-password").
-A database already seeded is refused, never seeded twice.
+A database already seeded is refused, never seeded twice. The big tables are locked while it runs
+(their plain indexes are rebuilt after the COPY): seed before serving, not under load.
 """
 
 from __future__ import annotations
