@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar.testing import TestClient
 
 from portal.bench.reference import ROWS, create_reference_app
-from portal.bench.run import BASELINE, Figures, Row, figures_of, format_table
+from portal.bench.run import BASELINE, Figures, Row, figures_of, format_table, pick_buyers, seed_terms
 
 
 def test_reference_endpoints_answer() -> None:
@@ -53,3 +53,28 @@ def test_figures_from_latencies() -> None:
     assert figures.rps == 50
     assert figures.p50_ms == 50.5
     assert figures.p99_ms == 99
+
+
+def test_seed_file_terms_and_buyers() -> None:
+    seed = {
+        "buyers": [{"email": "a@x.example"}, {"email": "b@y.example"}, {"email": "c@z.example"}],
+        "search_terms": {
+            "healthy": {"sku_fragments": [{"term": "din933-m8", "hits": 40}], "full_skus": ["DIN933-M8X40"]},
+            "adversarial": {
+                "brand_words": [{"term": "hxp", "hits": 9000}],
+                "zero_hit": [{"term": "qqq", "hits": 0}],
+                "eans": ["5901234123457"],
+                "own_part_numbers": [{"email": "b@y.example", "term": "BM-1"}],
+            },
+        },
+    }
+    terms, part_numbers = seed_terms(seed)
+    assert terms == {
+        "sku fragments": ["din933-m8", "DIN933-M8X40"],
+        "brand words": ["hxp"],
+        "zero hits": ["qqq"],
+        "EANs": ["5901234123457"],
+    }
+    assert part_numbers == {"b@y.example": ["BM-1"]}
+    # A buyer with own part numbers comes first, so the adversarial mix has them.
+    assert pick_buyers(seed, part_numbers, count=2) == ["b@y.example", "a@x.example"]
