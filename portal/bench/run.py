@@ -805,6 +805,19 @@ async def _database(url: str, action: str) -> None:
         await connection.close()
 
 
+async def forget_keys(valkey_url: str, prefix: str) -> None:
+    """The run's sessions, rate limits and queue keys leave Valkey with it."""
+    from valkey.asyncio import from_url
+
+    client = from_url(valkey_url)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"*{prefix}*", count=1000)]
+        for start in range(0, len(keys), 500):
+            await client.delete(*keys[start : start + 500])
+    finally:
+        await client.aclose()
+
+
 async def prepare(seed_file: Path, fresh_database: bool) -> BenchData:
     from portal.config import load_settings
     from portal.database import connection_pool, engine_for, migrate, use_database
@@ -893,6 +906,8 @@ def main(argv: list[str] | None = None) -> None:
         print()
         print(format_table(rows))
     finally:
+        with contextlib.suppress(Exception):
+            asyncio.run(forget_keys(os.environ["PORTAL_VALKEY_URL"], os.environ["PORTAL_KEY_PREFIX"]))
         if scratch and not args.keep_database:
             asyncio.run(_database(database_url, "drop"))
 
