@@ -10,16 +10,17 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import NumberPattern, format_decimal
 
 LOCALES = ("pl", "en")
 DEFAULT_LOCALE = "pl"
@@ -86,19 +87,46 @@ def money_to_minor(amount: Decimal) -> int:
     return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
+@cache
+def _currency_format(locale: str) -> tuple[Locale, NumberPattern]:
+    """The parsed locale and its standard currency pattern, as `format_currency` looks them up."""
+    parsed = Locale.parse(locale)
+    return parsed, parsed.currency_formats["standard"]
+
+
+@lru_cache(maxsize=8192)
+def _formatted_decimal_currency(locale: str, currency: str, decimal_quantization: bool, text: str) -> str:
+    # Keyed by the exact text, not the value: Decimal("1.0") == Decimal("1.00"), yet without
+    # quantization they print differently. str() of a Decimal round-trips exactly.
+    return _apply_currency(locale, Decimal(text), currency, decimal_quantization)
+
+
+def _apply_currency(locale: str, value: Decimal | int | float, currency: str, decimal_quantization: bool) -> str:
+    parsed, pattern = _currency_format(locale)
+    return pattern.apply(value, parsed, currency=currency, decimal_quantization=decimal_quantization)
+
+
+def _format_currency(value: Decimal | int | float, currency: str, *, decimal_quantization: bool = True) -> str:
+    """What `babel.numbers.format_currency(value, currency, locale=…)` returns, without parsing
+    the locale and its pattern on every call, and remembered for the prices a page repeats."""
+    if isinstance(value, Decimal):
+        return _formatted_decimal_currency(current_locale(), currency, decimal_quantization, str(value))
+    return _apply_currency(current_locale(), value, currency, decimal_quantization)
+
+
 def format_money(amount: Decimal | int | None, currency: str = "PLN") -> str:
     """`1 234,56 zł` in Polish, `PLN1,234.56` in English (CLDR); whole ints are minor units."""
     if amount is None:
         return ""
     value = money_from_minor(amount) if isinstance(amount, int) else amount
-    return format_currency(value, currency, locale=current_locale())
+    return _format_currency(value, currency)
 
 
 def format_unit_price(amount: Decimal | None, currency: str = "PLN") -> str:
     """A unit price keeps the decimals it has, at least two: `0,0345 zł`, `12,50 zł`."""
     if amount is None:
         return ""
-    return format_currency(amount, currency, locale=current_locale(), decimal_quantization=False)
+    return _format_currency(amount, currency, decimal_quantization=False)
 
 
 def format_quantity(value: Decimal | int) -> str:
