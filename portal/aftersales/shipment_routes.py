@@ -129,7 +129,7 @@ async def add_proof_of_delivery(
         for file in files:
             await save_attachment(
                 file,
-                company_id=detail.company_id,
+                company_id=detail.row.company_id,
                 purpose=AttachmentPurpose.PROOF_OF_DELIVERY,
                 uploaded_by=caller.user_id,
                 shipment_id=shipment_id,

@@ -51,8 +51,6 @@ FOLLOWS_SHIPPING = (
     OrderStatus.SHIPPED,
     OrderStatus.DELIVERED,
 )
-# Reads on behalf of the portal itself (mails, jobs), which may see every customer's shipments.
-_SELLER_VIEW = Scope(user_id=0, email="", name="", locale="en", company_kind="seller")
 # Events the order's owner hears about by email.
 EMAILED = (ShipmentStatus.HANDED_TO_CARRIER, ShipmentStatus.DELIVERY_FAILED)
 
@@ -92,6 +90,7 @@ class ShipmentRow:
     order_id: int
     order_number: str
     po_number: str
+    company_id: int
     company_name: str
     carrier_name: str
     status: str
@@ -168,6 +167,7 @@ _ROW_COLUMNS = (
     Shipment.latest_event_place,
     Shipment.order.number.as_alias("order_number"),
     Shipment.order.po_number.as_alias("po_number"),
+    Shipment.company,
     Shipment.company.name.as_alias("company_name"),
     Shipment.carrier.name.as_alias("carrier_name"),
     Shipment.carrier.tracking_url.as_alias("tracking_url"),
@@ -194,6 +194,7 @@ async def _rows(condition: Combinable, *, limit: int | None = None, offset: int 
             order_id=row["order"],
             order_number=row["order_number"],
             po_number=row["po_number"],
+            company_id=row["company"],
             company_name=row["company_name"],
             carrier_name=_carrier_name(row["carrier_name"]),
             status=row["status"],
@@ -262,15 +263,12 @@ class EventView:
 @dataclass(frozen=True)
 class ShipmentDetail:
     row: ShipmentRow
-    company_id: int
     lines: list[ShippedLine]
     events: list[EventView]
 
 
 async def shipment_detail(caller: Scope, shipment_id: int) -> ShipmentDetail:
     row = await shipment_row(caller, shipment_id)
-    company = await Shipment.select(Shipment.company).where(Shipment.id == shipment_id).first()
-    assert company is not None
     lines = await ShipmentLine.select(
         ShipmentLine.quantity,
         ShipmentLine.order_line.sku.as_alias("sku"),
@@ -285,7 +283,6 @@ async def shipment_detail(caller: Scope, shipment_id: int) -> ShipmentDetail:
     )
     return ShipmentDetail(
         row=row,
-        company_id=company["company"],
         lines=[ShippedLine(line["sku"], line["name"], line["unit"], line["quantity"]) for line in lines],
         events=[
             EventView(event["status"], event["occurred_at"], event["place"], event["note"], event["source"])
@@ -625,28 +622,16 @@ async def _apply_newest_event(shipment_id: int) -> str:
     )
     # "Created" is our own record of the shipment, often made after the carrier already
     # scanned it: any carrier event outranks it.
-    newest = next((e for e in events if e["status"] != ShipmentStatus.CREATED), events[0])
-    delivered = (
-        await ShipmentEvent.select(ShipmentEvent.occurred_at)
-        .where((ShipmentEvent.shipment == shipment_id) & (ShipmentEvent.status == ShipmentStatus.DELIVERED))
-        .order_by(ShipmentEvent.occurred_at, ascending=False)
-        .first()
-    )
-    handed = (
-        await ShipmentEvent.select(ShipmentEvent.occurred_at)
-        .where(
-            (ShipmentEvent.shipment == shipment_id)
-            & ShipmentEvent.status.is_in([s for s in ShipmentStatus if s != ShipmentStatus.CREATED])
-        )
-        .order_by(ShipmentEvent.occurred_at)
-        .first()
-    )
+    carrier_events = [e for e in events if e["status"] != ShipmentStatus.CREATED]
+    newest = carrier_events[0] if carrier_events else events[0]
     values: dict[Any, Any] = {
         Shipment.status: newest["status"],
         Shipment.latest_event_at: newest["occurred_at"],
         Shipment.latest_event_place: newest["place"],
-        Shipment.delivered_at: delivered["occurred_at"] if delivered and newest["status"] == "delivered" else None,
+        Shipment.delivered_at: newest["occurred_at"] if newest["status"] == ShipmentStatus.DELIVERED else None,
     }
+    # The carrier's first scan dates the dispatch, unless the office gave a date.
+    handed = carrier_events[-1] if carrier_events else None
     if handed is not None:
         current = await Shipment.select(Shipment.dispatched_on).where(Shipment.id == shipment_id).first()
         if current is not None and current["dispatched_on"] is None:
@@ -685,7 +670,7 @@ async def _follow_with_order(order_id: int, actor_id: int | None) -> None:
 
 
 async def _event_mails(shipment_id: int, event: TrackingEvent, postbox: Postbox) -> list[OutgoingMail]:
-    row = await shipment_row(_SELLER_VIEW, shipment_id)
+    (row,) = await _rows(Shipment.id == shipment_id)
     owner = (
         await Order.select(
             Order.placed_by.email.as_alias("email"),
