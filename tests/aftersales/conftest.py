@@ -1,4 +1,4 @@
-"""What every after-sales test shares: a file storage of its own, English messages, a postbox."""
+"""What every after-sales test shares: English messages and a postbox."""
 
 from __future__ import annotations
 
@@ -7,13 +7,7 @@ import pytest
 from portal.config import Settings
 from portal.i18n import set_locale
 from portal.mail import Postbox, mailer_for
-from portal.storage import storage_for, use_file_storage
 from portal.web.templating import build_environment
-
-
-@pytest.fixture(autouse=True)
-def files(settings: Settings) -> None:
-    use_file_storage(storage_for(settings))
 
 
 @pytest.fixture(autouse=True)
