@@ -23,7 +23,8 @@ Precedence (also in README):
   base list (in the order of 4) that has the product.
 
 The decision is `choose_price`, a plain function over a `PriceBook` of already-loaded rows;
-`resolve_prices` loads the book in four statements whatever the number of products.
+`resolve_prices` loads the book in one statement whatever the number of products; the grid
+loads it inside its own search statement (`price_columns`, `offer_columns`, `price_book_of`).
 """
 
 from __future__ import annotations
@@ -35,18 +36,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from piccolo.columns import Column
-from piccolo.columns.combination import Combinable
-from piccolo.query.methods.select import Select
+from piccolo.querystring import QueryString
 
 from portal.accounts.scope import Scope
-from portal.pricing.tables import (
-    ContractPrice,
-    CustomerGroupMember,
-    DiscountRule,
-    PriceListAssignment,
-    PriceListEntry,
-)
+from portal.catalog.tables import Product
+from portal.json_rows import json_array, read_json_array
 
 UNIT_PRICE_STEP = Decimal("0.0001")
 GROSZ = Decimal("0.01")
@@ -330,8 +324,102 @@ async def resolve_prices(
     return {product_id: quote for product_id, quote in quotes.items() if quote is not None}
 
 
-def _valid_on(valid_from: Column, valid_to: Column, on: date) -> Combinable:
-    return (valid_from.is_null() | (valid_from <= on)) & (valid_to.is_null() | (valid_to >= on))
+_VALID_ON = "({alias}.valid_from IS NULL OR {alias}.valid_from <= {{}}) AND ({alias}.valid_to IS NULL OR {alias}.valid_to >= {{}})"
+
+
+def _offered_lists(caller: Scope, on: date) -> tuple[str, list[Any]]:
+    """`FROM …` of the price lists the caller may buy from on `on`, in its currency: each base
+    list, and each assignment to the company or to one of its groups (a list assigned several
+    times gives several rows). An assignment naming a company belongs to that company only,
+    whatever group it also names."""
+    source = (
+        "FROM price_list l LEFT JOIN price_list_assignment a ON a.price_list = l.id"
+        " AND (a.company = {} OR (a.company IS NULL AND a.customer_group IN"
+        ' (SELECT m."group" FROM customer_group_member m WHERE m.company = {})))'
+        f" WHERE l.currency = {{}} AND {_VALID_ON.format(alias='l')} AND (l.is_base OR a.price_list IS NOT NULL)"
+    )
+    return source, [caller.company_id, caller.company_id, caller.currency, on, on]
+
+
+def price_columns(caller: Scope, on: date) -> QueryString:
+    """Two columns for a product row aliased `p`, as JSON: `price_entries` (the product's breaks
+    on the lists offered to the caller) and `contract_lines` (the caller's contract prices)."""
+    offered, offered_values = _offered_lists(caller, on)
+    entries = json_array(
+        Product._meta.db,
+        {"list": "e.price_list", "min": "e.min_quantity", "price": "e.unit_price"},
+        f"FROM price_list_entry e WHERE e.product = p.id AND e.price_list IN (SELECT l.id {offered})",
+        *offered_values,
+    )
+    contracts = json_array(
+        Product._meta.db,
+        {
+            "id": "c.id",
+            "reference": "c.contract_reference",
+            "min": "c.min_quantity",
+            "price": "c.unit_price",
+            "valid_from": "c.valid_from",
+            "valid_to": "c.valid_to",
+        },
+        "FROM contract_price c WHERE c.company = {} AND c.product = p.id AND c.currency = {}"
+        f" AND {_VALID_ON.format(alias='c')}",
+        caller.company_id,
+        caller.currency,
+        on,
+        on,
+    )
+    return QueryString("{} AS price_entries, {} AS contract_lines", entries, contracts)
+
+
+def offer_columns(caller: Scope, on: date, product_ids: QueryString) -> QueryString:
+    """Two columns, filled on the statement's first row only: `offered_lists` and
+    `discount_terms` (rules naming the company, or naming no company and one of its groups,
+    for everything or for one of `product_ids`), as JSON."""
+    offered, offered_values = _offered_lists(caller, on)
+    lists = json_array(
+        Product._meta.db,
+        {
+            "id": "l.id",
+            "name": "l.name",
+            "is_base": "l.is_base",
+            "valid_from": "l.valid_from",
+            "valid_to": "l.valid_to",
+            "assigned": "CASE WHEN a.price_list IS NULL THEN 0 ELSE 1 END",
+            "company": "a.company",
+            "priority": "a.priority",
+        },
+        offered,
+        *offered_values,
+    )
+    discounts = json_array(
+        Product._meta.db,
+        {
+            "id": "d.id",
+            "name": "d.name",
+            "company": "d.company",
+            "product": "d.product",
+            "product_group": "d.product_group",
+            "percent": "d.percent",
+            "min": "d.min_quantity",
+            "valid_from": "d.valid_from",
+            "valid_to": "d.valid_to",
+        },
+        "FROM discount_rule d WHERE (d.company = {} OR (d.company IS NULL AND d.customer_group IN"
+        ' (SELECT m."group" FROM customer_group_member m WHERE m.company = {})))'
+        f" AND (d.product IS NULL OR d.product IN ({{}})) AND {_VALID_ON.format(alias='d')}",
+        caller.company_id,
+        caller.company_id,
+        product_ids,
+        on,
+        on,
+    )
+    # The same for every row: sent once, not once per product.
+    return QueryString(
+        "CASE WHEN row_number() OVER () = 1 THEN {} END AS offered_lists,"
+        " CASE WHEN row_number() OVER () = 1 THEN {} END AS discount_terms",
+        lists,
+        discounts,
+    )
 
 
 def _decimal(value: Any) -> Decimal:
@@ -339,172 +427,86 @@ def _decimal(value: Any) -> Decimal:
     return Decimal(str(value)).quantize(UNIT_PRICE_STEP, rounding=ROUND_HALF_UP)
 
 
-async def load_price_book(caller: Scope, product_ids: list[int], on: date) -> PriceBook:
-    """Everything `choose_price` needs for these products, in four statements whatever their
-    number: the caller's list assignments, the lists' entries, its contract prices, its discount
-    rules. Dates are filtered here too, so past years of lists are never loaded."""
-    company_id = caller.company_id
-    assigned = await _assigned_lists(company_id, caller.currency, on) if company_id is not None else {}
-    base_lists, entries, product_groups = await _list_entries(caller.currency, assigned, product_ids, on)
-    contracts = await _contract_lines(company_id, caller.currency, product_ids, on) if company_id is not None else {}
-    discounts = await _discount_terms(company_id, product_ids, on) if company_id is not None else ()
-    return PriceBook(
-        currency=caller.currency,
-        # A base list also assigned to the customer is tried first as assigned, and still
-        # gives the struck-through list price as a base list.
-        lists=(*assigned.values(), *base_lists.values()),
-        entries=entries,
-        contracts=contracts,
-        discounts=discounts,
-        product_groups=product_groups,
-    )
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
-def _groups_of(company_id: int) -> Select:
-    return CustomerGroupMember.select(CustomerGroupMember.group).where(CustomerGroupMember.company == company_id)
-
-
-async def _assigned_lists(company_id: int, currency: str, on: date) -> dict[int, OfferedList]:
-    """Price lists given to the company or to its groups, by list id. An assignment naming a
-    company belongs to that company only, whatever group it also names."""
-    rows = await PriceListAssignment.select(
-        PriceListAssignment.price_list.as_alias("price_list_id"),
-        PriceListAssignment.price_list.name.as_alias("name"),
-        PriceListAssignment.price_list.valid_from.as_alias("valid_from"),
-        PriceListAssignment.price_list.valid_to.as_alias("valid_to"),
-        PriceListAssignment.company.as_alias("company_id"),
-        PriceListAssignment.priority,
-    ).where(
-        (PriceListAssignment.price_list.currency == currency)
-        & _valid_on(PriceListAssignment.price_list.valid_from, PriceListAssignment.price_list.valid_to, on)
-        & (
-            (PriceListAssignment.company == company_id)
-            | (PriceListAssignment.company.is_null() & PriceListAssignment.customer_group.is_in(_groups_of(company_id)))
-        )
-    )
-    lists: dict[int, OfferedList] = {}
-    for row in rows:
-        offered = OfferedList(
-            price_list_id=row["price_list_id"],
-            name=row["name"],
-            source=PriceSource.CUSTOMER_LIST if row["company_id"] == company_id else PriceSource.GROUP_LIST,
-            priority=row["priority"],
-            valid_from=row["valid_from"],
-            valid_to=row["valid_to"],
-        )
-        # A list assigned several times is tried once, at its best place.
-        known = lists.get(offered.price_list_id)
-        if known is None or offered.trial_order < known.trial_order:
-            lists[offered.price_list_id] = offered
-    return lists
-
-
-async def _list_entries(
-    currency: str, assigned: Mapping[int, OfferedList], product_ids: list[int], on: date
-) -> tuple[dict[int, OfferedList], dict[tuple[int, int], dict[int, Decimal]], dict[int, int | None]]:
-    """The entries of the assigned and the base lists for the products, with the base lists they
-    come from and the products' groups (joined here, so discounts need no statement of their own)."""
-    reachable: Combinable = PriceListEntry.price_list._.is_base.eq(True)
-    if assigned:
-        reachable = reachable | PriceListEntry.price_list.is_in(list(assigned))
-    rows = await PriceListEntry.select(
-        PriceListEntry.price_list.as_alias("price_list_id"),
-        PriceListEntry.product.as_alias("product_id"),
-        PriceListEntry.min_quantity,
-        PriceListEntry.unit_price,
-        PriceListEntry.price_list.name.as_alias("name"),
-        PriceListEntry.price_list.is_base.as_alias("is_base"),
-        PriceListEntry.price_list.valid_from.as_alias("valid_from"),
-        PriceListEntry.price_list.valid_to.as_alias("valid_to"),
-        PriceListEntry.product.product_group.as_alias("product_group_id"),
-    ).where(
-        PriceListEntry.product.is_in(product_ids)
-        & (PriceListEntry.price_list.currency == currency)
-        & _valid_on(PriceListEntry.price_list.valid_from, PriceListEntry.price_list.valid_to, on)
-        & reachable
-    )
-    base_lists: dict[int, OfferedList] = {}
+def price_book_of(caller: Scope, rows: list[dict[str, Any]]) -> PriceBook:
+    """The book from rows that selected `p.id`, `p.product_group`, `price_columns` and
+    `offer_columns`."""
     entries: dict[tuple[int, int], dict[int, Decimal]] = {}
-    product_groups: dict[int, int | None] = {}
-    for row in rows:
-        entries.setdefault((row["price_list_id"], row["product_id"]), {})[row["min_quantity"]] = _decimal(
-            row["unit_price"]
-        )
-        product_groups[row["product_id"]] = row["product_group_id"]
-        if row["is_base"]:
-            base_lists[row["price_list_id"]] = OfferedList(
-                price_list_id=row["price_list_id"],
-                name=row["name"],
-                source=PriceSource.BASE_LIST,
-                valid_from=row["valid_from"],
-                valid_to=row["valid_to"],
-            )
-    return base_lists, entries, product_groups
-
-
-async def _contract_lines(
-    company_id: int, currency: str, product_ids: list[int], on: date
-) -> dict[int, tuple[ContractLine, ...]]:
-    rows = await ContractPrice.select(
-        ContractPrice._meta.primary_key.as_alias("id"),
-        ContractPrice.product.as_alias("product_id"),
-        ContractPrice.contract_reference,
-        ContractPrice.min_quantity,
-        ContractPrice.unit_price,
-        ContractPrice.valid_from,
-        ContractPrice.valid_to,
-    ).where(
-        (ContractPrice.company == company_id)
-        & (ContractPrice.currency == currency)
-        & ContractPrice.product.is_in(product_ids)
-        & _valid_on(ContractPrice.valid_from, ContractPrice.valid_to, on)
-    )
     contracts: dict[int, tuple[ContractLine, ...]] = {}
     for row in rows:
-        line = ContractLine(
-            id=row["id"],
-            reference=row["contract_reference"],
-            min_quantity=row["min_quantity"],
-            unit_price=_decimal(row["unit_price"]),
-            valid_from=row["valid_from"],
-            valid_to=row["valid_to"],
+        for entry in read_json_array(row["price_entries"]):
+            entries.setdefault((entry["list"], row["id"]), {})[entry["min"]] = _decimal(entry["price"])
+        contracts[row["id"]] = tuple(
+            ContractLine(
+                id=line["id"],
+                reference=line["reference"],
+                min_quantity=line["min"],
+                unit_price=_decimal(line["price"]),
+                valid_from=_date(line["valid_from"]),
+                valid_to=_date(line["valid_to"]),
+            )
+            for line in read_json_array(row["contract_lines"])
         )
-        contracts[row["product_id"]] = (*contracts.get(row["product_id"], ()), line)
-    return contracts
+    first = rows[0] if rows else {"offered_lists": None, "discount_terms": None}
+    return PriceBook(
+        currency=caller.currency,
+        lists=_lists_of(caller, read_json_array(first["offered_lists"])),
+        entries=entries,
+        contracts=contracts,
+        discounts=tuple(
+            DiscountTerms(
+                id=rule["id"],
+                name=rule["name"],
+                percent=Decimal(str(rule["percent"])),
+                for_customer=rule["company"] == caller.company_id,
+                product_id=rule["product"],
+                product_group_id=rule["product_group"],
+                min_quantity=rule["min"],
+                valid_from=_date(rule["valid_from"]),
+                valid_to=_date(rule["valid_to"]),
+            )
+            for rule in read_json_array(first["discount_terms"])
+        ),
+        product_groups={row["id"]: row["product_group"] for row in rows},
+    )
 
 
-async def _discount_terms(company_id: int, product_ids: list[int], on: date) -> tuple[DiscountTerms, ...]:
-    """Rules naming the company, or naming no company and one of its groups; a rule naming
-    neither reaches nobody."""
-    rows = await DiscountRule.select(
-        DiscountRule.id,
-        DiscountRule.name,
-        DiscountRule.company.as_alias("company_id"),
-        DiscountRule.product.as_alias("product_id"),
-        DiscountRule.product_group.as_alias("product_group_id"),
-        DiscountRule.percent,
-        DiscountRule.min_quantity,
-        DiscountRule.valid_from,
-        DiscountRule.valid_to,
-    ).where(
-        (
-            (DiscountRule.company == company_id)
-            | (DiscountRule.company.is_null() & DiscountRule.customer_group.is_in(_groups_of(company_id)))
-        )
-        & (DiscountRule.product.is_null() | DiscountRule.product.is_in(product_ids))
-        & _valid_on(DiscountRule.valid_from, DiscountRule.valid_to, on)
+def _lists_of(caller: Scope, rows: list[dict[str, Any]]) -> tuple[OfferedList, ...]:
+    """A base list also assigned to the customer is tried first as assigned, and still gives
+    the struck-through list price as a base list; a list assigned several times is tried once,
+    at its best place."""
+    assigned: dict[int, OfferedList] = {}
+    base: dict[int, OfferedList] = {}
+    for row in rows:
+        valid_from, valid_to = _date(row["valid_from"]), _date(row["valid_to"])
+        if row["is_base"]:
+            base[row["id"]] = OfferedList(
+                row["id"], row["name"], PriceSource.BASE_LIST, valid_from=valid_from, valid_to=valid_to
+            )
+        if row["assigned"]:
+            source = PriceSource.CUSTOMER_LIST if row["company"] == caller.company_id else PriceSource.GROUP_LIST
+            offered = OfferedList(
+                row["id"], row["name"], source, priority=row["priority"], valid_from=valid_from, valid_to=valid_to
+            )
+            known = assigned.get(offered.price_list_id)
+            if known is None or offered.trial_order < known.trial_order:
+                assigned[offered.price_list_id] = offered
+    return (*assigned.values(), *base.values())
+
+
+async def load_price_book(caller: Scope, product_ids: list[int], on: date) -> PriceBook:
+    """Everything `choose_price` needs for these products, in one statement whatever their
+    number. Dates are filtered here too, so past years of lists are never loaded."""
+    if not product_ids:
+        return PriceBook(currency=caller.currency)
+    ids = QueryString(", ".join("{}" for _ in product_ids), *product_ids)
+    rows = await Product.raw(
+        "SELECT p.id, p.product_group, {}, {} FROM product p WHERE p.id IN ({})",
+        price_columns(caller, on),
+        offer_columns(caller, on, ids),
+        ids,
     )
-    return tuple(
-        DiscountTerms(
-            id=row["id"],
-            name=row["name"],
-            percent=Decimal(str(row["percent"])),
-            for_customer=row["company_id"] == company_id,
-            product_id=row["product_id"],
-            product_group_id=row["product_group_id"],
-            min_quantity=row["min_quantity"],
-            valid_from=row["valid_from"],
-            valid_to=row["valid_to"],
-        )
-        for row in rows
-    )
+    return price_book_of(caller, rows)
