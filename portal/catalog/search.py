@@ -200,32 +200,38 @@ def _filters(caller: Scope, query: CatalogQuery) -> QueryString:
     return QueryString(" AND ".join("{}" for _ in parts), *parts)
 
 
-def _order_by(query: CatalogQuery) -> QueryString:
+def _sort_keys(query: CatalogQuery) -> list[QueryString]:
     name = "p.name_pl" if current_locale() == "pl" else "p.name_en"
     if query.sort is CatalogSort.SKU:
-        return QueryString("p.sku")
+        return [QueryString("p.sku")]
     if query.sort is CatalogSort.NAME:
-        return QueryString(f"{name}, p.sku")
+        return [QueryString(name), QueryString("p.sku")]
     if query.sort is CatalogSort.AVAILABILITY:
-        return QueryString("(SELECT COALESCE(SUM(s.available), 0) FROM stock s WHERE s.product = p.id) DESC, p.sku")
+        return [
+            QueryString("-(SELECT COALESCE(SUM(s.available), 0) FROM stock s WHERE s.product = p.id)"),
+            QueryString("p.sku"),
+        ]
     if query.text:
         # Exact codes first (a scanned EAN, a typed SKU or own part number), then codes that
         # start with the text, then the rest by SKU, so variants of a family stay together.
         text = query.text.strip().lower()
-        return QueryString(
-            "CASE WHEN lower(p.sku) = {} OR p.ean = {} OR lower(COALESCE(cpn.code, '')) = {} THEN 0"
-            " WHEN p.search_text LIKE {} ESCAPE '\\' THEN 1 ELSE 2 END, p.sku",
-            text,
-            text,
-            text,
-            _like_pattern(text).removeprefix("%"),
-        )
-    return QueryString("p.sku")
+        return [
+            QueryString(
+                "CASE WHEN lower(p.sku) = {} OR p.ean = {} OR lower(COALESCE(cpn.code, '')) = {} THEN 0"
+                " WHEN p.search_text LIKE {} ESCAPE '\\' THEN 1 ELSE 2 END",
+                text,
+                text,
+                text,
+                _like_pattern(text).removeprefix("%"),
+            ),
+            QueryString("p.sku"),
+        ]
+    return [QueryString("p.sku")]
 
 
 _ROW_COLUMNS = """
     p.id, p.sku, p.ean, p.name_pl, p.name_en, p.unit, p.pack_size, p.min_order_quantity,
-    p.order_multiple, p.vat_rate, p.status, f.name_pl AS family_pl, f.name_en AS family_en,
+    p.order_multiple, p.vat_rate, p.status, p.product_group, f.name_pl AS family_pl, f.name_en AS family_en,
     cpn.code AS customer_code
 """
 _ROW_SOURCE = """
@@ -236,19 +242,57 @@ _ROW_SOURCE = """
 """
 
 
-async def search_products(caller: Scope, query: CatalogQuery) -> tuple[list[ProductRow], bool]:
-    """One page of products matching `query`, and whether another page follows."""
+@dataclass(frozen=True)
+class ProductsStatement:
+    """A SELECT of product rows (`ProductRow` columns and `product_group`) that a caller may
+    extend with its own columns, and how to keep its order when selecting from it as `p`."""
+
+    select: QueryString
+    order: str = "p.id"
+
+
+def search_page(caller: Scope, query: CatalogQuery) -> ProductsStatement:
+    """One page of products matching `query` and one more row, to tell whether a next page
+    follows without counting them all."""
     assert caller.company_id is not None
-    statement = QueryString(
-        f"SELECT {_ROW_COLUMNS} {_ROW_SOURCE} WHERE {{}} ORDER BY {{}} LIMIT {{}} OFFSET {{}}",
+    keys = _sort_keys(query)
+    names = [f"sort_{index}" for index in range(len(keys))]
+    select = QueryString(
+        f"SELECT {_ROW_COLUMNS}, {', '.join(f'{{}} AS {name}' for name in names)} {_ROW_SOURCE}"
+        f" WHERE {{}} ORDER BY {', '.join(names)} LIMIT {{}} OFFSET {{}}",
+        *keys,
         caller.company_id,
         _filters(caller, query),
-        _order_by(query),
         PAGE_SIZE + 1,
         (query.page - 1) * PAGE_SIZE,
     )
-    rows = await Product.raw("{}", statement)
-    return [_product_row(row) for row in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
+    return ProductsStatement(select, ", ".join(f"p.{name}" for name in names))
+
+
+def listed_products(caller: Scope, product_ids: Sequence[int], *, include_hidden: bool = False) -> ProductsStatement:
+    """The given products the caller's company may see; with `include_hidden`, all of them,
+    marked by `visible`. Empty `product_ids` select nothing."""
+    assert caller.company_id is not None
+    visible = visible_to(caller.company_id)
+    listed = (
+        QueryString(f"p.id IN ({', '.join('{}' for _ in product_ids)})", *product_ids)
+        if product_ids
+        else QueryString("1 = 0")
+    )
+    return ProductsStatement(
+        QueryString(
+            f"SELECT {_ROW_COLUMNS}, CASE WHEN {{}} THEN 1 ELSE 0 END AS visible {_ROW_SOURCE} WHERE {{}}",
+            visible,
+            caller.company_id,
+            listed if include_hidden else QueryString("{} AND {}", visible, listed),
+        )
+    )
+
+
+async def search_products(caller: Scope, query: CatalogQuery) -> tuple[list[ProductRow], bool]:
+    """One page of products matching `query`, and whether another page follows."""
+    rows = await Product.raw("{}", search_page(caller, query).select)
+    return [product_row(row) for row in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
 
 
 async def visible_products(
@@ -256,22 +300,14 @@ async def visible_products(
 ) -> list[ProductRow]:
     """The given products in that order, leaving out those the caller's company may not see;
     with `include_hidden` they stay, marked not visible (a cart keeps what left the assortment)."""
-    assert caller.company_id is not None
     if not product_ids:
         return []
-    visible = visible_to(caller.company_id)
-    listed = QueryString(f"p.id IN ({', '.join('{}' for _ in product_ids)})", *product_ids)
-    statement = QueryString(
-        f"SELECT {_ROW_COLUMNS}, CASE WHEN {{}} THEN 1 ELSE 0 END AS visible {_ROW_SOURCE} WHERE {{}}",
-        visible,
-        caller.company_id,
-        listed if include_hidden else QueryString("{} AND {}", visible, listed),
-    )
-    by_id = {row["id"]: _product_row(row) for row in await Product.raw("{}", statement)}
+    statement = listed_products(caller, product_ids, include_hidden=include_hidden)
+    by_id = {row["id"]: product_row(row) for row in await Product.raw("{}", statement.select)}
     return [by_id[product_id] for product_id in product_ids if product_id in by_id]
 
 
-def _product_row(row: dict[str, Any]) -> ProductRow:
+def product_row(row: dict[str, Any]) -> ProductRow:
     polish = current_locale() == "pl"
     return ProductRow(
         id=row["id"],

@@ -9,7 +9,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from piccolo.querystring import QueryString
+
 from portal.catalog.tables import Stock
+from portal.json_rows import json_array, read_json_array
 
 
 class Availability(StrEnum):
@@ -92,6 +95,25 @@ _STOCK_COLUMNS = (
     Stock.next_delivery_quantity,
     Stock.lead_time_days,
 )
+
+
+def stock_column() -> QueryString:
+    """`stock_rows`: a product row's (aliased `p`) warehouses as JSON, for `stock_level_of`."""
+    return QueryString(
+        "{} AS stock_rows",
+        json_array(
+            Stock._meta.db, {name: f"s.{name}" for name in StockRow._fields}, "FROM stock s WHERE s.product = p.id"
+        ),
+    )
+
+
+def stock_level_of(stock_rows: str | None) -> StockLevel:
+    return stock_level(
+        StockRow.of({**row, "next_delivery_on": date.fromisoformat(row["next_delivery_on"])})
+        if row["next_delivery_on"]
+        else StockRow.of(row)
+        for row in read_json_array(stock_rows)
+    )
 
 
 async def stock_levels(product_ids: Iterable[int]) -> dict[int, StockLevel]:

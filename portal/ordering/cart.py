@@ -176,16 +176,14 @@ async def _cart_id(caller: Scope, *, create: bool) -> int | None:
     return row["id"] if row else None
 
 
-async def cart_quantities(caller: Scope, product_ids: Sequence[int]) -> dict[int, int]:
-    """How many of each product the caller already has in the cart (absent when none)."""
-    if not product_ids or caller.company_id is None:
-        return {}
-    rows = await CartLine.select(CartLine.product, CartLine.quantity).where(
-        (CartLine.cart.user == caller.user_id)
-        & (CartLine.cart.company == caller.company_id)
-        & CartLine.product.is_in(list(product_ids))
+def cart_quantity_column(caller: Scope) -> QueryString:
+    """`in_cart`: how many of a product row (aliased `p`) the caller has in the cart, or NULL."""
+    return QueryString(
+        '(SELECT l.quantity FROM cart_line l JOIN cart c ON c.id = l.cart WHERE c."user" = {} AND c.company = {}'
+        " AND l.product = p.id) AS in_cart",
+        caller.user_id,
+        caller.company_id,
     )
-    return {row["product"]: row["quantity"] for row in rows}
 
 
 async def cart_view(caller: Scope) -> CartView:

@@ -3,22 +3,21 @@ price at the quantity in question, its stock and what is already in the cart."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+
+from piccolo.querystring import QueryString
 
 from portal.accounts.scope import Scope
-from portal.catalog import (
-    CatalogQuery,
-    Facet,
-    ProductRow,
-    StockLevel,
-    facets,
-    search_products,
-    stock_levels,
-    visible_products,
-)
+from portal.catalog import CatalogQuery, Facet, ProductRow, StockLevel, facets
 from portal.catalog.details import ProductDetails, product_details
-from portal.ordering.cart import cart_quantities
+from portal.catalog.search import PAGE_SIZE, ProductsStatement, listed_products, product_row, search_page
+from portal.catalog.stock import stock_column, stock_level_of
+from portal.catalog.tables import Product
+from portal.ordering.cart import cart_quantity_column
 from portal.pricing import PriceQuote, resolve_prices
+from portal.pricing.resolver import choose_price, offer_columns, price_book_of, price_columns
 
 
 @dataclass(frozen=True)
@@ -34,31 +33,59 @@ class GridPage:
     query: CatalogQuery
     rows: list[GridRow]
     has_next: bool
-    facets: list[Facet]
+    # None when they come in a request of their own.
+    facets: list[Facet] | None
 
 
-async def grid_page(caller: Scope, query: CatalogQuery) -> GridPage:
-    products, has_next = await search_products(caller, query)
+async def grid_page(caller: Scope, query: CatalogQuery, *, with_facets: bool = True) -> GridPage:
+    """The rows in one statement; the facets (a second one, over every match) only when asked:
+    the grid's search partial leaves them to a request of their own (`grid_facets`)."""
+    rows = await _grid_rows(caller, search_page(caller, query))
     return GridPage(
         query=query,
-        rows=await grid_rows(caller, products),
-        has_next=has_next,
-        facets=await facets(caller, query) if query.narrowed else [],
+        rows=rows[:PAGE_SIZE],
+        has_next=len(rows) > PAGE_SIZE,
+        facets=await grid_facets(caller, query) if with_facets else None,
     )
 
 
-async def grid_rows(caller: Scope, products: list[ProductRow]) -> list[GridRow]:
-    """Rows priced at the quantity in the cart, or else at the smallest quantity that can be
+async def grid_facets(caller: Scope, query: CatalogQuery) -> list[Facet]:
+    return await facets(caller, query) if query.narrowed else []
+
+
+async def grid_rows(caller: Scope, product_ids: Sequence[int]) -> list[GridRow]:
+    """The rows of these products, in that order, leaving out those the caller may not see."""
+    by_id = {row.product.id: row for row in await _grid_rows(caller, listed_products(caller, product_ids))}
+    return [by_id[product_id] for product_id in product_ids if product_id in by_id]
+
+
+async def _grid_rows(caller: Scope, products: ProductsStatement) -> list[GridRow]:
+    """The products with their stock, what is in the cart and the buyer's price, in one statement.
+    Rows are priced at the quantity in the cart, or else at the smallest quantity that can be
     ordered, so the tier hint speaks of the next step from there."""
-    ids = [product.id for product in products]
-    in_cart = await cart_quantities(caller, ids)
-    stock = await stock_levels(ids)
-    quotes = await resolve_prices(
-        caller, {product.id: in_cart.get(product.id) or product.smallest_order for product in products}
+    on = date.today()
+    rows = await Product.raw(
+        f"WITH page AS ({{}}) SELECT p.*, {{}}, {{}}, {{}}, {{}} FROM page p ORDER BY {products.order}",
+        products.select,
+        cart_quantity_column(caller),
+        stock_column(),
+        price_columns(caller, on),
+        offer_columns(caller, on, QueryString("SELECT id FROM page")),
     )
-    return [
-        GridRow(product, stock[product.id], quotes.get(product.id), in_cart.get(product.id, 0)) for product in products
-    ]
+    book = price_book_of(caller, rows)
+    grid_rows = []
+    for row in rows:
+        product = product_row(row)
+        quantity = row["in_cart"] or product.smallest_order
+        grid_rows.append(
+            GridRow(
+                product,
+                stock_level_of(row["stock_rows"]),
+                choose_price(book, product.id, quantity, on),
+                row["in_cart"] or 0,
+            )
+        )
+    return grid_rows
 
 
 @dataclass(frozen=True)
@@ -81,10 +108,7 @@ class ProductOffer:
 async def product_offer(caller: Scope, product_id: int, quantity: int | None = None) -> ProductOffer:
     details = await product_details(caller, product_id)
     related = [*details.substitute_ids, *details.accessory_ids, *details.variant_ids]
-    rows = {
-        row.product.id: row
-        for row in await grid_rows(caller, [details.product, *await visible_products(caller, related)])
-    }
+    rows = {row.product.id: row for row in await grid_rows(caller, [product_id, *related])}
     row = rows[product_id]
     quote = row.quote
     if quantity and quantity != (quote.quantity if quote else None):

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from piccolo.custom_types import Combinable
 
 from portal.accounts.scope import Scope
-from portal.catalog import visible_products
 from portal.errors import Invalid, NotAllowed, NotFound
 from portal.i18n import gettext as _
 from portal.ordering.cart import add_many_to_cart, cart_view
@@ -94,8 +93,7 @@ async def list_detail(caller: Scope, list_id: int) -> ListDetail:
     lines = (
         await ShoppingListLine.select().where(ShoppingListLine.shopping_list == list_id).order_by(ShoppingListLine.id)
     )
-    products = await visible_products(caller, [line["product"] for line in lines])
-    rows = {row.product.id: row for row in await grid_rows(caller, products)}
+    rows = {row.product.id: row for row in await grid_rows(caller, [line["product"] for line in lines])}
     return ListDetail(
         summary,
         [ListLine(line["id"], line["quantity"], line["note"], rows.get(line["product"])) for line in lines],

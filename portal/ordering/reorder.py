@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from portal.accounts.scope import Scope
-from portal.catalog import ProductRow, StockLevel, stock_levels, visible_products
+from portal.catalog import StockLevel, stock_levels, visible_products
 from portal.errors import Invalid
 from portal.i18n import gettext as _
 from portal.ordering.cart import add_many_to_cart
@@ -90,8 +90,7 @@ async def bought_regularly(caller: Scope) -> list[RegularProduct]:
         .order_by(PurchasedProduct.times_ordered, ascending=False)
         .limit(REGULAR_SHOWN)
     )
-    products: list[ProductRow] = await visible_products(caller, [row["product"] for row in history])
-    rows = {row.product.id: row for row in await grid_rows(caller, products)}
+    rows = {row.product.id: row for row in await grid_rows(caller, [entry["product"] for entry in history])}
     return [
         RegularProduct(rows[entry["product"]], entry["last_quantity"], entry["times_ordered"])
         for entry in history

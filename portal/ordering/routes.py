@@ -19,14 +19,14 @@ from portal.accounts.scope import Scope
 from portal.accounts.tokens import LinkSigner
 from portal.aftersales import messages
 from portal.aftersales.shipments import order_deliveries
-from portal.catalog import CatalogQuery, category_options, visible_products
+from portal.catalog import CatalogQuery, category_options
 from portal.errors import Invalid, NotAllowed, NotFound
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.jobs import send_after_response
 from portal.mail import Postbox
 from portal.ordering import cart, checkout, lists, orders, quick_order, recurring, reorder
-from portal.ordering.grid import grid_page, grid_rows
+from portal.ordering.grid import GridPage, grid_facets, grid_page, grid_rows
 from portal.ordering.tables import OrderStatus
 from portal.web import page, redirect, wants_fragment
 from portal.web.forms import FormData
@@ -37,13 +37,14 @@ Html = Response[Any]
 @get("/order", guards=[requires(Permission.CATALOG_VIEW)])
 async def ordering_grid(request: Request[Any, Any, Any], caller: Caller) -> Html:
     query = CatalogQuery.from_parameters(dict(request.query_params.dict()))
-    grid = await grid_page(caller, query)
     if wants_fragment(request):
-        # The address follows the search, so a reload or a shared link shows the same rows.
+        # The rows answer at once; the facets, counted over every match, follow in a request
+        # of their own (/order/facets). The address follows the search, so a reload or a
+        # shared link shows the same rows.
         address = f"/order?{query.parameters()}" if query.parameters() else "/order"
-        return page(
-            request, "ordering/grid.html", blocks=["results", "facets"], grid=grid, headers={"HX-Replace-Url": address}
-        )
+        grid = await grid_page(caller, query, with_facets=False)
+        return page(request, "ordering/grid.html", block="results", grid=grid, headers={"HX-Replace-Url": address})
+    grid = await grid_page(caller, query)
     return page(
         request,
         "ordering/grid.html",
@@ -51,6 +52,15 @@ async def ordering_grid(request: Request[Any, Any, Any], caller: Caller) -> Html
         categories=await category_options(),
         summary=await cart.cart_summary(caller),
     )
+
+
+@get("/order/facets", guards=[requires(Permission.CATALOG_VIEW)])
+async def ordering_grid_facets(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    query = CatalogQuery.from_parameters(dict(request.query_params.dict()))
+    if not wants_fragment(request):
+        return redirect(request, f"/order?{query.parameters()}")
+    grid = GridPage(query=query, rows=[], has_next=False, facets=await grid_facets(caller, query))
+    return page(request, "ordering/grid.html", block="facets", grid=grid)
 
 
 async def _row_response(
@@ -63,7 +73,7 @@ async def _row_response(
     quantity: str = "",
 ) -> Html:
     """The grid row of one product, re-rendered with its feedback, and the cart summary."""
-    rows = await grid_rows(caller, await visible_products(caller, [product_id]))
+    rows = await grid_rows(caller, [product_id])
     return page(
         request,
         "ordering/grid.html",
@@ -513,6 +523,7 @@ router = Router(
     path="/",
     route_handlers=[
         ordering_grid,
+        ordering_grid_facets,
         add_to_cart,
         cart_page,
         change_cart_line,

@@ -372,7 +372,7 @@ def price_columns(caller: Scope, on: date) -> QueryString:
 
 
 def offer_columns(caller: Scope, on: date, product_ids: QueryString) -> QueryString:
-    """Two columns, filled on the statement's first row only: `offered_lists` and
+    """Two columns, filled on one row of the statement only: `offered_lists` and
     `discount_terms` (rules naming the company, or naming no company and one of its groups,
     for everything or for one of `product_ids`), as JSON."""
     offered, offered_values = _offered_lists(caller, on)
@@ -450,7 +450,10 @@ def price_book_of(caller: Scope, rows: list[dict[str, Any]]) -> PriceBook:
             )
             for line in read_json_array(row["contract_lines"])
         )
-    first = rows[0] if rows else {"offered_lists": None, "discount_terms": None}
+    # The one row that carries them: numbered before any ORDER BY, so not always the first.
+    first = next(
+        (row for row in rows if row["offered_lists"] is not None), {"offered_lists": None, "discount_terms": None}
+    )
     return PriceBook(
         currency=caller.currency,
         lists=_lists_of(caller, read_json_array(first["offered_lists"])),

@@ -10,7 +10,9 @@ from portal.accounts.roles import Role
 from portal.catalog.tables import (
     AssortmentEffect,
     AssortmentRule,
+    Attribute,
     DocumentKind,
+    ProductAttribute,
     ProductDocument,
     ProductRelation,
     RelationKind,
@@ -79,6 +81,34 @@ async def test_typing_a_search_answers_only_the_results_and_replaces_the_address
     assert "<html" not in fragment.text
     assert 'id="grid-results"' in fragment.text and "BOLT-1" in fragment.text
     assert fragment.headers["HX-Replace-Url"] == "/order?q=bolt"
+
+
+async def test_the_search_partial_leaves_the_facets_to_a_request_of_their_own(client: httpx.AsyncClient) -> None:
+    thread = (
+        await Attribute.insert(Attribute(code="thread", name_pl="Gwint", name_en="Thread", filterable=True)).returning(
+            Attribute.id
+        )
+    )[0]["id"]
+    m8 = await make_priced_product("1.00", sku="BOLT-M8")
+    m10 = await make_priced_product("1.20", sku="BOLT-M10")
+    await ProductAttribute.insert(
+        ProductAttribute(product=m8, attribute=thread, value="M8"),
+        ProductAttribute(product=m10, attribute=thread, value="M10"),
+    )
+    await _buyer_logged_in(client)
+
+    fragment = await client.get("/order", params={"q": "bolt", "page": "2"}, headers=HTMX)
+    facets = await client.get("/order/facets", params={"q": "bolt"}, headers=HTMX)
+    narrowed = await client.get("/order/facets", params={"q": "bolt", "a.thread": "M8"}, headers=HTMX)
+    without_htmx = await client.get("/order/facets", params={"q": "bolt"})
+
+    assert 'hx-get="/order/facets?q=bolt"' in fragment.text and "Thread" not in fragment.text
+    assert facets.text.strip().startswith('<div id="grid-facets"') and "<html" not in facets.text
+    assert (
+        '<option value="M8" >M8 (1)</option>' in facets.text and '<option value="M10" >M10 (1)</option>' in facets.text
+    )
+    assert '<option value="M8" selected>M8 (1)</option>' in narrowed.text
+    assert (without_htmx.status_code, without_htmx.headers["location"]) == (303, "/order?q=bolt")
 
 
 async def test_enter_in_a_row_adds_it_and_answers_only_that_row_and_the_cart_summary(
