@@ -18,10 +18,12 @@ from piccolo.querystring import QueryString
 
 from portal.accounts.roles import Permission
 from portal.accounts.scope import Scope
-from portal.catalog import ProductRow, StockLevel, round_up_to_multiple, stock_levels, visible_products
+from portal.catalog import ProductRow, StockLevel, round_up_to_multiple, visible_products
+from portal.catalog.search import listed_products
 from portal.catalog.tables import VatRate
 from portal.errors import Invalid, NotFound
 from portal.i18n import gettext as _
+from portal.ordering.offers import offers
 from portal.ordering.tables import Cart, CartLine
 from portal.pricing import PriceQuote, resolve_prices
 
@@ -176,16 +178,6 @@ async def _cart_id(caller: Scope, *, create: bool) -> int | None:
     return row["id"] if row else None
 
 
-def cart_quantity_column(caller: Scope) -> QueryString:
-    """`in_cart`: how many of a product row (aliased `p`) the caller has in the cart, or NULL."""
-    return QueryString(
-        '(SELECT l.quantity FROM cart_line l JOIN cart c ON c.id = l.cart WHERE c."user" = {} AND c.company = {}'
-        " AND l.product = p.id) AS in_cart",
-        caller.user_id,
-        caller.company_id,
-    )
-
-
 async def cart_view(caller: Scope) -> CartView:
     assert caller.company_id is not None
     rows = (
@@ -198,20 +190,21 @@ async def cart_view(caller: Scope) -> CartView:
 
 async def priced_lines(caller: Scope, rows: Sequence[dict[str, Any]]) -> CartView:
     """Lines (id, product, quantity, note) of a cart or a list, priced and checked for the
-    caller today, in a fixed number of statements."""
+    caller today, in one statement however many lines."""
     product_ids = [row["product"] for row in rows]
-    products = {product.id: product for product in await visible_products(caller, product_ids, include_hidden=True)}
-    stock = await stock_levels(product_ids)
-    quotes = await resolve_prices(caller, {row["product"]: row["quantity"] for row in rows})
+    offered = {
+        offer.product.id: offer
+        for offer in await offers(caller, listed_products(caller, product_ids, include_hidden=True))
+    }
     lines = [
         CartLineView(
             line_id=row["id"],
-            product=products[row["product"]],
+            product=offered[row["product"]].product,
             quantity=row["quantity"],
             note=row["note"],
-            stock=stock[row["product"]],
-            quote=quotes.get(row["product"]),
-            orderable=products[row["product"]].visible,
+            stock=offered[row["product"]].stock,
+            quote=offered[row["product"]].quote(row["quantity"]),
+            orderable=offered[row["product"]].product.visible,
         )
         for row in rows
     ]

@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-
-from piccolo.querystring import QueryString
 
 from portal.accounts.scope import Scope
 from portal.catalog import CatalogQuery, Facet, ProductRow, StockLevel, facets
 from portal.catalog.details import ProductDetails, product_details
-from portal.catalog.search import PAGE_SIZE, ProductsStatement, listed_products, product_row, search_page
-from portal.catalog.stock import stock_column, stock_level_of
-from portal.catalog.tables import Product
-from portal.ordering.cart import cart_quantity_column
+from portal.catalog.search import PAGE_SIZE, ProductsStatement, listed_products, search_page
+from portal.ordering.offers import offers
 from portal.pricing import PriceQuote, resolve_prices
-from portal.pricing.resolver import choose_price, offer_columns, price_book_of, price_columns
 
 
 @dataclass(frozen=True)
@@ -60,32 +54,12 @@ async def grid_rows(caller: Scope, product_ids: Sequence[int]) -> list[GridRow]:
 
 
 async def _grid_rows(caller: Scope, products: ProductsStatement) -> list[GridRow]:
-    """The products with their stock, what is in the cart and the buyer's price, in one statement.
-    Rows are priced at the quantity in the cart, or else at the smallest quantity that can be
+    """Rows priced at the quantity in the cart, or else at the smallest quantity that can be
     ordered, so the tier hint speaks of the next step from there."""
-    on = date.today()
-    rows = await Product.raw(
-        f"WITH page AS ({{}}) SELECT p.*, {{}}, {{}}, {{}}, {{}} FROM page p ORDER BY {products.order}",
-        products.select,
-        cart_quantity_column(caller),
-        stock_column(),
-        price_columns(caller, on),
-        offer_columns(caller, on, QueryString("SELECT id FROM page")),
-    )
-    book = price_book_of(caller, rows)
-    grid_rows = []
-    for row in rows:
-        product = product_row(row)
-        quantity = row["in_cart"] or product.smallest_order
-        grid_rows.append(
-            GridRow(
-                product,
-                stock_level_of(row["stock_rows"]),
-                choose_price(book, product.id, quantity, on),
-                row["in_cart"] or 0,
-            )
-        )
-    return grid_rows
+    return [
+        GridRow(offer.product, offer.stock, offer.quote(offer.in_cart or offer.product.smallest_order), offer.in_cart)
+        for offer in await offers(caller, products)
+    ]
 
 
 @dataclass(frozen=True)

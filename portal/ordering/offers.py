@@ -1,0 +1,50 @@
+"""What the caller is offered for some products, in one statement: each product as lists show it,
+its stock, how many are in the caller's cart, and the price book to price it at any quantity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from piccolo.querystring import QueryString
+
+from portal.accounts.scope import Scope
+from portal.catalog.search import ProductRow, ProductsStatement, product_row
+from portal.catalog.stock import StockLevel, stock_column, stock_level_of
+from portal.catalog.tables import Product
+from portal.pricing import PriceQuote
+from portal.pricing.resolver import PriceBook, choose_price, offer_columns, price_book_of, price_columns
+
+
+@dataclass(frozen=True)
+class Offer:
+    product: ProductRow
+    stock: StockLevel
+    # 0 when the product is not in the caller's cart.
+    in_cart: int
+    book: PriceBook
+    on: date
+
+    def quote(self, quantity: int) -> PriceQuote | None:
+        """The caller's price at `quantity` (whole units from 1), or None without a price."""
+        return choose_price(self.book, self.product.id, quantity, self.on)
+
+
+async def offers(caller: Scope, products: ProductsStatement) -> list[Offer]:
+    """The products `products` selects, in its order, with what the caller is offered today."""
+    on = date.today()
+    rows = await Product.raw(
+        f"WITH page AS ({{}}) SELECT p.*, {{}}, {{}}, {{}}, {{}} FROM page p ORDER BY {products.order}",
+        products.select,
+        QueryString(
+            '(SELECT l.quantity FROM cart_line l JOIN cart c ON c.id = l.cart WHERE c."user" = {} AND c.company = {}'
+            " AND l.product = p.id) AS in_cart",
+            caller.user_id,
+            caller.company_id,
+        ),
+        stock_column(),
+        price_columns(caller, on),
+        offer_columns(caller, on, QueryString("SELECT id FROM page")),
+    )
+    book = price_book_of(caller, rows)
+    return [Offer(product_row(row), stock_level_of(row["stock_rows"]), row["in_cart"] or 0, book, on) for row in rows]
