@@ -154,6 +154,18 @@ def _like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
+def _products_matching(term: str) -> QueryString:
+    """Ids of products whose search text contains `term`. On SQLite through the FTS5 trigram
+    table (migration catalog 2026-11-25T19:30), which answers LIKE from its index only without
+    an ESCAPE clause: a term with a wildcard character in it is escaped and read in full."""
+    pattern = _like_pattern(term)
+    if Product._meta.db.engine_type != "sqlite":
+        return QueryString("SELECT s.id FROM product s WHERE s.search_text LIKE {} ESCAPE '\\'", pattern)
+    if pattern == f"%{term.lower()}%":
+        return QueryString("SELECT rowid FROM product_search WHERE search_text LIKE {}", pattern)
+    return QueryString("SELECT rowid FROM product_search WHERE search_text LIKE {} ESCAPE '\\'", pattern)
+
+
 def _filters(caller: Scope, query: CatalogQuery) -> QueryString:
     """The WHERE clause shared by the rows and the facets: visibility first, then the filters."""
     assert caller.company_id is not None
@@ -166,10 +178,9 @@ def _filters(caller: Scope, query: CatalogQuery) -> QueryString:
         # every product (tests/catalog/test_query_plans.py).
         parts.append(
             QueryString(
-                "p.id IN (SELECT s.id FROM product s WHERE s.search_text LIKE {} ESCAPE '\\'"
-                " UNION ALL SELECT c.product FROM customer_part_number c"
+                "p.id IN ({} UNION ALL SELECT c.product FROM customer_part_number c"
                 " WHERE c.company = {} AND c.code_search LIKE {} ESCAPE '\\')",
-                pattern,
+                _products_matching(term),
                 caller.company_id,
                 pattern,
             )

@@ -1,6 +1,7 @@
-"""The grid's search and the price resolver read indexes, not whole tables, at a wholesaler's
-scale: PostgreSQL's plans for each kind of search term and for a cart's prices, on 20,000
-products, must not scan the products or prices tables sequentially."""
+"""The grid's statement (search, stock, cart and prices) and the price resolver read indexes,
+not whole tables, at a wholesaler's scale: PostgreSQL's plans for each kind of search term and
+for a cart's prices, on 20,000 products, must not scan the products or prices tables
+sequentially. (SQLite's search: tests/catalog/test_sqlite_search.py.)"""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ import pytest
 
 from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
-from portal.catalog import CatalogQuery, search_products
+from portal.catalog import CatalogQuery
 from portal.catalog.tables import Product, ProductStatus
 from portal.config import Settings, load_settings
+from portal.ordering.grid import grid_page
 from portal.pricing import resolve_prices
 from portal.pricing.tables import PriceList, PriceListAssignment
 from tests.factories import make_category, make_company, make_person
@@ -170,9 +172,9 @@ async def test_the_grid_search_reads_no_product_table_whole(catalog: Catalog) ->
     failures = []
     for term_class, term in TERM_CLASSES.items():
         with count_queries() as queries:
-            rows, _ = await search_products(catalog.buyer, CatalogQuery(text=term))
+            grid = await grid_page(catalog.buyer, CatalogQuery(text=term), with_facets=False)
         assert len(queries.statements) == 1, queries.statements
-        assert rows or term_class == "zero-hit term", f"{term_class} ({term!r}) found nothing"
+        assert grid.rows or term_class == "zero-hit term", f"{term_class} ({term!r}) found nothing"
 
         scanned, plan = await _sequential_scans(catalog.database_url, queries.statements[0])
         if scanned and scanned != ALLOWED_SCANS.get(term_class):
