@@ -2,7 +2,8 @@
 
 A company sees every product that is not discontinued, unless it has include rules (then only
 what some include rule matches); an exclude rule always wins. A category rule covers its whole
-subtree. The condition expects the product as `p` and its category as `pc` in the query."""
+subtree. The condition expects the product as `p` in the query; its category is looked up only
+when the company has rules at all."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from portal.catalog.tables import AssortmentEffect, ProductStatus
 _RULE_MATCHES = """
     SELECT 1 FROM assortment_rule r LEFT JOIN category rc ON rc.id = r.category
     WHERE r.company = {} AND r.effect = {}
-      AND (r.product = p.id OR r.product_group = p.product_group OR pc.path LIKE rc.path || '%')
+      AND (r.product = p.id OR r.product_group = p.product_group OR (SELECT path FROM category WHERE id = p.category) LIKE rc.path || '%')
 """
 
 

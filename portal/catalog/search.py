@@ -188,7 +188,8 @@ def _filters(caller: Scope, query: CatalogQuery) -> QueryString:
     if query.category_id:
         parts.append(
             QueryString(
-                "pc.path LIKE (SELECT path FROM category WHERE id = {}) || '%'",
+                "p.category IN (SELECT c.id FROM category c WHERE c.path LIKE"
+                " (SELECT path FROM category WHERE id = {}) || '%')",
                 query.category_id,
             )
         )
@@ -247,7 +248,6 @@ _ROW_COLUMNS = """
 """
 _ROW_SOURCE = """
     FROM product p
-    JOIN category pc ON pc.id = p.category
     LEFT JOIN product_family f ON f.id = p.family
     LEFT JOIN customer_part_number cpn ON cpn.product = p.id AND cpn.company = {}
 """
@@ -264,18 +264,31 @@ class ProductsStatement:
 
 def search_page(caller: Scope, query: CatalogQuery) -> ProductsStatement:
     """One page of products matching `query` and one more row, to tell whether a next page
-    follows without counting them all."""
+    follows without counting them all. The matches are ranked on their ids and sort keys alone;
+    only the page's rows are then read whole, so a common word's thousands of matches cost
+    little more than their keys."""
     assert caller.company_id is not None
     keys = _sort_keys(query)
     names = [f"sort_{index}" for index in range(len(keys))]
-    select = QueryString(
-        f"SELECT {_ROW_COLUMNS}, {', '.join(f'{{}} AS {name}' for name in names)} {_ROW_SOURCE}"
+    # The relevance order looks at the caller's own part number.
+    own_code = (
+        "LEFT JOIN customer_part_number cpn ON cpn.product = p.id AND cpn.company = {}" if query.text else "{}"
+    )
+    ranked = QueryString(
+        f"SELECT p.id, {', '.join(f'{{}} AS {name}' for name in names)} FROM product p {own_code}"
         f" WHERE {{}} ORDER BY {', '.join(names)} LIMIT {{}} OFFSET {{}}",
         *keys,
-        caller.company_id,
+        caller.company_id if query.text else QueryString(""),
         _filters(caller, query),
         PAGE_SIZE + 1,
         (query.page - 1) * PAGE_SIZE,
+    )
+    select = QueryString(
+        f"SELECT {_ROW_COLUMNS}, {', '.join(f'r.{name}' for name in names)}"
+        f" {_ROW_SOURCE.replace('FROM product p', 'FROM ({}) r JOIN product p ON p.id = r.id')}"
+        f" ORDER BY {', '.join(f'r.{name}' for name in names)}",
+        ranked,
+        caller.company_id,
     )
     return ProductsStatement(select, ", ".join(f"p.{name}" for name in names))
 
