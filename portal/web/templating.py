@@ -27,6 +27,7 @@ from portal.i18n import (
     gettext,
     ngettext,
 )
+from portal.ordering.labels import grid_row_words
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
@@ -57,6 +58,7 @@ def build_environment(auto_reload: bool) -> Environment:
         shipment_status=shipment_status_label,
     )
     env.globals["current_locale"] = current_locale
+    env.globals["grid_row_words"] = grid_row_words
     return env
 
 
