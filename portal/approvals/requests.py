@@ -7,16 +7,26 @@ approvers deciding at once one wins and the other is shown that decision."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from portal.accounts import audit
+from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
 from portal.accounts.tables import Membership
 from portal.accounts.tokens import LinkSigner
-from portal.approvals.rules import Approver, Budget, budget, company_admins, eligible_approvers
+from portal.approvals.rules import (
+    Approver,
+    Budget,
+    Member,
+    budget,
+    company_admins,
+    eligible_approvers,
+    with_role,
+)
 from portal.approvals.tables import ApprovalLink, ApprovalState, ApprovalStep
 from portal.database import lock_rows_for_decision, write_transaction
 from portal.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -61,7 +71,23 @@ async def links_for_step(
 ) -> list[OutgoingMail]:
     """A link per eligible approver of the step, or word to the administrators that nobody can."""
     order = await _order_facts(order_id)
-    approvers = await eligible_approvers(int(order["company"]), excluded)
+    company_id = int(order["company"])
+    approvers = await eligible_approvers(company_id, excluded)
+    admins = [] if approvers else await company_admins(company_id)
+    return await _links(order_id, order, step_id, approvers, admins, signer, postbox, reminder=reminder)
+
+
+async def _links(
+    order_id: int,
+    order: Mapping[str, Any],
+    step_id: int,
+    approvers: Sequence[Approver],
+    admins: Sequence[Approver],
+    signer: LinkSigner,
+    postbox: Postbox,
+    *,
+    reminder: bool = False,
+) -> list[OutgoingMail]:
     if not approvers:
         return [
             postbox.compose(
@@ -72,20 +98,27 @@ async def links_for_step(
                 placed_by=order["placed_by_name"],
                 link=postbox.link(f"/orders/{order_id}"),
             )
-            for admin in await company_admins(int(order["company"]))
+            for admin in admins
         ]
-    mails = []
-    for approver in approvers:
-        created = await ApprovalLink.insert(ApprovalLink(step=step_id, approver=approver.user_id)).returning(
-            ApprovalLink.id
+    # One statement for all the step's links; RETURNING keeps the order of the VALUES rows.
+    created = await ApprovalLink.insert(
+        *(ApprovalLink(step=step_id, approver=approver.user_id) for approver in approvers)
+    ).returning(ApprovalLink.id, ApprovalLink.approver)
+    link_ids = {row["approver"]: row["id"] for row in created}
+    return [
+        _request_mail(
+            postbox,
+            approver,
+            order,
+            postbox.link(f"/approvals/{signer.sign(LINK_PURPOSE, link_ids[approver.user_id])}"),
+            reminder,
         )
-        token = signer.sign(LINK_PURPOSE, created[0]["id"])
-        mails.append(_request_mail(postbox, approver, order, postbox.link(f"/approvals/{token}"), reminder))
-    return mails
+        for approver in approvers
+    ]
 
 
 def _request_mail(
-    postbox: Postbox, approver: Approver, order: dict[str, Any], link: str, reminder: bool
+    postbox: Postbox, approver: Approver, order: Mapping[str, Any], link: str, reminder: bool
 ) -> OutgoingMail:
     return postbox.compose(
         "approval_request",
@@ -102,9 +135,17 @@ def _request_mail(
 
 
 async def request_first_approval(
-    order_id: int, approvers_needed: int, signer: LinkSigner, postbox: Postbox
+    order_id: int,
+    approvers_needed: int,
+    signer: LinkSigner,
+    postbox: Postbox,
+    *,
+    order: Mapping[str, Any] | None = None,
+    members: Sequence[Member] | None = None,
 ) -> list[OutgoingMail]:
-    """Create the order's steps and email the first one's approvers. Inside the order's transaction."""
+    """Create the order's steps and email the first one's approvers. Inside the order's
+    transaction. Checkout passes what it knows already, so nothing is read again: `order` with
+    the columns of `_order_facts`, and `members`, the company's active members."""
     now = datetime.now(UTC)
     steps = await ApprovalStep.insert(
         *(
@@ -112,8 +153,14 @@ async def request_first_approval(
             for position in range(1, approvers_needed + 1)
         )
     ).returning(ApprovalStep.id)
-    order = await _order_facts(order_id)
-    return await links_for_step(order_id, steps[0]["id"], {int(order["placed_by"])}, signer, postbox)
+    if order is None:
+        order = await _order_facts(order_id)
+    excluded = {int(order["placed_by"])}
+    if members is None:
+        return await links_for_step(order_id, steps[0]["id"], excluded, signer, postbox)
+    approvers = with_role(members, Role.APPROVER, excluded)
+    admins = [] if approvers else with_role(members, Role.COMPANY_ADMIN)
+    return await _links(order_id, order, steps[0]["id"], approvers, admins, signer, postbox)
 
 
 # --- Reading a request ------------------------------------------------------------------------

@@ -9,22 +9,34 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
 
 from piccolo.query.methods.select import Select
+from piccolo.querystring import QueryString
 
 from portal.accounts.companies import Address, CompanyProfile, company_profile
 from portal.accounts.scope import Scope
 from portal.accounts.tables import PaymentMethod
 from portal.accounts.tokens import LinkSigner
 from portal.approvals.requests import request_first_approval
-from portal.approvals.rules import ApprovalNeed, approvals_needed
+from portal.approvals.rules import (
+    ApprovalNeed,
+    Member,
+    approval_need,
+    approvals_needed,
+    budget_figures,
+    budget_from,
+    company_members,
+    members_from,
+)
 from portal.database import write_transaction
 from portal.errors import Invalid
-from portal.finance.credit import CreditStatus, credit_status
+from portal.finance.credit import CreditStatus, credit_figures, credit_from, credit_status
 from portal.i18n import gettext as _
 from portal.mail import OutgoingMail, Postbox
-from portal.ordering.cart import CartView, cart_view
-from portal.ordering.orders import order_number, record_status
+from portal.ordering.cart import CartView, cart_view, priced_lines
+from portal.ordering.orders import order_number, record_first_status
 from portal.ordering.tables import Cart, CartLine, Order, OrderLine, OrderStatus
 from portal.pricing import PriceSource
 
@@ -77,14 +89,6 @@ class PlacedOrder:
     mails: tuple[OutgoingMail, ...] = ()
 
 
-def _delivery_address(company: CompanyProfile, chosen: str, errors: dict[str, str]) -> Address | None:
-    for address in company.delivery_addresses:
-        if str(address.id) == chosen:
-            return address
-    errors["delivery_address_id"] = _("Choose one of your company's delivery addresses.")
-    return None
-
-
 def _requested_date(text: str, errors: dict[str, str]) -> date | None:
     if not text:
         return None
@@ -108,21 +112,6 @@ def _price_source(line_source: PriceSource, name: str) -> str:
     return labels[line_source] % {"reference": name}
 
 
-async def _existing(caller: Scope, submission_key: str) -> PlacedOrder | None:
-    row = (
-        await Order.select(Order.id, Order.number, Order.status)
-        .where(
-            (Order.submission_key == submission_key)
-            & (Order.company == caller.company_id)
-            & (Order.placed_by == caller.user_id)
-        )
-        .first()
-    )
-    if row is None:
-        return None
-    return PlacedOrder(row["id"], row["number"], OrderStatus(row["status"]), ApprovalNeed(0, ()), created=False)
-
-
 @dataclass(frozen=True)
 class OrderRequest:
     """What an order is made of, from a checkout form or a recurring schedule."""
@@ -138,45 +127,157 @@ class OrderRequest:
     empties_cart: bool
 
 
-async def order_problems(caller: Scope, lines: CartView, payment_method: PaymentMethod) -> dict[str, str]:
-    """Why these lines cannot be ordered now: none, blocked lines, or not enough credit."""
+def _problems(lines: CartView, payment_method: PaymentMethod, credit: CreditStatus | None) -> dict[str, str]:
     if not lines.lines:
         return {"form": _("Your cart is empty.")}
     if lines.totals.blocked_lines:
         return {"form": _("Some lines cannot be ordered as they stand: fix or remove them in the cart.")}
-    if payment_method is PaymentMethod.TRANSFER:
-        credit = await credit_status(caller)
-        if not credit.allows(lines.totals.gross):
-            return {"credit": credit.refusal(lines.totals.gross)}
+    if payment_method is PaymentMethod.TRANSFER and credit is not None and not credit.allows(lines.totals.gross):
+        return {"credit": credit.refusal(lines.totals.gross)}
     return {}
 
 
+async def order_problems(caller: Scope, lines: CartView, payment_method: PaymentMethod) -> dict[str, str]:
+    """Why these lines cannot be ordered now: none, blocked lines, or not enough credit."""
+    if not lines.lines or lines.totals.blocked_lines or payment_method is not PaymentMethod.TRANSFER:
+        return _problems(lines, payment_method, None)
+    return _problems(lines, payment_method, await credit_status(caller))
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What a submission decides on besides its lines, read in one statement (`_facts`)."""
+
+    row: dict[str, Any]
+    members: list[Member]
+    need: ApprovalNeed
+
+    @property
+    def earlier(self) -> PlacedOrder | None:
+        if self.row["earlier_id"] is None:
+            return None
+        return PlacedOrder(
+            self.row["earlier_id"],
+            self.row["earlier_number"],
+            OrderStatus(self.row["earlier_status"]),
+            ApprovalNeed(0, ()),
+            created=False,
+        )
+
+    @property
+    def address(self) -> Address | None:
+        row = self.row
+        if row["address_id"] is None:
+            return None
+        return Address(
+            row["street"],
+            row["postal_code"],
+            row["city"],
+            row["country"],
+            row["label"],
+            bool(row["is_default"]),
+            row["address_id"],
+        )
+
+    def credit(self, currency: str) -> CreditStatus:
+        return credit_from(self.row, currency)
+
+
+async def _facts(caller: Scope, submission_key: str, address_id: str, net: Decimal) -> _Facts:
+    """In one statement: an order already made with this key, the company's terms and name, the
+    chosen delivery address of the company, the author, the credit figures (finance's), the
+    author's budget and the value levels `net` is above (approvals'), and the company's active
+    members, one row each (the facts repeat on every row), so approval needs no lookup of its own."""
+    assert caller.company_id is not None
+    chosen = int(address_id) if address_id.isdigit() and str(int(address_id)) == address_id else None
+    own = QueryString(
+        "SELECT c.name AS company_name, c.payment_method AS company_payment_method,"
+        " c.payment_days AS company_payment_days,"
+        " author.name AS author_name, author.email AS author_email, author.locale AS author_locale,"
+        " a.id AS address_id, a.label, a.street, a.postal_code, a.city, a.country, a.is_default,"
+        " e.id AS earlier_id, e.number AS earlier_number, e.status AS earlier_status"
+        " FROM company c JOIN portal_user author ON author.id = {}"
+        " LEFT JOIN delivery_address a ON a.company = c.id AND a.id = {}"
+        " LEFT JOIN customer_order e ON e.submission_key = {} AND e.company = c.id AND e.placed_by = {}"
+        " WHERE c.id = {}",
+        caller.user_id,
+        chosen,
+        submission_key,
+        caller.user_id,
+        caller.company_id,
+    )
+    statement = QueryString(
+        "SELECT * FROM ({}) AS own CROSS JOIN ({}) AS credit CROSS JOIN ({}) AS budget"
+        " LEFT JOIN ({}) AS members ON 1 = 1",
+        own,
+        credit_figures(caller.company_id),
+        budget_figures(caller.company_id, caller.user_id, caller.membership_id or None, net),
+        company_members(caller.company_id),
+    )
+    rows = await Order.raw("{}", statement)
+    assert rows, "the caller's company and user exist"
+    row = rows[0]
+    need = approval_need(caller, net, budget_from(row), int(row["levels_exceeded"]))
+    return _Facts(row, members_from(rows), need)
+
+
+async def _take_cart(caller: Scope, submission_key: str) -> CartView:
+    """Empty the caller's cart and answer its lines, priced; a key already used takes nothing.
+    The lines come back from the DELETE, so the order holds exactly the lines it took, even when
+    another tab adds one meanwhile; an Invalid raised later rolls the deletion back."""
+    rows = await CartLine.raw(
+        'DELETE FROM cart_line WHERE cart IN (SELECT c.id FROM cart c WHERE c."user" = {} AND c.company = {})'
+        " AND NOT EXISTS (SELECT 1 FROM customer_order o WHERE o.submission_key = {} AND o.company = {}"
+        " AND o.placed_by = {}) RETURNING id, product, quantity, note",
+        caller.user_id,
+        caller.company_id,
+        submission_key,
+        caller.company_id,
+        caller.user_id,
+    )
+    return await priced_lines(caller, sorted(rows, key=lambda row: row["id"]))
+
+
 async def place_order(caller: Scope, form: CheckoutForm, signer: LinkSigner, postbox: Postbox) -> PlacedOrder:
-    """Turn the caller's cart into an order; raises Invalid with what to fix, changing nothing."""
+    """Turn the caller's cart into an order; raises Invalid with what to fix, changing nothing.
+    One transaction from the first statement to the last: the cart taken, the facts read, the
+    order written."""
     assert caller.company_id is not None
     if not 16 <= len(form.submission_key) <= 64:
         raise Invalid({"form": _("This form is out of date. Open the checkout again.")})
-    if earlier := await _existing(caller, form.submission_key):
-        return earlier
     errors: dict[str, str] = {}
-    company = await company_profile(caller)
-    address = _delivery_address(company, form.delivery_address_id, errors)
     requested_on = _requested_date(form.requested_delivery_on, errors)
     if len(form.po_number) > MAX_PO_LENGTH:
         errors["po_number"] = _("Keep the PO number under 60 characters.")
     if len(form.note) > MAX_NOTE_LENGTH:
         errors["note"] = _("Keep the note under 1,000 characters.")
-    cart = await cart_view(caller)
-    payment_method = PaymentMethod.PREPAYMENT if form.pay_in_advance else PaymentMethod(company.payment_method)
-    if not errors:
-        errors = await order_problems(caller, cart, payment_method)
-    if errors:
-        raise Invalid(errors)
-    assert address is not None
-    request = OrderRequest(
-        cart, address, requested_on, form.po_number, form.note, payment_method, form.submission_key, empties_cart=True
-    )
-    return await submit_order(caller, request, company, signer, postbox)
+    async with write_transaction(Order._meta.db):
+        cart = await _take_cart(caller, form.submission_key)
+        facts = await _facts(caller, form.submission_key, form.delivery_address_id, cart.totals.net)
+        if earlier := facts.earlier:
+            return earlier
+        address = facts.address
+        if address is None:
+            errors["delivery_address_id"] = _("Choose one of your company's delivery addresses.")
+        payment_method = (
+            PaymentMethod.PREPAYMENT if form.pay_in_advance else PaymentMethod(facts.row["company_payment_method"])
+        )
+        if not errors:
+            errors = _problems(cart, payment_method, facts.credit(caller.currency))
+        if errors:
+            raise Invalid(errors)
+        assert address is not None
+        request = OrderRequest(
+            cart,
+            address,
+            requested_on,
+            form.po_number,
+            form.note,
+            payment_method,
+            form.submission_key,
+            empties_cart=True,
+        )
+        return await _write_order(caller, request, facts, int(facts.row["company_payment_days"]), signer, postbox)
 
 
 async def submit_order(
@@ -184,72 +285,91 @@ async def submit_order(
 ) -> PlacedOrder:
     """Write the order, its lines and first status, and ask for approval when the rules say so,
     in one transaction; a submission key already used finds that order instead."""
-    need = await approvals_needed(caller, request.lines.totals.net)
-    totals = request.lines.totals
     async with write_transaction(Order._meta.db):
-        if earlier := await _existing(caller, request.submission_key):
+        facts = await _facts(caller, request.submission_key, "", request.lines.totals.net)
+        if earlier := facts.earlier:
             return earlier
-        created = await Order.insert(
-            Order(
-                number=f"pending-{request.submission_key[:12]}",
-                company=caller.company_id,
-                placed_by=caller.user_id,
-                acting_user=caller.acting_as_user_id,
-                status=OrderStatus.AWAITING_APPROVAL if need.needed else OrderStatus.SENT_TO_SELLER,
-                po_number=request.po_number,
-                delivery_label=request.address.label,
-                delivery_street=request.address.street,
-                delivery_postal_code=request.address.postal_code,
-                delivery_city=request.address.city,
-                requested_delivery_on=request.requested_on,
-                payment_method=request.payment_method,
-                payment_days=0 if request.payment_method is PaymentMethod.PREPAYMENT else company.payment_days,
-                note=request.note,
-                currency=totals.currency,
-                net_total=totals.net,
-                vat_total=totals.vat,
-                gross_total=totals.gross,
-                submission_key=request.submission_key,
-            )
-        ).returning(Order.id)
-        order_id = created[0]["id"]
-        number = order_number(order_id, datetime.now(UTC).date())
-        await Order.update({Order.number: number}).where(Order.id == order_id)
-        await OrderLine.insert(
-            *(
-                OrderLine(
-                    order=order_id,
-                    product=line.product.id,
-                    sku=line.product.sku,
-                    name=line.product.name,
-                    unit=line.product.unit,
-                    quantity=line.quantity,
-                    unit_price=line.quote.unit_price,
-                    line_net=line.quote.line_net,
-                    vat_rate=line.product.vat_rate,
-                    price_source=_price_source(line.quote.source, line.quote.source_name),
-                    note=line.note,
-                )
-                for line in request.lines.lines
-                if line.quote is not None
-            )
-        )
         if request.empties_cart:
             await CartLine.delete().where(CartLine.cart.is_in(_callers_cart(caller)))
-        mails: list[OutgoingMail] = []
-        if need.needed:
-            await record_status(order_id, OrderStatus.AWAITING_APPROVAL, caller.user_id, " ".join(need.reasons))
-            mails = await request_first_approval(order_id, need.approvers, signer, postbox)
-        else:
-            await record_status(order_id, OrderStatus.SENT_TO_SELLER, caller.user_id)
-    return PlacedOrder(
-        order_id,
-        number,
-        OrderStatus.AWAITING_APPROVAL if need.needed else OrderStatus.SENT_TO_SELLER,
-        need,
-        created=True,
-        mails=tuple(mails),
+        return await _write_order(caller, request, facts, company.payment_days, signer, postbox)
+
+
+async def _write_order(
+    caller: Scope, request: OrderRequest, facts: _Facts, payment_days: int, signer: LinkSigner, postbox: Postbox
+) -> PlacedOrder:
+    """The order, its lines, its first status and approval steps; inside the submission's transaction."""
+    need = facts.need
+    totals = request.lines.totals
+    status = OrderStatus.AWAITING_APPROVAL if need.needed else OrderStatus.SENT_TO_SELLER
+    created = await Order.insert(
+        Order(
+            number=f"pending-{request.submission_key[:12]}",
+            company=caller.company_id,
+            placed_by=caller.user_id,
+            acting_user=caller.acting_as_user_id,
+            status=status,
+            po_number=request.po_number,
+            delivery_label=request.address.label,
+            delivery_street=request.address.street,
+            delivery_postal_code=request.address.postal_code,
+            delivery_city=request.address.city,
+            requested_delivery_on=request.requested_on,
+            payment_method=request.payment_method,
+            payment_days=0 if request.payment_method is PaymentMethod.PREPAYMENT else payment_days,
+            note=request.note,
+            currency=totals.currency,
+            net_total=totals.net,
+            vat_total=totals.vat,
+            gross_total=totals.gross,
+            submission_key=request.submission_key,
+        )
+    ).returning(Order.id)
+    order_id = created[0]["id"]
+    number = order_number(order_id, datetime.now(UTC).date())
+    await Order.update({Order.number: number}).where(Order.id == order_id)
+    ordered = [line for line in request.lines.lines if line.quote is not None]
+    await OrderLine.insert(
+        *(
+            OrderLine(
+                order=order_id,
+                product=line.product.id,
+                sku=line.product.sku,
+                name=line.product.name,
+                unit=line.product.unit,
+                quantity=line.quantity,
+                unit_price=line.quote.unit_price,
+                line_net=line.quote.line_net,
+                vat_rate=line.product.vat_rate,
+                price_source=_price_source(line.quote.source, line.quote.source_name),
+                note=line.note,
+            )
+            for line in ordered
+            if line.quote is not None
+        )
     )
+    assert caller.company_id is not None
+    mails: list[OutgoingMail] = []
+    if need.needed:
+        await record_first_status(order_id, number, caller.company_id, status, caller.user_id, " ".join(need.reasons))
+        order = {
+            "number": number,
+            "company": caller.company_id,
+            "company_name": facts.row["company_name"],
+            "placed_by": caller.user_id,
+            "placed_by_name": facts.row["author_name"],
+            "placed_by_email": facts.row["author_email"],
+            "placed_by_locale": facts.row["author_locale"],
+            "net_total": totals.net,
+            "currency": totals.currency,
+            "status": status.value,
+        }
+        mails = await request_first_approval(
+            order_id, need.approvers, signer, postbox, order=order, members=facts.members
+        )
+    else:
+        bought = [(line.product.id, line.quantity) for line in ordered]
+        await record_first_status(order_id, number, caller.company_id, status, caller.user_id, bought=bought)
+    return PlacedOrder(order_id, number, status, need, created=True, mails=tuple(mails))
 
 
 def _callers_cart(caller: Scope) -> Select:

@@ -3,6 +3,7 @@ the same transaction), the list with its filters, the detail page and cancelling
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -33,32 +34,50 @@ async def record_status(order_id: int, status: OrderStatus, actor_id: int | None
     """Move an order to `status`: the order row, its timeline and the outbox event together.
     Call inside the transaction that made the decision."""
     await Order.update({Order.status: status}).where(Order.id == order_id)
-    await OrderEvent.insert(OrderEvent(order=order_id, status=status, actor=actor_id, note=note[:500]))
     order = await Order.select(Order.number, Order.company).where(Order.id == order_id).first()
     assert order is not None
+    bought: list[tuple[int, int]] = []
+    if status is OrderStatus.SENT_TO_SELLER:
+        lines = await OrderLine.select(OrderLine.product, OrderLine.quantity).where(OrderLine.order == order_id)
+        bought = [(line["product"], line["quantity"]) for line in lines]
+    await record_first_status(order_id, order["number"], order["company"], status, actor_id, note, bought)
+
+
+async def record_first_status(
+    order_id: int,
+    number: str,
+    company_id: int,
+    status: OrderStatus,
+    actor_id: int | None,
+    note: str = "",
+    bought: Sequence[tuple[int, int]] = (),
+) -> None:
+    """The timeline entry and outbox event of an order written with `status` in this transaction,
+    and, once it goes to the seller, its (product, quantity) lines `bought` in the company's
+    history: what the caller has just written is passed in, not read back."""
+    await OrderEvent.insert(OrderEvent(order=order_id, status=status, actor=actor_id, note=note[:500]))
     await emit(
         "order.status_changed",
-        order["company"],
-        {"order_id": order_id, "number": order["number"], "status": status.value, "actor_id": actor_id},
+        company_id,
+        {"order_id": order_id, "number": number, "status": status.value, "actor_id": actor_id},
     )
     if status is OrderStatus.SENT_TO_SELLER:
-        await _remember_purchases(order_id, order["company"])
+        await _remember_purchases(company_id, bought)
 
 
-async def _remember_purchases(order_id: int, company_id: int) -> None:
+async def _remember_purchases(company_id: int, bought: Sequence[tuple[int, int]]) -> None:
     """What the order bought joins the company's "bought before" history, in one statement:
     the unique (company, product) index turns a product bought again into a count."""
-    lines = await OrderLine.select(OrderLine.product, OrderLine.quantity).where(OrderLine.order == order_id)
-    if not lines:
+    if not bought:
         return
     now = datetime.now(UTC)
-    values = ", ".join("({}, {}, 1, {}, {})" for _ in lines)
+    values = ", ".join("({}, {}, 1, {}, {})" for _ in bought)
     statement = QueryString(
         "INSERT INTO purchased_product (company, product, times_ordered, last_quantity, last_ordered_at)"
         f" VALUES {values} ON CONFLICT (company, product) DO UPDATE SET"
         " times_ordered = purchased_product.times_ordered + 1,"
         " last_quantity = excluded.last_quantity, last_ordered_at = excluded.last_ordered_at",
-        *(value for line in lines for value in (company_id, line["product"], line["quantity"], now)),
+        *(value for product, quantity in bought for value in (company_id, product, quantity, now)),
     )
     await PurchasedProduct.raw("{}", statement)
 

@@ -113,6 +113,37 @@ async def test_over_the_credit_limit_the_buyer_is_told_what_to_do_and_may_pay_in
     assert (await Order.select(Order.payment_method))[0]["payment_method"] == "prepayment"
 
 
+async def test_an_order_refused_for_credit_leaves_the_cart_as_it_was(client: httpx.AsyncClient) -> None:
+    buyer, product = await _buyer_with_cart(client, price="100.00", quantity="10")
+    await CreditAccount.insert(
+        CreditAccount(company=buyer.company_id, credit_limit=Decimal("100.00"), open_balance=Decimal("0.00"))
+    )
+
+    refused = await client.post("/checkout", data=_form((await client.get("/checkout")).text, note="Rampa 3"))
+
+    assert refused.status_code == 422
+    assert await Order.count() == 0 and await OrderLine.count() == 0 and await OutboxEvent.count() == 0
+    assert [(line["product"], line["quantity"]) for line in await CartLine.select()] == [(product, 10)]
+
+
+async def test_a_checkout_form_sent_again_later_finds_its_order_and_leaves_the_new_cart_alone(
+    client: httpx.AsyncClient,
+) -> None:
+    await _buyer_with_cart(client)
+    form = _form((await client.get("/checkout")).text)
+    first = await client.post("/checkout", data=form)
+    other = await make_priced_product("3.00", sku="CHK-LATER")
+    await client.post(
+        "/cart/lines", data={"product_id": other, "quantity": "2", "_csrf_token": form["_csrf_token"]}, headers=HTMX
+    )
+
+    again = await client.post("/checkout", data=form)
+
+    assert again.headers["location"] == first.headers["location"]
+    assert await Order.count() == 1 and await OrderLine.count() == 1
+    assert [(line["product"], line["quantity"]) for line in await CartLine.select()] == [(other, 2)]
+
+
 async def test_an_empty_cart_cannot_be_checked_out(client: httpx.AsyncClient) -> None:
     company = await make_company()
     buyer = await make_person(company, Role.BUYER)

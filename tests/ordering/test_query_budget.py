@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any
+from unittest.mock import patch
 
 import httpx
+import pytest
+from piccolo.engine import engine_finder
 
 from portal.accounts.roles import Role
+from portal.accounts.tables import DeliveryAddress
+from portal.accounts.tokens import LinkSigner
 from portal.catalog import CatalogQuery, search_text_for
 from portal.catalog.tables import Product, Stock, Warehouse
+from portal.config import Settings
+from portal.finance.tables import CreditAccount
+from portal.mail import Postbox
+from portal.ordering.checkout import CheckoutForm, place_order
 from portal.ordering.grid import grid_page
-from portal.ordering.tables import Cart, CartLine
+from portal.ordering.tables import Cart, CartLine, Order, OrderLine, OrderStatus
 from portal.pricing.tables import PriceListEntry
+from portal.web.templating import build_environment
 from tests.factories import log_in, make_category, make_company, make_person, make_price_list
 from tests.query_counter import count_queries
 
@@ -109,3 +122,63 @@ async def test_a_500_line_cart_renders_with_as_many_statements_as_a_5_line_cart(
     assert page.text.count('class="cart-line') == 500
     assert queries.count == small_cart
     assert small_cart <= 3, queries.statements
+
+
+@contextmanager
+def _transactions_seen() -> Iterator[list[object]]:
+    """The transaction each statement sent inside the block ran in (None outside of one)."""
+    engine = engine_finder()
+    assert engine is not None
+    engine_class = type(engine)
+    run_querystring = engine_class.run_querystring
+    seen: list[object] = []
+
+    async def watched(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        if self is engine:
+            seen.append(self.current_transaction.get())
+        return await run_querystring(self, querystring, *args, **kwargs)
+
+    with patch.object(engine_class, "run_querystring", watched):
+        yield seen
+
+
+class _Unsent:
+    async def send(self, mail: object) -> None:
+        raise AssertionError("placing an order composes its mails; the handler sends them")
+
+
+@pytest.mark.usefixtures("db")
+@pytest.mark.parametrize(("role", "status"), [(Role.BUYER, "sent_to_seller"), (Role.REQUESTER, "awaiting_approval")])
+async def test_submitting_an_order_of_5_or_50_lines_sends_the_same_few_statements_in_one_transaction(
+    settings: Settings, role: Role, status: str
+) -> None:
+    products = await _products(55, "ORDER")
+    signer = LinkSigner(settings.resolved_secret_key(), 3600)
+    postbox = Postbox(build_environment(auto_reload=False), _Unsent(), "http://testserver")
+    counted: dict[int, int] = {}
+    for lines in (products[:5], products[5:]):
+        company = await make_company()
+        await CreditAccount.insert(
+            CreditAccount(company=company, currency="PLN", credit_limit=Decimal("100000.00"), open_balance=Decimal(0))
+        )
+        author = await make_person(company, role)
+        await make_person(company, Role.APPROVER)
+        await _fill_cart(author, lines)
+        caller = await author.scope()
+        address = await DeliveryAddress.select(DeliveryAddress.id).where(DeliveryAddress.company == company).first()
+        assert address is not None
+        form = CheckoutForm(f"budget-key-{len(lines):04}-0000", "PO-1", str(address["id"]), "", "", False)
+
+        with count_queries() as queries, _transactions_seen() as transactions:
+            placed = await place_order(caller, form, signer, postbox)
+
+        assert placed.status == status and placed.created
+        assert await OrderLine.count().where(OrderLine.order == placed.order_id) == len(lines)
+        assert await Order.exists().where((Order.id == placed.order_id) & (Order.status == OrderStatus(status)))
+        assert len(placed.mails) == (1 if role is Role.REQUESTER else 0)
+        assert len(transactions) == queries.count
+        assert transactions[0] is not None and all(t is transactions[0] for t in transactions), queries.statements
+        counted[len(lines)] = queries.count
+
+    assert counted[5] == counted[50], counted
+    assert counted[50] <= 10, counted
