@@ -271,9 +271,7 @@ def search_page(caller: Scope, query: CatalogQuery) -> ProductsStatement:
     keys = _sort_keys(query)
     names = [f"sort_{index}" for index in range(len(keys))]
     # The relevance order looks at the caller's own part number.
-    own_code = (
-        "LEFT JOIN customer_part_number cpn ON cpn.product = p.id AND cpn.company = {}" if query.text else "{}"
-    )
+    own_code = "LEFT JOIN customer_part_number cpn ON cpn.product = p.id AND cpn.company = {}" if query.text else "{}"
     ranked = QueryString(
         f"SELECT p.id, {', '.join(f'{{}} AS {name}' for name in names)} FROM product p {own_code}"
         f" WHERE {{}} ORDER BY {', '.join(names)} LIMIT {{}} OFFSET {{}}",
