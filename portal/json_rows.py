@@ -21,6 +21,9 @@ def json_array(engine: Engine, fields: Mapping[str, str], source: str, *values: 
     return QueryString(f"(SELECT json_group_array(json_object({pairs})) {source})", *values)
 
 
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+
+
 def read_json_array(value: str | None) -> list[dict[str, Any]]:
     """What `json_array` selected; numbers with a fraction come back as exact Decimals."""
-    return json.loads(value, parse_float=Decimal) if value else []
+    return _DECODER.decode(value) if value else []

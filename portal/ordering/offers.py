@@ -37,8 +37,9 @@ async def offers(caller: Scope, products: ProductsStatement) -> list[Offer]:
         f"WITH page AS ({{}}) SELECT p.*, {{}}, {{}}, {{}}, {{}} FROM page p ORDER BY {products.order}",
         products.select,
         QueryString(
-            '(SELECT l.quantity FROM cart_line l JOIN cart c ON c.id = l.cart WHERE c."user" = {} AND c.company = {}'
-            " AND l.product = p.id) AS in_cart",
+            # The cart found once, then each product's line by the (cart, product) index.
+            '(SELECT l.quantity FROM cart_line l WHERE l.cart = (SELECT c.id FROM cart c WHERE c."user" = {}'
+            " AND c.company = {}) AND l.product = p.id) AS in_cart",
             caller.user_id,
             caller.company_id,
         ),
