@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from portal.accounts.guards import current_caller
 from portal.accounts.login import LoginLimiter
 from portal.accounts.routes import router as accounts_router
+from portal.accounts.scope_cache import ScopeCache, use_scope_cache
 from portal.accounts.sessions import session_auth
 from portal.accounts.tokens import LinkSigner
 from portal.aftersales.complaint_routes import complaint_router
@@ -56,6 +57,8 @@ def create_app(settings: Settings) -> Litestar:
     live = LiveUpdates.for_settings(settings)
     use_live_updates(live)
     use_file_storage(storage_for(settings))
+    stores = store_registry(settings)
+    use_scope_cache(ScopeCache(stores.get("scope")))
 
     @asynccontextmanager
     async def database_pool(_: Litestar) -> AsyncGenerator[None, None]:
@@ -92,7 +95,7 @@ def create_app(settings: Settings) -> Litestar:
             "jobs": Provide(lambda: jobs, use_cache=True, sync_to_thread=False),
             "live": Provide(lambda: live, use_cache=True, sync_to_thread=False),
         },
-        stores=store_registry(settings),
+        stores=stores,
         on_app_init=[auth.on_app_init],
         plugins=[FlashPlugin(FlashConfig(template_config=templates))],
         middleware=[security_headers],

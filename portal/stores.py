@@ -57,7 +57,7 @@ def valkey_client(url: str) -> Valkey:
 
 
 def store_registry(settings: Settings) -> StoreRegistry:
-    """Named stores (`sessions`, …): each a namespace of one Valkey, or its own memory store."""
+    """Named stores (`sessions`, `scope`, …): each a namespace of one Valkey, or its own memory store."""
     if settings.valkey_url is None:
         return StoreRegistry(default_factory=lambda _name: MemoryStore())
     root: NamespacedStore = Redis7CompatibleValkeyStore(

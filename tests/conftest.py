@@ -10,11 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from portal.accounts.scope_cache import ScopeCache, use_scope_cache
 from portal.app import create_app
 from portal.config import Mode, Settings, load_settings
 from portal.database import connection_pool, engine_for, use_database
 from portal.live import LiveUpdates, use_live_updates
 from portal.storage import storage_for, use_file_storage
+from portal.stores import store_registry
 from tests.databases import DatabaseFactory, database_factory
 from tests.mailbox import Mailbox
 
@@ -67,7 +69,11 @@ async def db(settings: Settings) -> AsyncIterator[None]:
     # Valkey connection behind, bound to that test's event loop.
     use_live_updates(LiveUpdates.for_settings(settings.model_copy(update={"valkey_url": None})))
     use_file_storage(storage_for(settings))
-    async with connection_pool(engine):
+    # Scopes are forgotten in this test's store (its own key prefix), not an earlier test's; an
+    # app this test creates reads the same keys.
+    scopes = store_registry(settings).get("scope")
+    use_scope_cache(ScopeCache(scopes))
+    async with connection_pool(engine), scopes:
         yield
 
 

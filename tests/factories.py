@@ -17,6 +17,7 @@ from portal.accounts.login import load_scope
 from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
+from portal.accounts.scope_cache import forget_scope
 from portal.accounts.tables import CompanyKind, Membership, User
 from portal.catalog import search_text_for
 from portal.catalog.tables import Category, Product, ProductGroup
@@ -94,6 +95,8 @@ async def make_person(
             is_active=active,
         )
     ).returning(Membership.id)
+    # Straight into the database, like any other write to memberships: the cached scope goes.
+    await forget_scope(existing["id"])
     return Person(existing["id"], email, company_id, membership[0]["id"])
 
 

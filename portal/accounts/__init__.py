@@ -6,5 +6,6 @@ from portal.accounts.companies import company_profile, customers_for
 from portal.accounts.guards import requires
 from portal.accounts.roles import Permission, Role
 from portal.accounts.scope import Scope
+from portal.accounts.scope_cache import forget_scope
 
-__all__ = ["Permission", "Role", "Scope", "company_profile", "customers_for", "requires"]
+__all__ = ["Permission", "Role", "Scope", "company_profile", "customers_for", "forget_scope", "requires"]

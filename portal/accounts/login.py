@@ -15,6 +15,7 @@ from portal.accounts import audit
 from portal.accounts.passwords import verify_password
 from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
+from portal.accounts.scope_cache import forget_scope, scope_cache
 from portal.accounts.sso import SsoRequired, sso_required
 from portal.accounts.tables import Membership, User
 from portal.config import Settings
@@ -70,7 +71,8 @@ async def authenticate(email: str, password: str, ip_address: str, limiter: Logi
     if user is None or not verify_password(user["password_hash"], password):
         await limiter.failed(email, ip_address)
         raise Invalid({"password": _("Wrong email or password.")})
-    companies = await active_companies(user["id"]) if user["is_active"] else []
+    # From the database, not the scope cache: the password decides on the rows as they are.
+    companies = [_choice(row) for row in await _memberships_of(user["id"])] if user["is_active"] else []
     if not companies:
         raise Invalid({"email": _("This account is deactivated. Ask your company's administrator.")})
     if await sso_required(email, user["id"]):
@@ -133,12 +135,32 @@ def _choice(row: dict[str, Any]) -> CompanyChoice:
 
 
 async def active_companies(user_id: int) -> list[CompanyChoice]:
-    return [_choice(row) for row in await _memberships_of(user_id)]
+    """From the scope cache: the login that lists them also caches the first page's scope."""
+    return [_choice(row) for row in await _cached_memberships(user_id)]
 
 
 async def load_scope(user_id: int, company_id: int | None, ip_address: str) -> Scope | None:
-    """The scope for a session, or None once the user is gone, deactivated or in no company."""
-    rows = await _memberships_of(user_id)
+    """The scope for a session, or None once the user is gone, deactivated or in no company.
+    Straight from the database: for work outside requests (recurring orders, the demo)."""
+    return _scope_from(user_id, list(await _memberships_of(user_id)), company_id, ip_address)
+
+
+async def load_cached_scope(user_id: int, company_id: int | None, ip_address: str) -> Scope | None:
+    """`load_scope` for a request: the rows come from the scope cache when this process has one,
+    so a logged-in request sends no SQL for its scope; writes that change them `forget_scope`."""
+    return _scope_from(user_id, await _cached_memberships(user_id), company_id, ip_address)
+
+
+async def _cached_memberships(user_id: int) -> list[dict[str, Any]]:
+    cache = scope_cache()
+    return await (cache.memberships(user_id, _membership_rows) if cache is not None else _membership_rows(user_id))
+
+
+async def _membership_rows(user_id: int) -> list[dict[str, Any]]:
+    return list(await _memberships_of(user_id))
+
+
+def _scope_from(user_id: int, rows: list[dict[str, Any]], company_id: int | None, ip_address: str) -> Scope | None:
     if not rows:
         return None
     user = rows[0]
@@ -170,3 +192,4 @@ async def choose_company(user_id: int, company_id: int) -> CompanyChoice:
 async def save_locale(user_id: int, locale: str) -> None:
     """The language a user chose, kept for their next visits and their emails."""
     await User.update({User.locale: locale}).where(User.id == user_id)
+    await forget_scope(user_id)

@@ -15,6 +15,7 @@ from portal.accounts.login import normalize_email
 from portal.accounts.passwords import check_new_password, hash_password, verify_password
 from portal.accounts.roles import Permission, Role, roles_for_company_kind
 from portal.accounts.scope import Scope
+from portal.accounts.scope_cache import forget_scope
 from portal.accounts.tables import Invitation, Membership, User
 from portal.accounts.tokens import LinkSigner
 from portal.database import lock_rows_for_decision, write_transaction
@@ -178,6 +179,8 @@ async def update_member(caller: Scope, membership_id: int, terms: MemberTerms) -
                 "monthly_limit": {"from": _str(before.monthly_limit), "to": _str(terms.monthly_limit)},
             },
         )
+    # After the commit, so a concurrent request cannot cache the old roles again.
+    await forget_scope(before.user_id)
     return await get_member(caller, membership_id)
 
 
@@ -202,6 +205,7 @@ async def set_member_active(caller: Scope, membership_id: int, active: bool) -> 
             object_id=member.user_id,
             details={"email": member.email},
         )
+    await forget_scope(member.user_id)
     return await get_member(caller, membership_id)
 
 
@@ -396,6 +400,7 @@ async def accept_invitation(
             details={"email": view.email, "roles": invitation["roles"]},
             ip_address=ip_address,
         )
+    await forget_scope(user_id)
     return user_id
 
 

@@ -12,7 +12,7 @@ from litestar.middleware.session.server_side import ServerSideSessionBackend, Se
 from litestar.security.session_auth import SessionAuth
 from litestar.types import Message, ScopeSession
 
-from portal.accounts.login import load_scope
+from portal.accounts.login import load_cached_scope
 from portal.accounts.scope import Scope
 from portal.config import Settings
 
@@ -76,7 +76,7 @@ async def retrieve_caller(session: dict[str, Any], connection: ASGIConnection[An
     user_id = session.get("user_id")
     if not isinstance(user_id, int):
         return None
-    return await load_scope(user_id, session.get("company_id"), client_address(connection))
+    return await load_cached_scope(user_id, session.get("company_id"), client_address(connection))
 
 
 def session_auth(settings: Settings) -> SessionAuth[Scope, RotatingSessionBackend]:

@@ -26,6 +26,7 @@ from joserfc.jwk import KeySet
 
 from portal.accounts import audit
 from portal.accounts.roles import Role, roles_for_company_kind
+from portal.accounts.scope_cache import forget_scope
 from portal.accounts.tables import Membership, SsoConnection, SsoDomain, SsoIdentity, User
 from portal.config import Settings
 from portal.database import lock_rows_for_decision, write_transaction
@@ -651,6 +652,8 @@ async def provision(connection: Connection, claims: dict[str, Any], *, ip_addres
             details={"subject": subject, "email": email, "issuer": connection.issuer},
             ip_address=ip_address,
         )
+    # A new membership or new roles: forgotten after the commit, so the next request reads them.
+    await forget_scope(user_id)
     return user_id
 
 

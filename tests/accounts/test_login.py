@@ -1,4 +1,5 @@
 from portal.accounts.roles import Role
+from portal.accounts.scope_cache import forget_scope
 from portal.accounts.tables import AuditEntry, User
 from tests.factories import PASSWORD, csrf_token, log_in, make_company, make_person, post_form
 
@@ -170,4 +171,5 @@ async def test_a_user_deactivated_everywhere_loses_the_open_session(client, db) 
     await log_in(client, buyer.email)
     assert (await client.get("/")).status_code == 200
     await User.update({User.is_active: False}).where(User.id == buyer.user_id)
+    await forget_scope(buyer.user_id)
     assert (await client.get("/")).status_code == 303
