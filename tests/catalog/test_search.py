@@ -168,3 +168,16 @@ def test_a_query_survives_its_own_query_string() -> None:
 def test_nonsense_in_the_query_string_is_ignored() -> None:
     query = CatalogQuery.from_parameters({"category": ["abc"], "page": ["-2"], "sort": ["drop table"], "q": [" x "]})
     assert query == CatalogQuery(text="x")
+
+
+async def test_terms_shorter_than_a_trigram_match_names_and_own_part_numbers() -> None:
+    await make_product("Hex bolt M8x40", sku="DIN933-M8X40")
+    coded = await make_product("Cable YDY 3x1.5", sku="YDY-3X1.5")
+    await make_product("Wood screw 4x30", sku="WS-4X30")
+    buyer = await _buyer()
+    await CustomerPartNumber.insert(
+        CustomerPartNumber(company=buyer.company_id, product=coded, code="Q7", code_search="q7")
+    )
+
+    assert await _skus(buyer, text="m8") == ["DIN933-M8X40"]
+    assert await _skus(buyer, text="Q7") == ["YDY-3X1.5"]
