@@ -1,40 +1,23 @@
-"""PDFs with WeasyPrint: rendered in a worker thread so no request waits on another's PDF, and
-kept in the database until the data they show changes, so the second download is instant."""
+"""PDFs with WeasyPrint: rendered in renderer processes (`portal.pdf_writer`), never on the
+request workers, and kept in the database until the data they show changes, so the second
+download is served from storage."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import weasyprint
-
-from portal.config import PROJECT_ROOT
 from portal.finance.tables import StoredPdf
+from portal.pdf_writer import render_pdf
 
-log = logging.getLogger(__name__)
-# WeasyPrint takes a core for a while per document: two at a time keep the rest of the app responsive.
-_rendering = asyncio.Semaphore(2)
-STATIC_DIR = PROJECT_ROOT / "static"
+__all__ = ["fingerprint", "render_pdf", "stored_pdf"]
 
 
 def fingerprint(data: Any) -> str:
     """A stable digest of whatever a document shows; a different digest means render again."""
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-
-
-async def render_pdf(html: str) -> bytes:
-    async with _rendering:
-        return await asyncio.to_thread(_write_pdf, html)
-
-
-def _write_pdf(html: str) -> bytes:
-    pdf = weasyprint.HTML(string=html, base_url=str(STATIC_DIR)).write_pdf()
-    assert pdf is not None
-    return pdf
 
 
 async def stored_pdf(
