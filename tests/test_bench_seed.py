@@ -44,7 +44,20 @@ async def test_seeds_counts_that_follow_the_scale(settings: Settings, tmp_path: 
         settings, "SELECT count(*) FROM warehouse"
     )
     users = await _fetchval(settings, "SELECT count(*) FROM membership")
-    assert 4 <= users <= 6
+    assert 6 <= users <= 8
+    # An invoice, line for line, for every invoiced or paid order, for the finance people.
+    assert await _fetchval(settings, "SELECT count(*) FROM invoice") == await _fetchval(
+        settings, "SELECT count(*) FROM customer_order WHERE status IN ('invoiced', 'paid')"
+    )
+    assert (
+        await _fetchval(
+            settings,
+            "SELECT count(*) FROM invoice i WHERE i.net_total <> (SELECT sum(l.net_value) FROM invoice_line l"
+            " WHERE l.invoice = i.id) OR i.net_total <> (SELECT o.net_total FROM customer_order o WHERE o.id = i.order)",
+        )
+        == 0
+    )
+    assert json.loads((tmp_path / "accounts.json").read_text())["finance"][0].startswith("finance@")
     # 2,000 asked for; at this scale two customers' sources run out of products (200 each) first.
     assert 800 <= report.customer_prices <= 2_000
     assert report.counts["orders/order_line"] >= 100

@@ -363,7 +363,7 @@ async def discover(seed: dict[str, Any] | None, source: str) -> BenchData:
     seed = seed or {}
     seeded_terms, seeded_parts = seed_terms(seed)
     buyers = pick_buyers(seed, seeded_parts) or DEMO_BUYERS
-    # The large data set has no finance user (yet): then the invoice PDF rows are left out.
+    # A seed file without finance people (an older one) leaves the invoice PDF rows out.
     finance_value = seed.get("finance") or ("" if seed else DEMO_FINANCE)
     finance = _emails(finance_value)[0] if isinstance(finance_value, list) else str(finance_value)
     password = str(seed.get("password") or DEMO_PASSWORD)

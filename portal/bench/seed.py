@@ -1,8 +1,9 @@
 """`portal bench seed`: a wholesaler-sized data set in PostgreSQL for the benchmark.
 
-At scale 1.0: 100,000 products, 1,000 customer companies with 2–3 users each, 1,000,000
-customer-specific prices (contract prices, the customers' own price lists and their groups'),
-stock in every warehouse and 50,000 past orders. Written with COPY on a raw asyncpg connection
+At scale 1.0: 100,000 products, 1,000 customer companies with 3–4 users each (buyer, approver,
+finance, sometimes an admin), 1,000,000 customer-specific prices (contract prices, the
+customers' own price lists and their groups'), stock in every warehouse and 50,000 past orders
+with the invoices of those invoiced or paid. Written with COPY on a raw asyncpg connection
 (the ORM would take hours), in one transaction, then ANALYZE. Deterministic: the same scale
 makes the same rows. Every seeded user's password is `BENCH_PASSWORD` ("bench-password").
 A database already seeded is refused, never seeded twice. The big tables are locked while it runs
@@ -731,7 +732,7 @@ class Seeder:
                 )
             )
             domain = f"firma{number + 1:04d}.{EMAIL_DOMAIN}"
-            people = [("buyer", [Role.BUYER]), ("approver", [Role.APPROVER])]
+            people = [("buyer", [Role.BUYER]), ("approver", [Role.APPROVER]), ("finance", [Role.FINANCE])]
             if rng.random() < 0.5:
                 people.append(("admin", [Role.COMPANY_ADMIN]))
             user_ids = await self._ids("portal_user", len(people))
@@ -973,6 +974,8 @@ class Seeder:
         by_id = {product.id: product for product in self.products}
         outcomes = list(ORDER_OUTCOMES)
         order_rows, line_rows, event_rows = [], [], []
+        # Each invoiced or paid order's invoice: (order id, company, issued on, lines, net, vat, paid).
+        invoiced: list[tuple[int, SeededCompany, date, list[tuple[Any, ...]], Decimal, Decimal, bool]] = []
         purchased: dict[tuple[int, int], list[Any]] = {}
         for number, order_id in enumerate(order_ids):
             company = self.companies[number % len(self.companies)]
@@ -1016,6 +1019,10 @@ class Seeder:
                             seen[1], seen[2] = quantity, placed_at
             net = sum(net_by_rate.values(), Decimal("0.00"))
             vat = sum((vat_amount(value, rate) for rate, value in net_by_rate.items()), Decimal("0.00"))
+            if status in (OrderStatus.INVOICED, OrderStatus.PAID):
+                issued_on = (placed_at + timedelta(days=len(history))).date()
+                lines = line_rows[len(line_rows) - len(chosen) :]
+                invoiced.append((order_id, company, issued_on, lines, net, vat, status is OrderStatus.PAID))
             label, street, postal_code, city = rng.choice(company.addresses)
             order_rows.append(
                 (
@@ -1091,6 +1098,69 @@ class Seeder:
             ((company, product, *seen) for (company, product), seen in purchased.items()),
             "orders",
         )
+        await self._invoices(invoiced)
+
+    async def _invoices(
+        self, invoiced: Sequence[tuple[int, SeededCompany, date, list[tuple[Any, ...]], Decimal, Decimal, bool]]
+    ) -> None:
+        """The ERP's invoices of invoiced and paid orders, line for line, for the finance users."""
+        invoice_ids = await self._ids("invoice", len(invoiced))
+        invoice_rows, line_rows = [], []
+        for invoice_id, (order_id, company, issued_on, lines, net, vat, paid) in zip(
+            invoice_ids, invoiced, strict=True
+        ):
+            gross = net + vat
+            invoice_rows.append(
+                (
+                    invoice_id,
+                    company.id,
+                    "invoice",
+                    f"FV/{issued_on.year}/{invoice_id:06d}",
+                    issued_on,
+                    issued_on,
+                    issued_on + timedelta(days=company.payment_days),
+                    "PLN",
+                    company.payment_method,
+                    "paid" if paid else "open",
+                    order_id,
+                    net,
+                    vat,
+                    gross,
+                    Decimal("0.00") if paid else gross,
+                    self.now,
+                )
+            )
+            for position, (_, _, sku, name, unit, quantity, unit_price, line_net, vat_rate, _) in enumerate(lines):
+                line_rows.append((invoice_id, position + 1, name, sku, unit, quantity, unit_price, line_net, vat_rate))
+        await self._copy(
+            "invoice",
+            (
+                "id",
+                "company",
+                "kind",
+                "number",
+                "issued_on",
+                "sold_on",
+                "due_on",
+                "currency",
+                "payment_method",
+                "status",
+                "order",
+                "net_total",
+                "vat_total",
+                "gross_total",
+                "outstanding",
+                "updated_at",
+            ),
+            invoice_rows,
+            "orders",
+        )
+        await self._copy(
+            "invoice_line",
+            ("invoice", "position", "name", "sku", "unit", "quantity", "unit_net_price", "net_value", "vat_rate"),
+            line_rows,
+            "orders",
+        )
 
     # --- what the benchmark will use ---
 
@@ -1110,6 +1180,8 @@ class Seeder:
         return {
             "scale": self.scale,
             "password": BENCH_PASSWORD,
+            # The finance people of the companies whose buyers the bench logs in: they download invoices.
+            "finance": [f"finance@{company.buyer_email.split('@', 1)[1]}" for company in self.companies[:5]],
             "buyers": [
                 {
                     "email": company.buyer_email,
