@@ -1,6 +1,9 @@
-"""The ASGI entry point for `portal serve` (and any ASGI server): settings from the environment."""
+"""The ASGI entry point for `portal serve` (and any ASGI server): settings from the environment.
+Each worker process imports it, builds the app, then tunes its garbage collector."""
 
 from portal.app import create_app
 from portal.config import load_settings
+from portal.runtime import tune_garbage_collector
 
 app = create_app(load_settings())
+tune_garbage_collector()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import logging
 import os
 import sys
@@ -63,14 +62,6 @@ async def _make_api_key(settings: Settings, name: str) -> None:
     print(f"API key of {name} (shown only now): {key}")
 
 
-def _tune_runtime() -> None:
-    # Objects made at start-up live for the whole process; keeping the collector off them
-    # and collecting less often cuts tail latency (see STACK_NOTES).
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="portal", description="B2B customer self-service portal")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -104,7 +95,6 @@ def main(argv: list[str] | None = None) -> None:
         with demo_provider(args.sso_port) if args.sso else contextlib.nullcontext():
             asyncio.run(_migrate(settings, seed=True, sso_issuer=issuer_at(args.sso_port) if args.sso else None))
             print(f"\n  Portal demo: http://127.0.0.1:{settings.port}/  (users in README, password portal-demo)\n")
-            _tune_runtime()
             uvicorn.run(
                 "portal.asgi:app",
                 host="127.0.0.1",
@@ -116,7 +106,6 @@ def main(argv: list[str] | None = None) -> None:
         settings = _settings_or_exit()
         if settings.mode is Mode.DEMO:
             print("portal serve: set PORTAL_MODE=production (and PORTAL_SECRET_KEY) to serve", file=sys.stderr)
-        _tune_runtime()
         uvicorn.run(
             "portal.asgi:app",
             host=args.host,

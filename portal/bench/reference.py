@@ -18,6 +18,7 @@ import uvicorn
 from litestar import Litestar, MediaType, get
 from litestar.response import Response
 
+from portal.runtime import tune_garbage_collector
 from portal.web.templating import build_environment
 
 ROWS = 50
@@ -77,6 +78,8 @@ def create_reference_app() -> Litestar:
 
 
 app = create_reference_app()
+# The same start-up as `portal serve` (portal/asgi.py), in each worker, so the comparison is fair.
+tune_garbage_collector()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -85,10 +88,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8101)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
-    from portal.cli import _tune_runtime
-
-    # The same start-up as `portal serve`, so the comparison is fair.
-    _tune_runtime()
     uvicorn.run("portal.bench.reference:app", host=args.host, port=args.port, workers=args.workers, log_level="warning")
 
 
