@@ -112,6 +112,10 @@
       if (dialog && !dialog.open) dialog.showModal();
       return;
     }
+    // Only the grid's own swaps take the focus on: the facets, loaded after the rows, may
+    // settle while the next page is on its way.
+    var swapped = event.detail.target;
+    if (!swapped || !(swapped.id === "grid-results" || (swapped.classList && swapped.classList.contains("grid-row")))) return;
     if (pendingFocus === null) return;
     var index = pendingFocus;
     pendingFocus = null;
