@@ -39,6 +39,8 @@ async def test_seeds_counts_that_follow_the_scale(settings: Settings, tmp_path: 
 
     assert await _fetchval(settings, "SELECT count(*) FROM product") == 200
     assert await _fetchval(settings, "SELECT count(*) FROM company WHERE kind = 'customer'") == 2
+    # The wholesaler itself, whose name heads every invoice.
+    assert await _fetchval(settings, "SELECT count(*) FROM company WHERE kind = 'seller'") == 1
     assert await _fetchval(settings, "SELECT count(*) FROM customer_order") == 100
     assert await _fetchval(settings, "SELECT count(*) FROM stock") == 200 * await _fetchval(
         settings, "SELECT count(*) FROM warehouse"

@@ -77,6 +77,9 @@ PRICE_STEP = Decimal("0.0001")
 GROSZ = Decimal("0.01")
 
 
+SELLER_NAME = "Hurtownia Benchmark Sp. z o.o."
+
+
 class BenchRefused(Exception):
     """The database cannot be seeded: not PostgreSQL, or seeded already."""
 
@@ -702,6 +705,29 @@ class Seeder:
         taken = {row["nip"] for row in await self.connection.fetch("SELECT nip FROM company")}
         company_ids = await self._ids("company", count)
         company_rows, user_rows, membership_rows, address_rows = [], [], [], []
+        if not await self.connection.fetchval("SELECT count(*) FROM company WHERE kind = 'seller'"):
+            # The wholesaler itself: its name and address head every invoice.
+            nip = valid_nip(rng)
+            taken.add(nip)
+            seller_id = (await self._ids("company", 1))[0]
+            company_rows.append(
+                (
+                    seller_id,
+                    "seller",
+                    SELLER_NAME,
+                    nip,
+                    f"PL{nip}",
+                    "ul. Hurtowa 1",
+                    "02-001",
+                    "Warszawa",
+                    "PL",
+                    "transfer",
+                    14,
+                    "PLN",
+                    "active",
+                    self.now,
+                )
+            )
         for number, company_id in enumerate(company_ids):
             nip = valid_nip(rng)
             while nip in taken:
