@@ -24,6 +24,17 @@ def _renderers() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=RENDERERS, mp_context=multiprocessing.get_context("spawn"))
 
 
+def start_renderers() -> None:
+    """Start the renderer processes now, in the background, so that the first PDF a worker
+    renders does not also wait for a process to start and import WeasyPrint (1.7 s here)."""
+    for _ in range(RENDERERS):
+        _renderers().submit(_ready)
+
+
+def _ready() -> None:
+    """Nothing: run in a renderer, it only means the process is up with WeasyPrint loaded."""
+
+
 async def render_pdf(html: str) -> bytes:
     """The PDF of `html` (relative addresses from static/), rendered in a renderer process."""
     return await asyncio.get_running_loop().run_in_executor(_renderers(), _write, html)

@@ -1,4 +1,5 @@
-"""Each serving process tunes its own garbage collector once its app is built."""
+"""Each serving process, once its app is built, starts its PDF renderers and tunes its own
+garbage collector."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import sys
 from pathlib import Path
 
 
-def test_a_worker_importing_the_asgi_app_freezes_start_up_objects_and_collects_less_often(tmp_path: Path) -> None:
-    probe = "import gc, portal.asgi; print(gc.get_threshold()[0], gc.get_freeze_count() > 0)"
+def test_a_worker_importing_the_asgi_app_starts_renderers_and_tunes_its_collector(tmp_path: Path) -> None:
+    probe = (
+        "import gc, multiprocessing, portal.asgi;"
+        " print(gc.get_threshold()[0], gc.get_freeze_count() > 0, len(multiprocessing.active_children()) > 0)"
+    )
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
     result = subprocess.run(
         [sys.executable, "-c", probe],
@@ -19,4 +23,4 @@ def test_a_worker_importing_the_asgi_app_freezes_start_up_objects_and_collects_l
         check=True,
     )
 
-    assert result.stdout.split() == ["50000", "True"]
+    assert result.stdout.split() == ["50000", "True", "True"]
