@@ -17,4 +17,8 @@ def grid_row_words() -> dict[str, str]:
         "next_tier": _("from %(quantity)s: %(price)s"),
         "quantity_of": _("Quantity of %(sku)s"),
         "in_cart": _("%(quantity)s in cart"),
+        "phasing_out": _("Phasing out"),
+        "pack_of": _("pack of %(size)s"),
+        "multiples_of": _("Sold in multiples of %(multiple)s"),
+        "minimum": _("min. %(quantity)s"),
     }
