@@ -386,9 +386,11 @@ async def discover(seed: dict[str, Any] | None, source: str) -> BenchData:
             email,
         ).run()
         part_numbers[email] = [row["code"] for row in codes]
+    # Never rendered yet, in any language: an earlier run's downloads would be second ones.
     invoices = await Product.raw(
         'SELECT i.id FROM invoice i JOIN membership m ON m.company = i.company JOIN portal_user u ON u.id = m."user"'
-        " WHERE u.email = {} ORDER BY i.id DESC LIMIT 60",
+        " WHERE u.email = {} AND NOT EXISTS (SELECT 1 FROM stored_pdf s WHERE s.document_type = 'invoice'"
+        " AND s.document_id = i.id) ORDER BY i.id DESC LIMIT 60",
         finance,
     ).run()
     terms: dict[str, list[str]] = {
