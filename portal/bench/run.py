@@ -365,7 +365,7 @@ async def discover(seed: dict[str, Any] | None, source: str) -> BenchData:
     buyers = pick_buyers(seed, seeded_parts) or DEMO_BUYERS
     # A seed file without finance people (an older one) leaves the invoice PDF rows out.
     finance_value = seed.get("finance") or ("" if seed else DEMO_FINANCE)
-    finance = _emails(finance_value)[0] if isinstance(finance_value, list) else str(finance_value)
+    finance_people = _emails(finance_value) if isinstance(finance_value, list) else [str(finance_value)]
     password = str(seed.get("password") or DEMO_PASSWORD)
     products = await Product.raw("SELECT sku, ean FROM product WHERE status = 'active' ORDER BY id LIMIT 200000").run()
     skus = [row["sku"] for row in products]
@@ -386,13 +386,19 @@ async def discover(seed: dict[str, Any] | None, source: str) -> BenchData:
             email,
         ).run()
         part_numbers[email] = [row["code"] for row in codes]
-    # Never rendered yet, in any language: an earlier run's downloads would be second ones.
-    invoices = await Product.raw(
-        'SELECT i.id FROM invoice i JOIN membership m ON m.company = i.company JOIN portal_user u ON u.id = m."user"'
-        " WHERE u.email = {} AND NOT EXISTS (SELECT 1 FROM stored_pdf s WHERE s.document_type = 'invoice'"
-        " AND s.document_id = i.id) ORDER BY i.id DESC LIMIT 60",
-        finance,
-    ).run()
+    # Invoices never rendered yet, in any language (an earlier run's downloads would be second
+    # ones), of the first finance person who still has some.
+    finance, invoices = "", []
+    for email in finance_people:
+        invoices = await Product.raw(
+            "SELECT i.id FROM invoice i JOIN membership m ON m.company = i.company JOIN portal_user u"
+            ' ON u.id = m."user" WHERE u.email = {} AND NOT EXISTS (SELECT 1 FROM stored_pdf s'
+            " WHERE s.document_type = 'invoice' AND s.document_id = i.id) ORDER BY i.id DESC LIMIT 60",
+            email,
+        ).run()
+        if invoices:
+            finance = email
+            break
     terms: dict[str, list[str]] = {
         "sku fragments": fragments[:12],
         "common words": common_words,
