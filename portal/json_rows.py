@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -27,3 +28,8 @@ _DECODER = json.JSONDecoder(parse_float=Decimal)
 def read_json_array(value: str | None) -> list[dict[str, Any]]:
     """What `json_array` selected; numbers with a fraction come back as exact Decimals."""
     return _DECODER.decode(value) if value else []
+
+
+def read_json_date(value: str | None) -> date | None:
+    """A date inside `json_array`'s objects: ISO text on both engines."""
+    return date.fromisoformat(value) if value else None

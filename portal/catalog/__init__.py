@@ -13,7 +13,7 @@ from portal.catalog.search import (
     search_text_for,
     visible_products,
 )
-from portal.catalog.stock import Availability, StockLevel, stock_by_warehouse, stock_levels
+from portal.catalog.stock import Availability, StockLevel, stock_by_warehouse
 
 __all__ = [
     "Availability",
@@ -28,6 +28,5 @@ __all__ = [
     "search_products",
     "search_text_for",
     "stock_by_warehouse",
-    "stock_levels",
     "visible_products",
 ]

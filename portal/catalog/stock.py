@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +11,7 @@ from typing import Any, NamedTuple
 from piccolo.querystring import QueryString
 
 from portal.catalog.tables import Stock
-from portal.json_rows import json_array, read_json_array
+from portal.json_rows import json_array, read_json_array, read_json_date
 
 
 class Availability(StrEnum):
@@ -109,22 +108,9 @@ def stock_column() -> QueryString:
 
 def stock_level_of(stock_rows: str | None) -> StockLevel:
     return stock_level(
-        StockRow.of({**row, "next_delivery_on": date.fromisoformat(row["next_delivery_on"])})
-        if row["next_delivery_on"]
-        else StockRow.of(row)
+        StockRow.of({**row, "next_delivery_on": read_json_date(row["next_delivery_on"])})
         for row in read_json_array(stock_rows)
     )
-
-
-async def stock_levels(product_ids: Iterable[int]) -> dict[int, StockLevel]:
-    """Availability of many products in one statement."""
-    ids = list(set(product_ids))
-    if not ids:
-        return {}
-    by_product: dict[int, list[StockRow]] = defaultdict(list)
-    for row in await Stock.select(*_STOCK_COLUMNS).where(Stock.product.is_in(ids)):
-        by_product[row["product"]].append(StockRow.of(row))
-    return {product_id: stock_level(by_product.get(product_id, ())) for product_id in ids}
 
 
 async def stock_by_warehouse(product_id: int) -> list[WarehouseStock]:

@@ -196,18 +196,20 @@ async def priced_lines(caller: Scope, rows: Sequence[dict[str, Any]]) -> CartVie
         offer.product.id: offer
         for offer in await offers(caller, listed_products(caller, product_ids, include_hidden=True))
     }
-    lines = [
-        CartLineView(
-            line_id=row["id"],
-            product=offered[row["product"]].product,
-            quantity=row["quantity"],
-            note=row["note"],
-            stock=offered[row["product"]].stock,
-            quote=offered[row["product"]].quote(row["quantity"]),
-            orderable=offered[row["product"]].product.visible,
+    lines = []
+    for row in rows:
+        offer = offered[row["product"]]
+        lines.append(
+            CartLineView(
+                line_id=row["id"],
+                product=offer.product,
+                quantity=row["quantity"],
+                note=row["note"],
+                stock=offer.stock,
+                quote=offer.quote(row["quantity"]),
+                orderable=offer.product.visible,
+            )
         )
-        for row in rows
-    ]
     return CartView(lines=lines, totals=cart_totals(lines, caller.currency))
 
 

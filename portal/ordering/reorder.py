@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from portal.accounts.scope import Scope
-from portal.catalog import StockLevel, stock_levels, visible_products
+from portal.catalog import StockLevel
+from portal.catalog.search import listed_products
 from portal.errors import Invalid
 from portal.i18n import gettext as _
 from portal.ordering.cart import add_many_to_cart
 from portal.ordering.grid import GridRow, grid_rows
+from portal.ordering.offers import offers
 from portal.ordering.orders import order_detail
 from portal.ordering.tables import PurchasedProduct
-from portal.pricing import resolve_prices
 
 REGULAR_MIN_ORDERS = 2
 REGULAR_SHOWN = 100
@@ -43,23 +44,24 @@ class ReorderLine:
 async def reorder_lines(caller: Scope, order_id: int) -> list[ReorderLine]:
     """The order's lines as they would be ordered today."""
     order = await order_detail(caller.company_id, order_id)
-    visible = {product.id for product in await visible_products(caller, [line.product_id for line in order.lines])}
-    quotes = await resolve_prices(
-        caller, {line.product_id: line.quantity for line in order.lines if line.product_id in visible}
-    )
-    stock = await stock_levels(list(visible))
-    return [
-        ReorderLine(
-            line_id=line.id,
-            sku=line.sku,
-            name=line.name,
-            quantity=line.quantity,
-            ordered_unit_price=line.unit_price,
-            unit_price=quotes[line.product_id].unit_price if line.product_id in quotes else None,
-            stock=stock.get(line.product_id),
+    product_ids = [line.product_id for line in order.lines]
+    offered = {offer.product.id: offer for offer in await offers(caller, listed_products(caller, product_ids))}
+    lines = []
+    for line in order.lines:
+        offer = offered.get(line.product_id)
+        quote = offer.quote(line.quantity) if offer else None
+        lines.append(
+            ReorderLine(
+                line_id=line.id,
+                sku=line.sku,
+                name=line.name,
+                quantity=line.quantity,
+                ordered_unit_price=line.unit_price,
+                unit_price=quote.unit_price if quote else None,
+                stock=offer.stock if offer else None,
+            )
         )
-        for line in order.lines
-    ]
+    return lines
 
 
 async def reorder(caller: Scope, order_id: int, line_ids: set[int]) -> int:

@@ -40,7 +40,7 @@ from piccolo.querystring import QueryString
 
 from portal.accounts.scope import Scope
 from portal.catalog.tables import Product
-from portal.json_rows import json_array, read_json_array
+from portal.json_rows import json_array, read_json_array, read_json_date
 
 UNIT_PRICE_STEP = Decimal("0.0001")
 GROSZ = Decimal("0.01")
@@ -427,10 +427,6 @@ def _decimal(value: Any) -> Decimal:
     return Decimal(str(value)).quantize(UNIT_PRICE_STEP, rounding=ROUND_HALF_UP)
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 def price_book_of(caller: Scope, rows: list[dict[str, Any]]) -> PriceBook:
     """The book from rows that selected `p.id`, `p.product_group`, `price_columns` and
     `offer_columns`."""
@@ -445,8 +441,8 @@ def price_book_of(caller: Scope, rows: list[dict[str, Any]]) -> PriceBook:
                 reference=line["reference"],
                 min_quantity=line["min"],
                 unit_price=_decimal(line["price"]),
-                valid_from=_date(line["valid_from"]),
-                valid_to=_date(line["valid_to"]),
+                valid_from=read_json_date(line["valid_from"]),
+                valid_to=read_json_date(line["valid_to"]),
             )
             for line in read_json_array(row["contract_lines"])
         )
@@ -468,8 +464,8 @@ def price_book_of(caller: Scope, rows: list[dict[str, Any]]) -> PriceBook:
                 product_id=rule["product"],
                 product_group_id=rule["product_group"],
                 min_quantity=rule["min"],
-                valid_from=_date(rule["valid_from"]),
-                valid_to=_date(rule["valid_to"]),
+                valid_from=read_json_date(rule["valid_from"]),
+                valid_to=read_json_date(rule["valid_to"]),
             )
             for rule in read_json_array(first["discount_terms"])
         ),
@@ -484,7 +480,7 @@ def _lists_of(caller: Scope, rows: list[dict[str, Any]]) -> tuple[OfferedList, .
     assigned: dict[int, OfferedList] = {}
     base: dict[int, OfferedList] = {}
     for row in rows:
-        valid_from, valid_to = _date(row["valid_from"]), _date(row["valid_to"])
+        valid_from, valid_to = read_json_date(row["valid_from"]), read_json_date(row["valid_to"])
         if row["is_base"]:
             base[row["id"]] = OfferedList(
                 row["id"], row["name"], PriceSource.BASE_LIST, valid_from=valid_from, valid_to=valid_to
