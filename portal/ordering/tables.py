@@ -26,7 +26,10 @@ class Cart(Table):
 
 class CartLine(Table):
     id = Serial(primary_key=True)
-    cart = ForeignKey(Cart, null=False, index=True, on_delete=OnDelete.cascade)
+    # Indexed by the unique (cart, product) index only (migration 2026-11-25T13:45): with a
+    # second index on `cart` alone, the planner found a product's line in a 500-line cart by
+    # reading all 500, once for each row of a grid page.
+    cart = ForeignKey(Cart, null=False, on_delete=OnDelete.cascade)
     product = ForeignKey(Product, null=False, on_delete=OnDelete.cascade)
     quantity = Integer()
     note = Varchar(length=500, default="")

@@ -20,6 +20,7 @@ from portal.catalog import CatalogQuery
 from portal.catalog.tables import Product, ProductStatus
 from portal.config import Settings, load_settings
 from portal.ordering.grid import grid_page
+from portal.ordering.tables import Cart
 from portal.pricing import resolve_prices
 from portal.pricing.tables import PriceList, PriceListAssignment
 from tests.factories import make_category, make_company, make_person
@@ -132,8 +133,8 @@ def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _nodes(child)
 
 
-async def _sequential_scans(database_url: str, statement: str) -> tuple[list[str], str]:
-    """The watched tables the statement's plan reads sequentially, and the plan as text."""
+async def _explain(database_url: str, statement: str) -> tuple[dict[str, Any], str]:
+    """The statement's plan, and the same as text."""
     connection = await asyncpg.connect(database_url)
     try:
         # As the portal's engine does (portal.database.engine_for).
@@ -142,6 +143,12 @@ async def _sequential_scans(database_url: str, statement: str) -> tuple[list[str
         text = "\n".join(row[0] for row in await connection.fetch(f"EXPLAIN {statement}"))
     finally:
         await connection.close()
+    return plan, text
+
+
+async def _sequential_scans(database_url: str, statement: str) -> tuple[list[str], str]:
+    """The watched tables the statement's plan reads sequentially, and the plan as text."""
+    plan, text = await _explain(database_url, statement)
     scanned = [
         f"{node['Relation Name']} {node.get('Alias', '')}".strip()
         for node in _nodes(plan)
@@ -194,3 +201,36 @@ async def test_pricing_a_cart_reads_no_price_table_whole(catalog: Catalog) -> No
     for statement in queries.statements:
         scanned, plan = await _sequential_scans(catalog.database_url, statement)
         assert not scanned, f"the price resolver scans {', '.join(scanned)} sequentially:\n{statement}\n{plan}"
+
+
+async def test_each_grid_row_finds_its_line_in_a_big_cart_by_cart_and_product(catalog: Catalog) -> None:
+    # Statistics taken over 2,000 carts of one line each, then a buyer fills a cart of 500 lines before
+    # autovacuum comes by: each row must look up its own line, not read the cart's 500.
+    rows = await Cart.insert(Cart(user=catalog.buyer.user_id, company=catalog.buyer.company_id)).returning(Cart.id)
+    connection = await asyncpg.connect(catalog.database_url)
+    try:
+        await connection.execute("SET session_replication_role = replica")
+        await connection.execute(
+            """INSERT INTO cart ("user", company) SELECT 100000 + i, $1::int FROM generate_series(1, 2000) AS i""",
+            catalog.buyer.company_id,
+        )
+        await connection.execute(
+            "INSERT INTO cart_line (cart, product, quantity)"
+            " SELECT c.id, c.id * 7, 1 FROM cart c WHERE c.id <> $1::int",
+            rows[0]["id"],
+        )
+        await connection.execute("ANALYZE cart_line")
+        await connection.execute(
+            "INSERT INTO cart_line (cart, product, quantity) SELECT $1::int, id, 1 FROM product ORDER BY id LIMIT 500",
+            rows[0]["id"],
+        )
+    finally:
+        await connection.close()
+    with count_queries() as queries:
+        grid = await grid_page(catalog.buyer, CatalogQuery(), with_facets=False)
+    assert any(row.in_cart for row in grid.rows)
+
+    plan, text = await _explain(catalog.database_url, queries.statements[0])
+    lookups = [node for node in _nodes(plan) if node.get("Relation Name") == "cart_line"]
+    assert lookups, text
+    assert all("product" in node.get("Index Cond", "") for node in lookups), text
