@@ -61,6 +61,7 @@ DEMO_PASSWORD = "portal-demo"
 DEMO_BUYERS = ["buyer@budmax.example", "buyer@elektroplus.example", "buyer@agromet.example"]
 DEMO_FINANCE = "finance@budmax.example"
 BASELINE = "reference: 50-row table, no database"
+BROWSING = "grid, browsing without a term"
 
 
 # --- The table --------------------------------------------------------------------------------
@@ -502,6 +503,10 @@ def _grid(term: str) -> str:
     return "/order?" + urllib.parse.urlencode({"q": term})
 
 
+def _browse(page: int) -> str:
+    return "/order?" + urllib.parse.urlencode({"page": page})
+
+
 def _paste(skus: Sequence[str], lines: int) -> str:
     chosen = [skus[index % len(skus)] for index in range(lines)]
     text = "\n".join(f"{sku}\t{index % 9 + 1}" for index, sku in enumerate(chosen))
@@ -643,6 +648,11 @@ async def measure(
             ]
 
         scenarios: list[tuple[str, list[Request]]] = [
+            # The grid's floor: 50 priced rows whose database part is a short walk of an index.
+            (
+                BROWSING,
+                [buyer.request("GET", _browse(page), htmx=True) for buyer in buyers for page in range(1, 6)],
+            ),
             ("grid search, healthy mix", grid_requests(HEALTHY)),
             ("grid search, adversarial mix", grid_requests(ADVERSARIAL)),
             (
@@ -737,6 +747,7 @@ async def statement_counts(data: BenchData) -> dict[str, str]:
                     await count_statements(engine, buyer, "GET", _grid(terms[0]), htmx=True)
                     per_class.append(await count_statements(engine, buyer, "GET", _grid(terms[-1]), htmx=True))
             counts[f"grid search, {label} mix"] = _span(per_class)
+        counts[BROWSING] = str(await count_statements(engine, buyer, "GET", _browse(2), htmx=True))
         product = buyer.product_ids[0]
         counts["product page"] = str(await count_statements(engine, buyer, "GET", f"/products/{product}"))
         counts["add to cart (htmx POST)"] = str(
