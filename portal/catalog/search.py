@@ -217,7 +217,7 @@ def _filters(caller: Scope, query: CatalogQuery) -> QueryString:
     return QueryString(" AND ".join("{}" for _ in parts), *parts)
 
 
-def _sort_keys(query: CatalogQuery) -> list[QueryString]:
+def _sort_keys(caller: Scope, query: CatalogQuery) -> list[QueryString]:
     name = "p.name_pl" if current_locale() == "pl" else "p.name_en"
     if query.sort is CatalogSort.SKU:
         return [QueryString("p.sku")]
@@ -231,15 +231,22 @@ def _sort_keys(query: CatalogQuery) -> list[QueryString]:
     if query.text:
         # Exact codes first (a scanned EAN, a typed SKU or own part number), then codes that
         # start with the text, then the rest by SKU, so variants of a family stay together.
+        # Every match is ranked, thousands for a common word, so each test is the cheapest
+        # that gives the same rank: the own part numbers are looked up once, and as the search
+        # text starts with the lower-cased SKU only a match starting with the text can be an
+        # exact SKU (lower() on each of "würth"'s 16,000 matches took 4 of its 19 ms).
         text = query.text.strip().lower()
         return [
             QueryString(
-                "CASE WHEN lower(p.sku) = {} OR p.ean = {} OR lower(COALESCE(cpn.code, '')) = {} THEN 0"
-                " WHEN p.search_text LIKE {} ESCAPE '\\' THEN 1 ELSE 2 END",
+                "CASE WHEN p.ean = {} OR p.id IN (SELECT c.product FROM customer_part_number c"
+                " WHERE c.company = {} AND c.code_search = {}) THEN 0"
+                " WHEN p.search_text LIKE {} ESCAPE '\\' THEN CASE WHEN lower(p.sku) = {} THEN 0 ELSE 1 END"
+                " ELSE 2 END",
                 text,
-                text,
+                caller.company_id,
                 text,
                 _like_pattern(text).removeprefix("%"),
+                text,
             ),
             QueryString("p.sku"),
         ]
@@ -273,15 +280,12 @@ def search_page(caller: Scope, query: CatalogQuery) -> ProductsStatement:
     only the page's rows are then read whole, so a common word's thousands of matches cost
     little more than their keys."""
     assert caller.company_id is not None
-    keys = _sort_keys(query)
+    keys = _sort_keys(caller, query)
     names = [f"sort_{index}" for index in range(len(keys))]
-    # The relevance order looks at the caller's own part number.
-    own_code = "LEFT JOIN customer_part_number cpn ON cpn.product = p.id AND cpn.company = {}" if query.text else "{}"
     ranked = QueryString(
-        f"SELECT p.id, {', '.join(f'{{}} AS {name}' for name in names)} FROM product p {own_code}"
+        f"SELECT p.id, {', '.join(f'{{}} AS {name}' for name in names)} FROM product p"
         f" WHERE {{}} ORDER BY {', '.join(names)} LIMIT {{}} OFFSET {{}}",
         *keys,
-        caller.company_id if query.text else QueryString(""),
         _filters(caller, query),
         PAGE_SIZE + 1,
         (query.page - 1) * PAGE_SIZE,

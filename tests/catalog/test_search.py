@@ -65,6 +65,21 @@ async def test_an_exact_code_comes_before_names_that_mention_it() -> None:
     assert (await _skus(buyer, text="ab-100"))[0] == "AB-100"
 
 
+async def test_a_scanned_ean_or_the_companys_own_part_number_comes_first_whatever_its_sku() -> None:
+    await make_product("Anchor 10x80", sku="ZZ-9", ean="5901234123457")
+    own = await make_product("Anchor 8x60", sku="ZZ-8")
+    await make_product("Set of anchors 5901234123457 and bm-77", sku="AA-1")
+    await make_product("Drawer for BM-77 parts", sku="BM-770")
+    buyer = await _buyer()
+    await CustomerPartNumber.insert(
+        CustomerPartNumber(company=buyer.company_id, product=own, code="BM-77", code_search="bm-77")
+    )
+
+    assert await _skus(buyer, text="5901234123457") == ["ZZ-9", "AA-1"]
+    # Then codes starting with the text, then the rest by SKU.
+    assert await _skus(buyer, text="bm-77") == ["ZZ-8", "BM-770", "AA-1"]
+
+
 async def test_wildcards_typed_by_the_buyer_match_literally() -> None:
     await make_product("Disc 100% cotton", sku="DISC-1")
     await make_product("Disc 100 mm", sku="DISC-2")
