@@ -63,6 +63,8 @@ PART_NUMBER_COMPANY_SHARE = 0.3
 # Where most rows go: their plain indexes are built after the COPY instead of during it.
 BULK_TABLES = (
     "product",
+    # Filled by a trigger as products are copied in (migration catalog 2026-11-25T22:50).
+    "product_letter_pairs",
     "product_attribute",
     "stock",
     "price_list_entry",

@@ -24,6 +24,9 @@ FACET_VALUES_SHOWN = 40
 ATTRIBUTE_PARAMETER_PREFIX = "a."
 # The shortest term a trigram index can narrow down.
 TRIGRAM = 3
+# A shorter term PostgreSQL finds through the products' letter pairs: in every database locale
+# pg_trgm counts these characters as parts of a word.
+_LETTER_PAIR = re.compile("[a-z0-9]{2}")
 
 
 class CatalogSort(StrEnum):
@@ -162,6 +165,7 @@ def _term_matches(caller: Scope, term: str) -> QueryString:
     part-number hits, answered by one bitmap scan of the product table (migration catalog
     2026-11-25T18:30) rather than collecting ids and fetching every match again by key; written
     as `LIKE … OR EXISTS (…)` it would read every product (tests/catalog/test_query_plans.py).
+    Two letters or digits are found by key through the letter pairs' index instead.
     SQLite: ids from the FTS5 trigram table (migration catalog 2026-11-25T19:30), which answers
     LIKE from its index only without an ESCAPE clause: a term with a wildcard character in it
     is escaped and read in full."""
@@ -172,8 +176,17 @@ def _term_matches(caller: Scope, term: str) -> QueryString:
         pattern,
     )
     if Product._meta.db.engine_type != "sqlite":
-        # No trigram in a short term: the index would hand over every product (134 ms on
-        # 100,000). Hiding the column from it (`|| ''`) leaves the planner the table instead.
+        if _LETTER_PAIR.fullmatch(term.lower()):
+            # Two letters or digits, shorter than a trigram: the products whose text has them
+            # side by side are those whose letter pairs have them as a word (migration catalog
+            # 2026-11-25T22:50), which that table's trigram index finds.
+            return QueryString(
+                "p.id = ANY(ARRAY(SELECT l.product FROM product_letter_pairs l WHERE l.pairs LIKE {} UNION ALL {}))",
+                f"% {term.lower()} %",
+                own_codes,
+            )
+        # No trigram in any other short term: the index would hand over every product (134 ms
+        # on 100,000). Hiding the column from it (`|| ''`) leaves the planner the table instead.
         text = "(p.search_text || '')" if len(term) < TRIGRAM else "p.search_text"
         return QueryString(f"({text} LIKE {{}} ESCAPE '\\' OR p.id = ANY(ARRAY({{}})))", pattern, own_codes)
     escape = "" if pattern == f"%{term.lower()}%" else " ESCAPE '\\'"

@@ -166,6 +166,8 @@ TERM_CLASSES = {
     "zero-hit term": "qqzx",
     "full EAN": "5900000012345",
     "own part number": "bm-001230",
+    # Shorter than a trigram: found through the products' letter pairs ("12x34" has "x3").
+    "two-character term": "x3",
 }
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from portal.accounts.roles import Role
-from portal.catalog import CatalogQuery, CatalogSort, search_products, visible_products
+from portal.catalog import CatalogQuery, CatalogSort, search_products, search_text_for, visible_products
 from portal.catalog.search import PAGE_SIZE
 from portal.catalog.tables import (
     AssortmentEffect,
     AssortmentRule,
     Attribute,
     CustomerPartNumber,
+    Product,
     ProductAttribute,
     ProductStatus,
 )
@@ -78,6 +79,22 @@ async def test_a_scanned_ean_or_the_companys_own_part_number_comes_first_whateve
     assert await _skus(buyer, text="5901234123457") == ["ZZ-9", "AA-1"]
     # Then codes starting with the text, then the rest by SKU.
     assert await _skus(buyer, text="bm-77") == ["ZZ-8", "BM-770", "AA-1"]
+
+
+async def test_a_two_character_term_finds_them_side_by_side_in_what_products_are_called_now() -> None:
+    await make_product("Hex bolt M8x40", sku="DIN933-M8X40")
+    await make_product("Hex nut M 8", sku="NUT-8")
+    renamed = await make_product("Washer 10", sku="W-10")
+    removed = await make_product("Anchor M8", sku="ANC-8")
+    await Product.update(
+        {Product.name_en: "Washer M8", Product.search_text: search_text_for("W-10", "", "", "Washer M8")}
+    ).where(Product.id == renamed)
+    await Product.delete().where(Product.id == removed)
+    buyer = await _buyer()
+
+    assert await _skus(buyer, text="m8") == ["DIN933-M8X40", "W-10"]
+    assert await _skus(buyer, text="8x") == ["DIN933-M8X40"]
+    assert await _skus(buyer, text="m 8") == ["DIN933-M8X40", "NUT-8", "W-10"]
 
 
 async def test_wildcards_typed_by_the_buyer_match_literally() -> None:
