@@ -233,7 +233,11 @@ def _filters(caller: Scope, query: CatalogQuery) -> QueryString:
 def _sort_keys(caller: Scope, query: CatalogQuery) -> list[QueryString]:
     name = "p.name_pl" if current_locale() == "pl" else "p.name_en"
     if query.sort is CatalogSort.SKU:
-        return [QueryString("p.sku")]
+        # A term's matches come from the trigram index and are sorted; walking the SKU index
+        # until 51 of them turn up read most of the catalog for a brand whose SKUs share a
+        # prefix ("würth" took 50 ms instead of 15 on 100,000 products). Without a term the
+        # walk is what makes a page of the catalog quick.
+        return [QueryString("p.sku || ''" if query.text else "p.sku")]
     if query.sort is CatalogSort.NAME:
         return [QueryString(name), QueryString("p.sku")]
     if query.sort is CatalogSort.AVAILABILITY:
