@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from urllib.parse import urlsplit
 
@@ -121,6 +121,41 @@ def composite_indexes_migration(
         return manager
 
     return forwards
+
+
+def one_engine_migration(
+    app_name: str,
+    migration_id: str,
+    description: str,
+    engine_type: str,
+    statements: Sequence[str],
+    backwards: Sequence[str],
+) -> Callable[[], Awaitable[MigrationManager]]:
+    """A migration's `forwards` that runs SQL of one engine's own (`"postgres"` or `"sqlite"`:
+    triggers, extensions, index options) in order, and on the other engine does nothing; going
+    back runs `backwards`."""
+
+    async def forwards() -> MigrationManager:
+        manager = MigrationManager(migration_id=migration_id, app_name=app_name, description=description)
+
+        async def run_forwards() -> None:
+            await _run_on(engine_type, statements)
+
+        async def run_backwards() -> None:
+            await _run_on(engine_type, backwards)
+
+        manager.add_raw(run_forwards)
+        manager.add_raw_backwards(run_backwards)
+        return manager
+
+    return forwards
+
+
+async def _run_on(engine_type: str, statements: Sequence[str]) -> None:
+    engine = _migration_engine()
+    if engine.engine_type == engine_type:
+        for statement in statements:
+            await engine.run_ddl(statement)
 
 
 def _migration_engine() -> Engine:

@@ -4,9 +4,7 @@ tokenizer answers LIKE for terms of three characters or more; triggers keep it i
 `product.search_text`. PostgreSQL has trigram indexes instead (catalog 2026-11-25T18:30); there
 this migration does nothing."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
-from piccolo.engine.base import Engine
+from portal.database import one_engine_migration
 
 ID = "2026-11-25T19:30:00:000000"
 VERSION = "1.38.0"
@@ -33,27 +31,4 @@ _DROP = (
 )
 
 
-def _sqlite_engine() -> Engine | None:
-    engine = engine_finder()
-    assert engine is not None, "migrations run with an engine configured"
-    return engine if engine.engine_type == "sqlite" else None
-
-
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="catalog", description=DESCRIPTION)
-
-    async def create_search_table() -> None:
-        engine = _sqlite_engine()
-        if engine is not None:
-            for statement in _CREATE:
-                await engine.run_ddl(statement)
-
-    async def drop_search_table() -> None:
-        engine = _sqlite_engine()
-        if engine is not None:
-            for statement in _DROP:
-                await engine.run_ddl(statement)
-
-    manager.add_raw(create_search_table)
-    manager.add_raw_backwards(drop_search_table)
-    return manager
+forwards = one_engine_migration("catalog", ID, DESCRIPTION, "sqlite", _CREATE, _DROP)

@@ -6,9 +6,7 @@ products). Each product's search text is also kept as its letter pairs, one word
 in step, also while rows are copied in bulk or replicated (ENABLE ALWAYS). SQLite keeps its
 full scan for such terms; there this migration does nothing."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
-from piccolo.engine.base import Engine
+from portal.database import one_engine_migration
 
 ID = "2026-11-25T22:50:00:000000"
 VERSION = "1.38.0"
@@ -40,27 +38,4 @@ _DROP = (
 )
 
 
-def _postgres_engine() -> Engine | None:
-    engine = engine_finder()
-    assert engine is not None, "migrations run with an engine configured"
-    return engine if engine.engine_type == "postgres" else None
-
-
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="catalog", description=DESCRIPTION)
-
-    async def create_pairs() -> None:
-        engine = _postgres_engine()
-        if engine is not None:
-            for statement in _CREATE:
-                await engine.run_ddl(statement)
-
-    async def drop_pairs() -> None:
-        engine = _postgres_engine()
-        if engine is not None:
-            for statement in _DROP:
-                await engine.run_ddl(statement)
-
-    manager.add_raw(create_pairs)
-    manager.add_raw_backwards(drop_pairs)
-    return manager
+forwards = one_engine_migration("catalog", ID, DESCRIPTION, "postgres", _CREATE, _DROP)
