@@ -142,7 +142,7 @@ async def active_companies(user_id: int) -> list[CompanyChoice]:
 async def load_scope(user_id: int, company_id: int | None, ip_address: str) -> Scope | None:
     """The scope for a session, or None once the user is gone, deactivated or in no company.
     Straight from the database: for work outside requests (recurring orders, the demo)."""
-    return _scope_from(user_id, list(await _memberships_of(user_id)), company_id, ip_address)
+    return _scope_from(user_id, await _membership_rows(user_id), company_id, ip_address)
 
 
 async def load_cached_scope(user_id: int, company_id: int | None, ip_address: str) -> Scope | None:

@@ -19,11 +19,10 @@ from piccolo.querystring import QueryString
 from portal.accounts.roles import Permission
 from portal.accounts.scope import Scope
 from portal.catalog import ProductRow, StockLevel, round_up_to_multiple, visible_products
-from portal.catalog.search import listed_products
 from portal.catalog.tables import VatRate
 from portal.errors import Invalid, NotFound
 from portal.i18n import gettext as _
-from portal.ordering.offers import offers
+from portal.ordering.offers import offers_by_product
 from portal.ordering.tables import Cart, CartLine
 from portal.pricing import PriceQuote, resolve_prices
 
@@ -191,11 +190,7 @@ async def cart_view(caller: Scope) -> CartView:
 async def priced_lines(caller: Scope, rows: Sequence[dict[str, Any]]) -> CartView:
     """Lines (id, product, quantity, note) of a cart or a list, priced and checked for the
     caller today, in one statement however many lines."""
-    product_ids = [row["product"] for row in rows]
-    offered = {
-        offer.product.id: offer
-        for offer in await offers(caller, listed_products(caller, product_ids, include_hidden=True))
-    }
+    offered = await offers_by_product(caller, [row["product"] for row in rows], include_hidden=True)
     lines = []
     for row in rows:
         offer = offered[row["product"]]

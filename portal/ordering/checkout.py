@@ -327,7 +327,7 @@ async def _write_order(
     order_id = created[0]["id"]
     number = order_number(order_id, datetime.now(UTC).date())
     await Order.update({Order.number: number}).where(Order.id == order_id)
-    ordered = [line for line in request.lines.lines if line.quote is not None]
+    ordered = [(line, line.quote) for line in request.lines.lines if line.quote is not None]
     await OrderLine.insert(
         *(
             OrderLine(
@@ -337,14 +337,13 @@ async def _write_order(
                 name=line.product.name,
                 unit=line.product.unit,
                 quantity=line.quantity,
-                unit_price=line.quote.unit_price,
-                line_net=line.quote.line_net,
+                unit_price=quote.unit_price,
+                line_net=quote.line_net,
                 vat_rate=line.product.vat_rate,
-                price_source=_price_source(line.quote.source, line.quote.source_name),
+                price_source=_price_source(quote.source, quote.source_name),
                 note=line.note,
             )
-            for line in ordered
-            if line.quote is not None
+            for line, quote in ordered
         )
     )
     assert caller.company_id is not None
@@ -367,7 +366,7 @@ async def _write_order(
             order_id, need.approvers, signer, postbox, order=order, members=facts.members
         )
     else:
-        bought = [(line.product.id, line.quantity) for line in ordered]
+        bought = [(line.product.id, line.quantity) for line, _ in ordered]
         await record_first_status(order_id, number, caller.company_id, status, caller.user_id, bought=bought)
     return PlacedOrder(order_id, number, status, need, created=True, mails=tuple(mails))
 

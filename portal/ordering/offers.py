@@ -3,13 +3,14 @@ its stock, how many are in the caller's cart, and the price book to price it at 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from piccolo.querystring import QueryString
 
 from portal.accounts.scope import Scope
-from portal.catalog.search import ProductRow, ProductsStatement, product_row
+from portal.catalog.search import ProductRow, ProductsStatement, listed_products, product_row
 from portal.catalog.stock import StockLevel, stock_column, stock_level_of
 from portal.catalog.tables import Product
 from portal.pricing import PriceQuote
@@ -49,3 +50,12 @@ async def offers(caller: Scope, products: ProductsStatement) -> list[Offer]:
     )
     book = price_book_of(caller, rows)
     return [Offer(product_row(row), stock_level_of(row["stock_rows"]), row["in_cart"] or 0, book, on) for row in rows]
+
+
+async def offers_by_product(
+    caller: Scope, product_ids: Sequence[int], *, include_hidden: bool = False
+) -> dict[int, Offer]:
+    """The offers of the given products by product id, leaving out those the caller's company may
+    not see; with `include_hidden` they stay, their product marked not visible."""
+    statement = listed_products(caller, product_ids, include_hidden=include_hidden)
+    return {offer.product.id: offer for offer in await offers(caller, statement)}

@@ -8,12 +8,11 @@ from decimal import Decimal
 
 from portal.accounts.scope import Scope
 from portal.catalog import StockLevel
-from portal.catalog.search import listed_products
 from portal.errors import Invalid
 from portal.i18n import gettext as _
 from portal.ordering.cart import add_many_to_cart
 from portal.ordering.grid import GridRow, grid_rows
-from portal.ordering.offers import offers
+from portal.ordering.offers import offers_by_product
 from portal.ordering.orders import order_detail
 from portal.ordering.tables import PurchasedProduct
 
@@ -44,8 +43,7 @@ class ReorderLine:
 async def reorder_lines(caller: Scope, order_id: int) -> list[ReorderLine]:
     """The order's lines as they would be ordered today."""
     order = await order_detail(caller.company_id, order_id)
-    product_ids = [line.product_id for line in order.lines]
-    offered = {offer.product.id: offer for offer in await offers(caller, listed_products(caller, product_ids))}
+    offered = await offers_by_product(caller, [line.product_id for line in order.lines])
     lines = []
     for line in order.lines:
         offer = offered.get(line.product_id)
