@@ -16,7 +16,7 @@ from litestar.channels.backends.base import ChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 
-from portal.accounts.scope import Scope
+from portal.accounts.customer_scope import SeenCustomers
 from portal.config import Settings
 from portal.stores import valkey_client
 
@@ -49,11 +49,12 @@ class LiveUpdates:
     def seller_channel(self) -> str:
         return f"{self._prefix}:seller"
 
-    def channels_for(self, caller: Scope) -> list[str]:
-        if caller.is_seller:
+    def channels_for(self, seen: SeenCustomers) -> list[str]:
+        """The channels of the customers the caller sees (`seen_customers`): the seller's for
+        whoever sees every customer, else one per company (a sales rep's own, a user's own)."""
+        if seen.every:
             return [self.seller_channel]
-        assert caller.company_id is not None
-        return [self.company_channel(caller.company_id)]
+        return [self.company_channel(company_id) for company_id in sorted(seen.ids)]
 
     @asynccontextmanager
     async def listening(self) -> AsyncIterator[None]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from piccolo.query.functions.aggregate import Count
 
+from portal.accounts.customer_scope import customers_seen_by
 from portal.accounts.nip import is_valid_nip, normalize_nip
 from portal.accounts.roles import Permission
 from portal.accounts.scope import Scope
@@ -191,9 +192,7 @@ async def customers_for(caller: Scope) -> list[CustomerRow]:
         Company.billing_city.as_alias("city"),
         Company.status,
         Company.sales_rep.name.as_alias("sales_rep_name"),
-    ).where(Company.kind == CompanyKind.CUSTOMER)
-    if not caller.can(Permission.CUSTOMERS_ALL):
-        query = query.where(Company.sales_rep == caller.user_id)
+    ).where((Company.kind == CompanyKind.CUSTOMER) & customers_seen_by(caller, Company.id))
     companies = await query.order_by(Company.name)
     ids = [company["id"] for company in companies]
     counts = (

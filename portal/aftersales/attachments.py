@@ -18,9 +18,9 @@ from typing import Any, overload
 import filetype
 from babel.numbers import format_decimal
 from litestar.datastructures import UploadFile
-from piccolo.custom_types import Combinable
 from PIL import Image
 
+from portal.accounts.customer_scope import customers_seen_by
 from portal.accounts.scope import Scope
 from portal.aftersales.tables import Attachment, AttachmentPurpose
 from portal.errors import Invalid, NotFound
@@ -371,13 +371,10 @@ async def attachments_of(
 
 
 async def attachment_for_download(caller: Scope, attachment_id: int) -> tuple[AttachmentView, bytes]:
-    """The file and its bytes, for the seller's users or the users of the company it belongs to;
-    anyone else is told it does not exist, so ids reveal nothing."""
-    where: Combinable = Attachment.id == attachment_id
-    if not caller.is_seller:
-        if caller.company_id is None:
-            raise NotFound(_("This file does not exist."))
-        where &= Attachment.company == caller.company_id
+    """The file and its bytes, for those who see the company it belongs to (its users, the
+    seller's staff who see that customer); anyone else is told it does not exist, so ids reveal
+    nothing."""
+    where = (Attachment.id == attachment_id) & customers_seen_by(caller, Attachment.company)
     row = await Attachment.select(*_VIEW_COLUMNS, Attachment.storage_key).where(where).first()
     if row is None:
         raise NotFound(_("This file does not exist."))

@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 from litestar.datastructures import UploadFile
 from piccolo.custom_types import Combinable
 
+from portal.accounts.customer_scope import customers_seen_by
 from portal.accounts.scope import Scope
-from portal.aftersales.access import require_back_office, visible_to
+from portal.aftersales.access import require_back_office
 from portal.aftersales.attachments import AttachmentView, CheckedFile, attachments_of, check_uploads, save_attachment
 from portal.aftersales.tables import (
     AttachmentPurpose,
@@ -200,7 +201,7 @@ async def _source_order(
     if shipment_id is not None:
         shipment = (
             await Shipment.select(Shipment.id, Shipment.number, Shipment.order, Shipment.status, Shipment.delivered_at)
-            .where((Shipment.id == shipment_id) & visible_to(caller, Shipment.company))
+            .where((Shipment.id == shipment_id) & customers_seen_by(caller, Shipment.company))
             .first()
         )
         if shipment is None:
@@ -211,7 +212,7 @@ async def _source_order(
     if invoice_id is not None:
         invoice = (
             await Invoice.select(Invoice.id, Invoice.number, Invoice.order)
-            .where((Invoice.id == invoice_id) & visible_to(caller, Invoice.company))
+            .where((Invoice.id == invoice_id) & customers_seen_by(caller, Invoice.company))
             .first()
         )
         if invoice is None:
@@ -225,7 +226,7 @@ async def _source_order(
     if order_id is not None:
         order = (
             await Order.select(Order.id, Order.number, Order.company)
-            .where((Order.id == order_id) & visible_to(caller, Order.company))
+            .where((Order.id == order_id) & customers_seen_by(caller, Order.company))
             .first()
         )
     if order is None:
@@ -544,7 +545,7 @@ async def _complaint_row(caller: Scope, complaint_id: int) -> dict[str, Any]:
             Complaint.submitted_by.email.as_alias("submitter_email"),
             Complaint.submitted_by.locale.as_alias("submitter_locale"),
         )
-        .where((Complaint.id == complaint_id) & visible_to(caller, Complaint.company))
+        .where((Complaint.id == complaint_id) & customers_seen_by(caller, Complaint.company))
         .first()
     )
     if row is None:
@@ -886,13 +887,17 @@ async def list_complaints(caller: Scope, filters: ComplaintFilters) -> tuple[lis
 async def complaint_queue(caller: Scope, filters: ComplaintFilters) -> tuple[list[ComplaintSummary], bool]:
     """Every customer's complaints for the back office, the longest waiting first."""
     require_back_office(caller)
-    return await _summaries(visible_to(caller, Complaint.company), filters, oldest_first=True)
+    return await _summaries(customers_seen_by(caller, Complaint.company), filters, oldest_first=True)
 
 
 async def complaining_customers(caller: Scope) -> list[tuple[int, str]]:
     """The customers with complaints, for the queue's filter."""
     require_back_office(caller)
-    rows = await Complaint.select(Complaint.company, Complaint.company.name.as_alias("name")).distinct()
+    rows = (
+        await Complaint.select(Complaint.company, Complaint.company.name.as_alias("name"))
+        .where(customers_seen_by(caller, Complaint.company))
+        .distinct()
+    )
     return sorted(((row["company"], row["name"]) for row in rows), key=lambda customer: customer[1])
 
 
@@ -961,7 +966,7 @@ async def complaint_detail(caller: Scope, complaint_id: int) -> ComplaintDetail:
             Complaint.credit_note.number.as_alias("credit_note_number"),
             Complaint.replacement_order.number.as_alias("replacement_order_number"),
         )
-        .where((Complaint.id == complaint_id) & visible_to(caller, Complaint.company))
+        .where((Complaint.id == complaint_id) & customers_seen_by(caller, Complaint.company))
         .first()
     )
     if row is None:

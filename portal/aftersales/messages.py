@@ -11,8 +11,8 @@ from datetime import datetime
 from litestar.datastructures import UploadFile
 from piccolo.querystring import QueryString
 
+from portal.accounts.customer_scope import customers_seen_by
 from portal.accounts.scope import Scope
-from portal.aftersales.access import visible_to
 from portal.aftersales.attachments import AttachmentView, attachments_of, check_uploads, save_attachment
 from portal.aftersales.complaints import reopen_after_customer_answer
 from portal.aftersales.tables import AttachmentPurpose, Complaint, Message, ThreadRead
@@ -65,7 +65,7 @@ async def complaint_thread(caller: Scope, complaint_id: int) -> Thread:
             Complaint.submitted_by.email.as_alias("email"),
             Complaint.submitted_by.locale.as_alias("locale"),
         )
-        .where((Complaint.id == complaint_id) & visible_to(caller, Complaint.company))
+        .where((Complaint.id == complaint_id) & customers_seen_by(caller, Complaint.company))
         .first()
     )
     if row is None:
@@ -81,7 +81,7 @@ async def order_thread(caller: Scope, order_id: int) -> Thread:
             Order.placed_by.email.as_alias("email"),
             Order.placed_by.locale.as_alias("locale"),
         )
-        .where((Order.id == order_id) & visible_to(caller, Order.company))
+        .where((Order.id == order_id) & customers_seen_by(caller, Order.company))
         .first()
     )
     if row is None:

@@ -9,8 +9,9 @@ from datetime import date
 from functools import cache
 
 from jinja2 import Environment
-from piccolo.custom_types import Combinable
 
+from portal.accounts.customer_scope import customers_seen_by
+from portal.accounts.scope import Scope
 from portal.aftersales.tables import Parcel, Shipment, ShipmentLine
 from portal.config import Settings
 from portal.errors import NotFound
@@ -63,12 +64,10 @@ class ShipmentDocument:
         return len(self.tracking_numbers)
 
 
-async def shipment_document(company_id: int | None, shipment_id: int, settings: Settings) -> ShipmentDocument:
-    """A shipment with everything its papers show; `company_id` None is the seller, who sees every
-    customer's. Another company's shipment is not found."""
-    condition: Combinable = Shipment.id == shipment_id
-    if company_id is not None:
-        condition = condition & (Shipment.company == company_id)
+async def shipment_document(caller: Scope, shipment_id: int, settings: Settings) -> ShipmentDocument:
+    """A shipment with everything its papers show, if the caller sees its customer; any other
+    shipment is not found."""
+    condition = (Shipment.id == shipment_id) & customers_seen_by(caller, Shipment.company)
     shipment = (
         await Shipment.select(
             Shipment.id,
@@ -134,10 +133,10 @@ def _environment() -> Environment:
 
 
 async def _shipment_pdf(
-    document_type: str, template: str, company_id: int | None, shipment_id: int, locale: str, settings: Settings
+    document_type: str, template: str, caller: Scope, shipment_id: int, locale: str, settings: Settings
 ) -> bytes:
     with use_locale(locale):
-        document = await shipment_document(company_id, shipment_id, settings)
+        document = await shipment_document(caller, shipment_id, settings)
 
         async def render() -> bytes:
             return await render_pdf(_environment().get_template(template).render(document=document))
@@ -145,15 +144,15 @@ async def _shipment_pdf(
         return await stored_pdf(document_type, document.id, current_locale(), fingerprint(asdict(document)), render)
 
 
-async def delivery_note_pdf(company_id: int | None, shipment_id: int, locale: str, settings: Settings) -> bytes:
+async def delivery_note_pdf(caller: Scope, shipment_id: int, locale: str, settings: Settings) -> bytes:
     """The WZ in `locale`, with boxes for the signatures of who issued and who received the goods."""
     return await _shipment_pdf(
-        "delivery_note", "aftersales/delivery_note_pdf.html", company_id, shipment_id, locale, settings
+        "delivery_note", "aftersales/delivery_note_pdf.html", caller, shipment_id, locale, settings
     )
 
 
-async def packing_list_pdf(company_id: int | None, shipment_id: int, locale: str, settings: Settings) -> bytes:
+async def packing_list_pdf(caller: Scope, shipment_id: int, locale: str, settings: Settings) -> bytes:
     """The packing list in `locale`, with a box per line for the warehouse to tick."""
     return await _shipment_pdf(
-        "packing_list", "aftersales/packing_list_pdf.html", company_id, shipment_id, locale, settings
+        "packing_list", "aftersales/packing_list_pdf.html", caller, shipment_id, locale, settings
     )

@@ -15,7 +15,7 @@ from portal.accounts.guards import Caller, requires
 from portal.accounts.login import LoginLimiter
 from portal.accounts.roles import Permission
 from portal.aftersales import shipments
-from portal.aftersales.access import require_back_office, scoped_company
+from portal.aftersales.access import require_back_office
 from portal.aftersales.attachments import attachment_for_download, attachments_of, check_uploads, save_attachment
 from portal.aftersales.shipment_documents import delivery_note_pdf, packing_list_pdf
 from portal.aftersales.tables import AttachmentPurpose, Shipment, ShipmentStatus
@@ -141,7 +141,7 @@ async def add_proof_of_delivery(
 async def delivery_note(
     caller: Caller, shipment_id: FromPath[int], settings: NamedDependency[Settings]
 ) -> Response[bytes]:
-    content = await delivery_note_pdf(scoped_company(caller), shipment_id, current_locale(), settings)
+    content = await delivery_note_pdf(caller, shipment_id, current_locale(), settings)
     return _pdf(content, f"WZ-{shipment_id}.pdf")
 
 
@@ -149,7 +149,7 @@ async def delivery_note(
 async def packing_list(
     caller: Caller, shipment_id: FromPath[int], settings: NamedDependency[Settings]
 ) -> Response[bytes]:
-    content = await packing_list_pdf(scoped_company(caller), shipment_id, current_locale(), settings)
+    content = await packing_list_pdf(caller, shipment_id, current_locale(), settings)
     return _pdf(content, f"packing-list-{shipment_id}.pdf")
 
 

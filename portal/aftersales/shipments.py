@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 
 from piccolo.custom_types import Combinable
 
+from portal.accounts.customer_scope import customers_seen_by
 from portal.accounts.scope import Scope
-from portal.aftersales.access import require_back_office, visible_to
+from portal.aftersales.access import require_back_office
 from portal.aftersales.tables import Carrier, Parcel, Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
 from portal.catalog.labels import unit_label
 from portal.database import contains_text, lock_rows_for_decision, write_transaction
@@ -215,7 +216,7 @@ def _carrier_name(name: str) -> str:
 
 
 async def list_shipments(caller: Scope, filters: DeliveryFilters) -> tuple[list[ShipmentRow], bool]:
-    condition: Combinable = visible_to(caller, Shipment.company)
+    condition: Combinable = customers_seen_by(caller, Shipment.company)
     if filters.status == "":
         condition &= Shipment.status.is_in(list(OPEN))
     elif filters.status != "all":
@@ -237,7 +238,7 @@ async def list_shipments(caller: Scope, filters: DeliveryFilters) -> tuple[list[
 
 
 async def shipment_row(caller: Scope, shipment_id: int) -> ShipmentRow:
-    rows = await _rows(visible_to(caller, Shipment.company) & (Shipment.id == shipment_id))
+    rows = await _rows(customers_seen_by(caller, Shipment.company) & (Shipment.id == shipment_id))
     if not rows:
         raise NotFound(_("This shipment does not exist."))
     return rows[0]
@@ -352,7 +353,9 @@ async def line_progress(order_id: int) -> list[LineProgress]:
 
 
 async def order_deliveries(caller: Scope, order_id: int) -> OrderDeliveries:
-    order = await Order.select(Order.id).where(visible_to(caller, Order.company) & (Order.id == order_id)).first()
+    order = (
+        await Order.select(Order.id).where(customers_seen_by(caller, Order.company) & (Order.id == order_id)).first()
+    )
     if order is None:
         raise NotFound(_("This order does not exist."))
     return OrderDeliveries(
@@ -415,7 +418,7 @@ async def create_shipment(caller: Scope, order_id: int, request: ShipmentRequest
     """A shipment of chosen order lines; nothing is stored unless every rule holds."""
     order = (
         await Order.select(Order.id, Order.company, Order.status)
-        .where(visible_to(caller, Order.company) & (Order.id == order_id))
+        .where(customers_seen_by(caller, Order.company) & (Order.id == order_id))
         .first()
     )
     if order is None:
@@ -737,7 +740,8 @@ async def orders_to_ship(caller: Scope) -> list[ShippableOrder]:
     rows = await (
         Order.select(Order.id, Order.number, Order.status, Order.created_at, Order.company.name.as_alias("company"))
         .where(
-            Order.status.is_in(
+            customers_seen_by(caller, Order.company)
+            & Order.status.is_in(
                 [
                     OrderStatus.SENT_TO_SELLER,
                     OrderStatus.CONFIRMED,

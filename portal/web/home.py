@@ -11,6 +11,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from portal.accounts import Permission, Role, company_profile, customers_for, requires
 from portal.accounts.audit import company_audit_log
+from portal.accounts.customer_scope import seen_customers
 from portal.accounts.guards import Caller
 from portal.accounts.members import list_members, my_terms, pending_invitations, team_limits
 from portal.live import LiveUpdates
@@ -40,12 +41,17 @@ def health() -> dict[str, str]:
 
 
 @get("/live", guards=[requires()])
-async def live_events(caller: Caller, live: NamedDependency[LiveUpdates]) -> ServerSentEvent:
-    """The page's one event stream: names of what changed for the caller's company (or, for
-    the seller, for any customer); htmx's SSE extension refreshes the elements listening."""
+async def live_events(caller: Caller, live: NamedDependency[LiveUpdates]) -> Response[Any]:
+    """The page's one event stream: names of what changed for the customers the caller sees
+    (their own company; a sales rep's own customers; every one for the back office); htmx's SSE
+    extension refreshes the elements listening."""
+    channels = live.channels_for(await seen_customers(caller))
+    if not channels:
+        # Nothing to hear: 204 tells the browser's EventSource not to reconnect.
+        return Response(None, status_code=204)
 
     async def names() -> AsyncIterator[ServerSentEventMessage]:
-        async for name in live.stream(live.channels_for(caller)):
+        async for name in live.stream(channels):
             yield ServerSentEventMessage(event=name, data=name)
 
     return ServerSentEvent(names())

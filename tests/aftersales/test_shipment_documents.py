@@ -14,6 +14,8 @@ from pypdf import PdfReader
 
 import portal.aftersales.shipment_documents as shipment_documents_module
 from portal.accounts.roles import Role
+from portal.accounts.scope import Scope
+from portal.accounts.tables import Company, CompanyKind
 from portal.aftersales.shipment_documents import delivery_note_pdf, packing_list_pdf, shipment_document
 from portal.aftersales.tables import Carrier, Parcel, Shipment, ShipmentLine
 from portal.config import Settings
@@ -27,6 +29,7 @@ from tests.factories import make_company, make_person
 @dataclass(frozen=True)
 class PartialDelivery:
     company_id: int
+    buyer: Scope
     shipment_id: int
     skus: list[str]
 
@@ -68,7 +71,7 @@ async def delivery(db: None) -> PartialDelivery:
     shipment = await _shipment(
         company, order.id, "WZ/2026/000012", [(first, 6), (third, 3)], ["13245600000001", "13245600000002"]
     )
-    return PartialDelivery(company, shipment, skus)
+    return PartialDelivery(company, await buyer.scope(), shipment, skus)
 
 
 def _text(pdf: bytes) -> str:
@@ -82,7 +85,7 @@ def _shows_line(text: str, sku: str, quantity: int) -> bool:
 async def test_the_delivery_note_lists_only_this_shipments_lines_and_its_parcels(
     delivery: PartialDelivery, settings: Settings
 ) -> None:
-    text = _text(await delivery_note_pdf(delivery.company_id, delivery.shipment_id, "en", settings))
+    text = _text(await delivery_note_pdf(delivery.buyer, delivery.shipment_id, "en", settings))
     for expected in (
         "Delivery note WZ/2026/000012",
         "ZAM/2026/0042",
@@ -105,7 +108,7 @@ async def test_the_delivery_note_lists_only_this_shipments_lines_and_its_parcels
 
 
 async def test_the_delivery_note_speaks_polish(delivery: PartialDelivery, settings: Settings) -> None:
-    text = _text(await delivery_note_pdf(delivery.company_id, delivery.shipment_id, "pl", settings))
+    text = _text(await delivery_note_pdf(delivery.buyer, delivery.shipment_id, "pl", settings))
     for expected in ("Wydanie zewnętrzne WZ/2026/000012", "ODBIORCA", "WYDAŁ", "ODEBRAŁ", "Ilość wydana"):
         assert expected in text, expected
 
@@ -113,7 +116,7 @@ async def test_the_delivery_note_speaks_polish(delivery: PartialDelivery, settin
 async def test_the_packing_list_counts_the_parcels_and_has_a_column_to_tick(
     delivery: PartialDelivery, settings: Settings
 ) -> None:
-    text = _text(await packing_list_pdf(delivery.company_id, delivery.shipment_id, "en", settings))
+    text = _text(await packing_list_pdf(delivery.buyer, delivery.shipment_id, "en", settings))
     for expected in ("Packing list WZ/2026/000012", "Parcels: 2", "Packed", "13245600000002"):
         assert expected in text, expected
     first, _second, third = delivery.skus
@@ -121,7 +124,7 @@ async def test_the_packing_list_counts_the_parcels_and_has_a_column_to_tick(
 
 
 async def test_another_companys_shipment_is_not_found(delivery: PartialDelivery, settings: Settings) -> None:
-    stranger = await make_company()
+    stranger = await (await make_person(await make_company(), Role.COMPANY_ADMIN)).scope()
     with pytest.raises(NotFound):
         await shipment_document(stranger, delivery.shipment_id, settings)
     with pytest.raises(NotFound):
@@ -131,15 +134,31 @@ async def test_another_companys_shipment_is_not_found(delivery: PartialDelivery,
     assert await StoredPdf.count() == 0
 
 
+async def _seller_staff(role: Role) -> Scope:
+    seller = await make_company("Hurtownia Testowa", kind=CompanyKind.SELLER)
+    return await (await make_person(seller, role)).scope()
+
+
 async def test_a_shipment_that_does_not_exist_is_not_found(db: None, settings: Settings) -> None:
     with pytest.raises(NotFound):
-        await shipment_document(None, 999_999, settings)
+        await shipment_document(await _seller_staff(Role.BACK_OFFICE), 999_999, settings)
 
 
-async def test_the_seller_gets_any_customers_shipment(delivery: PartialDelivery, settings: Settings) -> None:
-    document = await shipment_document(None, delivery.shipment_id, settings)
+async def test_the_back_office_gets_any_customers_shipment(delivery: PartialDelivery, settings: Settings) -> None:
+    office = await _seller_staff(Role.BACK_OFFICE)
+    document = await shipment_document(office, delivery.shipment_id, settings)
     assert document.number == "WZ/2026/000012" and document.customer.name == "Budmax Testowy Sp. z o.o."
-    assert "WZ/2026/000012" in _text(await delivery_note_pdf(None, delivery.shipment_id, "en", settings))
+    assert "WZ/2026/000012" in _text(await delivery_note_pdf(office, delivery.shipment_id, "en", settings))
+
+
+async def test_a_sales_rep_gets_the_papers_of_own_customers_only(delivery: PartialDelivery, settings: Settings) -> None:
+    rep = await _seller_staff(Role.SALES_REP)
+    with pytest.raises(NotFound):
+        await delivery_note_pdf(rep, delivery.shipment_id, "en", settings)
+    with pytest.raises(NotFound):
+        await packing_list_pdf(rep, delivery.shipment_id, "en", settings)
+    await Company.update({Company.sales_rep: rep.user_id}).where(Company.id == delivery.company_id)
+    assert "WZ/2026/000012" in _text(await packing_list_pdf(rep, delivery.shipment_id, "en", settings))
 
 
 async def test_the_second_call_comes_from_the_stored_pdf_until_the_shipment_changes(
@@ -153,10 +172,10 @@ async def test_the_second_call_comes_from_the_stored_pdf_until_the_shipment_chan
         return await original(html)
 
     monkeypatch.setattr(shipment_documents_module, "render_pdf", counting)
-    first = await delivery_note_pdf(delivery.company_id, delivery.shipment_id, "en", settings)
-    second = await delivery_note_pdf(delivery.company_id, delivery.shipment_id, "en", settings)
+    first = await delivery_note_pdf(delivery.buyer, delivery.shipment_id, "en", settings)
+    second = await delivery_note_pdf(delivery.buyer, delivery.shipment_id, "en", settings)
     assert first == second and len(renders) == 1
     await Parcel.insert(Parcel(shipment=delivery.shipment_id, tracking_number="13245600000003"))
-    third = await delivery_note_pdf(delivery.company_id, delivery.shipment_id, "en", settings)
+    third = await delivery_note_pdf(delivery.buyer, delivery.shipment_id, "en", settings)
     assert len(renders) == 2 and "13245600000003" in _text(third)
     assert await StoredPdf.count().where(StoredPdf.document_type == "delivery_note") == 1
