@@ -23,7 +23,7 @@ from portal.errors import Conflict, Invalid
 from portal.i18n import gettext as _
 from portal.jobs import send_after_response
 from portal.mail import Postbox
-from portal.web import page, redirect
+from portal.web import page, redirect, wants_fragment
 from portal.web.forms import FormData
 
 Html = Response[Any]
@@ -141,9 +141,13 @@ async def _complaint_page(
     status_code: int = 200,
 ) -> Html:
     detail = await complaints.complaint_detail(caller, complaint_id)
-    # Only the whole page shows the conversation, so only it moves the caller's read mark.
+    # Only the whole page shows the conversation, so only it moves the caller's read mark (a
+    # block's URL opened without htmx gets the whole page too).
+    whole_page = not (block and wants_fragment(request))
     thread = (
-        None if block else await messages.conversation(caller, await messages.complaint_thread(caller, complaint_id))
+        await messages.conversation(caller, await messages.complaint_thread(caller, complaint_id))
+        if whole_page
+        else None
     )
     return page(
         request,
