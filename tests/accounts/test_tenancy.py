@@ -180,15 +180,16 @@ async def _intruder_company() -> int:
     return other
 
 
-async def test_every_route_with_an_id_answers_404_to_another_companys_admin(
-    client: httpx.AsyncClient, settings
-) -> None:
-    ids = await _company_a()
-    other = await _intruder_company()
-    intruder = await make_person(other, Role.COMPANY_ADMIN, Role.BUYER, Role.APPROVER)
-    await log_in(client, intruder.email)
-    token = csrf_token((await client.get("/")).text)
+# The seller's own catalog: its staff see every product (without any customer's prices).
+SELLER_CATALOG_OBJECTS = {"product_id", "document_id"}
 
+
+async def _walk_routes_with_ids(
+    client: httpx.AsyncClient, settings, ids: dict, allowed: set[int] | None = None, *, as_seller: bool = False
+) -> int:
+    """Every route with an id parameter, with company A's ids, by every method: each answers 404
+    (or, when `allowed`, one of those statuses) and shows nothing of A. Answers how many."""
+    token = csrf_token((await client.get("/")).text)
     walked = 0
     for route in create_app(settings).routes:
         if not isinstance(route, HTTPRoute) or route.path in TOKEN_ROUTES:
@@ -198,13 +199,44 @@ async def test_every_route_with_an_id_answers_404_to_another_companys_admin(
             continue
         assert set(parameters) <= PARAMETER_OBJECTS, f"{route.path}: teach this test about {parameters}"
         path = re.sub(r"{(\w+):int}", lambda m: str(ids[m.group(1)]), route.path)
+        if as_seller and set(parameters) <= SELLER_CATALOG_OBJECTS:
+            response = await client.get(path)
+            assert response.status_code == 200, f"GET {path} answered {response.status_code}"
+            assert "5.55" not in response.text and "ALFA-TAJNA/1" not in response.text
+            continue
         for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
-            data = {"_csrf_token": token, "roles": ["buyer"], "quantity": "1"} if method == "POST" else None
+            data = (
+                {"_csrf_token": token, "roles": ["buyer"], "quantity": "1", "body": "x"} if method == "POST" else None
+            )
             response = await client.request(method, path, data=data)
-            assert response.status_code == 404, f"{method} {path} answered {response.status_code}"
+            assert response.status_code in (allowed or {404}), f"{method} {path} answered {response.status_code}"
             assert "alfa-tajna" not in response.text.lower()
             walked += 1
-    assert walked >= 5
+    return walked
+
+
+async def test_every_route_with_an_id_answers_404_to_another_companys_admin(
+    client: httpx.AsyncClient, settings
+) -> None:
+    ids = await _company_a()
+    other = await _intruder_company()
+    intruder = await make_person(other, Role.COMPANY_ADMIN, Role.BUYER, Role.APPROVER)
+    await log_in(client, intruder.email)
+    assert await _walk_routes_with_ids(client, settings, ids) >= 5
+
+
+async def test_every_route_with_an_id_hides_a_customer_from_a_sales_rep_of_others(
+    client: httpx.AsyncClient, settings
+) -> None:
+    """The rep of two other customers: company A's objects do not exist for them, except where
+    the rep's role lacks the page's permission altogether (403 whatever the id)."""
+    ids = await _company_a()
+    seller = await make_company("Hurtownia", kind=CompanyKind.SELLER)
+    rep = await make_person(seller, Role.SALES_REP)
+    for name in ("Budmax Sp. z o.o.", "Elektroplus Sp. z o.o."):
+        await make_company(name, sales_rep_id=rep.user_id)
+    await log_in(client, rep.email)
+    assert await _walk_routes_with_ids(client, settings, ids, allowed={403, 404}, as_seller=True) >= 5
 
 
 @pytest.mark.parametrize(
