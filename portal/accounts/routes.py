@@ -23,15 +23,10 @@ from portal.i18n import LOCALES, current_locale
 from portal.i18n import gettext as _
 from portal.jobs import send_after_response
 from portal.mail import Postbox
-from portal.web import page, redirect
+from portal.web import page, redirect, redirect_off_site, same_site_path
 from portal.web.forms import FormData
 
 Html = Response[Any]
-
-
-def _safe_next(target: str) -> str:
-    """Only paths on this site, so a login link cannot send people elsewhere."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
 # --- Login, logout, company choice, language ---------------------------------------------
@@ -55,8 +50,8 @@ async def login_form(
     request: Request[Any, Any, Any], next_path: Annotated[str, QueryParameter(name="next")] = "/"
 ) -> Html:
     if _session_values(request).get("user_id"):
-        return redirect(request, _safe_next(next_path))
-    return _login_page(request, next_path=_safe_next(next_path))
+        return redirect(request, same_site_path(next_path))
+    return _login_page(request, next_path=same_site_path(next_path))
 
 
 async def _to_company_sign_in(
@@ -68,7 +63,7 @@ async def _to_company_sign_in(
     except sso.ProviderProblem as problem:
         return sso_error_page(request, sso.SsoFailure(_("Your company's sign-in is unavailable"), problem.message, 502))
     request.set_session({**_session_values(request), sso.PENDING_KEY: start.pending})
-    return redirect(request, start.authorization_url)
+    return redirect_off_site(request, start.authorization_url)
 
 
 @post("/login")
@@ -76,7 +71,7 @@ async def login_submit(
     request: Request[Any, Any, Any], limiter: NamedDependency[LoginLimiter], settings: NamedDependency[Settings]
 ) -> Html:
     form = await FormData.of(request)
-    next_path = _safe_next(form.get("next", "/"))
+    next_path = same_site_path(form.get("next", "/"))
     email = login.normalize_email(form.get("email"))
     if form.get("step") != "password" and not form.raw("password"):
         # Email first: a domain with single sign-on goes to its provider, everyone else gets
@@ -166,7 +161,7 @@ async def switch_locale(request: Request[Any, Any, Any]) -> Html:
     session = request.scope.get("session")
     if isinstance(session, dict) and isinstance(session.get("user_id"), int):
         await login.save_locale(session["user_id"], locale)
-    return redirect(request, _safe_next(form.get("next", "/")))
+    return redirect(request, same_site_path(form.get("next", "/")))
 
 
 # --- Forgotten password ----------------------------------------------------------------------

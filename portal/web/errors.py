@@ -10,13 +10,13 @@ from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
-from litestar.response import Redirect
 from litestar.types import ExceptionHandlersMap
 
 from portal.accounts.guards import CompanyNotChosen
 from portal.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, TooManyAttempts
 from portal.i18n import gettext as _
 from portal.web.locale import apply_request_locale
+from portal.web.redirects import redirect
 from portal.web.templating import page, wants_fragment
 
 log = logging.getLogger("portal.errors")
@@ -60,16 +60,11 @@ def error_page(request: Request[Any, Any, Any], status_code: int, message: str, 
 
 
 def _login_redirect(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
-    target = "/login?next=" + quote(request.url.path, safe="/")
-    if request.headers.get("hx-request") == "true":
-        return Response(content=None, status_code=204, headers={"HX-Redirect": target})
-    return Redirect(path=target, status_code=303)
+    return redirect(request, "/login?next=" + quote(request.url.path, safe="/"))
 
 
 def _choose_company(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
-    if request.headers.get("hx-request") == "true":
-        return Response(content=None, status_code=204, headers={"HX-Redirect": "/companies/choose"})
-    return Redirect(path="/companies/choose", status_code=303)
+    return redirect(request, "/companies/choose")
 
 
 def _domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -8,7 +8,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Redirect, Response
 from litestar.template import TemplateConfig
 
 from portal.accounts.nip import format_nip
@@ -97,10 +96,3 @@ def page(
         status_code=status_code,
         headers={"Vary": "HX-Request", **(headers or {})},
     )
-
-
-def redirect(request: Request[Any, Any, Any], path: str) -> Response[Any]:
-    """After a successful POST: 303 for a plain form, HX-Redirect for htmx."""
-    if request.headers.get("hx-request") == "true":
-        return Response(content=None, status_code=204, headers={"HX-Redirect": path})
-    return Redirect(path=path, status_code=303)
