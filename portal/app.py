@@ -38,7 +38,7 @@ from portal.stores import rate_limit_storage, store_registry
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.home import router as home_router
 from portal.web.locale import apply_request_locale
-from portal.web.security import security_headers
+from portal.web.security import add_security_headers
 from portal.web.templating import build_environment, template_config
 
 
@@ -98,7 +98,7 @@ def create_app(settings: Settings) -> Litestar:
         stores=stores,
         on_app_init=[auth.on_app_init],
         plugins=[FlashPlugin(FlashConfig(template_config=templates))],
-        middleware=[security_headers],
+        before_send=[add_security_headers],
         csrf_config=CSRFConfig(
             secret=secret_key,
             cookie_name="portal_csrf",
