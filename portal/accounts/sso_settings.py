@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from portal.accounts import audit, sso
+from portal.accounts.customer_scope import sees_every_customer
 from portal.accounts.roles import Permission, roles_for_company_kind
 from portal.accounts.scope import Scope
 from portal.accounts.tables import Company, SsoConnection, SsoDomain
@@ -40,7 +41,7 @@ async def own_company(caller: Scope) -> SsoCompany:
 
 async def company_for_seller_admin(caller: Scope, company_id: int) -> SsoCompany:
     """Any company, for the seller's administrator only; 404 for everyone else."""
-    if not (caller.is_seller and caller.can(Permission.CUSTOMERS_ALL) and caller.can(Permission.USERS_MANAGE)):
+    if not (sees_every_customer(caller) and caller.can(Permission.USERS_MANAGE)):
         raise NotFound(_("No such company."))
     row = await Company.select(Company.id, Company.name, Company.kind).where(Company.id == company_id).first()
     if row is None:
