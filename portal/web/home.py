@@ -9,9 +9,8 @@ from litestar import Request, Response, Router, get
 from litestar.di import NamedDependency
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from portal.accounts import Permission, Role, company_profile, customers_for, requires
+from portal.accounts import Permission, Role, company_profile, customers_for, requires, seen_customers
 from portal.accounts.audit import company_audit_log
-from portal.accounts.customer_scope import seen_customers
 from portal.accounts.guards import Caller
 from portal.accounts.members import list_members, my_terms, pending_invitations, team_limits
 from portal.live import LiveUpdates
