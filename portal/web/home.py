@@ -13,6 +13,7 @@ from portal.accounts import Permission, Role, company_profile, customers_for, re
 from portal.accounts.audit import company_audit_log
 from portal.accounts.guards import Caller
 from portal.accounts.members import list_members, my_terms, pending_invitations, team_limits
+from portal.accounts.sessions import retrieve_caller
 from portal.live import LiveUpdates
 from portal.web.templating import page
 
@@ -40,12 +41,22 @@ def health() -> dict[str, str]:
 
 
 @get("/live", guards=[requires()])
-async def live_events(caller: Caller, live: NamedDependency[LiveUpdates]) -> ServerSentEvent:
+async def live_events(
+    request: Request[Any, Any, Any], caller: Caller, live: NamedDependency[LiveUpdates]
+) -> ServerSentEvent:
     """The page's one event stream: names of what changed for the caller's company (or, for
     the seller, for any customer); htmx's SSE extension refreshes the elements listening."""
+    session = dict(request.session)
+    channels = live.channels_for(caller)
 
     async def names() -> AsyncIterator[ServerSentEventMessage]:
-        async for name in live.stream(live.channels_for(caller)):
+        async for name in live.stream(channels):
+            # Asked again at every event: a stream outlives the request that opened it, and
+            # ends once its session ends (password reset, deactivation, lifetime) or the
+            # person no longer belongs to the company whose events it carries.
+            now = await retrieve_caller(session, request)
+            if now is None or now.company_id != caller.company_id or live.channels_for(now) != channels:
+                return
             yield ServerSentEventMessage(event=name, data=name)
 
     return ServerSentEvent(names())
