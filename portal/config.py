@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     password_reset_requests_per_address: int = Field(default=10, ge=1)
     password_reset_window_seconds: int = Field(default=3600, ge=1)
     # argon2 runs in threads, at most this many at once, never on the event loop.
-    password_hashing_concurrency: int = Field(default=2, ge=1)
+    password_hashing_concurrency: int = Field(default=1, ge=1)
     # A session ends after this long without a request, and in any case this long after login.
     session_idle_seconds: int = Field(default=12 * 3600, ge=60)
     session_lifetime_seconds: int = Field(default=24 * 3600, ge=60)
