@@ -46,16 +46,28 @@ async def _deactivate(app: Litestar, admin: Person, person: Person, _mailbox: Ma
 Ending = Callable[[Litestar, Person, Person, Mailbox], Awaitable[None]]
 
 
-@pytest.mark.parametrize(
-    "end", [lambda app, _admin, person, mailbox: _reset_password(app, person, mailbox), _deactivate]
-)
-async def test_a_password_reset_or_a_deactivation_ends_the_persons_other_sessions(
-    app, client, db, mailbox: Mailbox, end: Ending
-) -> None:
+async def _reset_own_password(app: Litestar, _admin: Person, person: Person, mailbox: Mailbox) -> None:
+    await _reset_password(app, person, mailbox)
+
+
+ENDINGS = pytest.mark.parametrize("end", [_reset_own_password, _deactivate], ids=["password reset", "deactivation"])
+
+
+@pytest.fixture
+async def buyer_and_admin(client: httpx.AsyncClient, db: None) -> tuple[Person, Person]:
+    """A buyer logged in through `client`, and their company's administrator."""
     company = await make_company()
     admin = await make_person(company, Role.COMPANY_ADMIN)
     buyer = await make_person(company, Role.BUYER)
     await log_in(client, buyer.email)
+    return buyer, admin
+
+
+@ENDINGS
+async def test_a_password_reset_or_a_deactivation_ends_the_persons_other_sessions(
+    app, client, buyer_and_admin: tuple[Person, Person], mailbox: Mailbox, end: Ending
+) -> None:
+    buyer, admin = buyer_and_admin
     assert (await client.get("/")).status_code == 200
     await end(app, admin, buyer, mailbox)
     gone = await client.get("/")
@@ -127,16 +139,12 @@ async def _next_chunk(stream: EventStream, seconds: float) -> bytes | None:
     return await asyncio.wait_for(stream.chunks.get(), seconds)
 
 
-@pytest.mark.parametrize(
-    "end", [_deactivate, lambda app, _admin, person, mailbox: _reset_password(app, person, mailbox)]
-)
+@ENDINGS
 async def test_a_deactivated_or_reset_persons_open_live_stream_stops_delivering(
-    app, client, db, mailbox: Mailbox, end: Ending
+    app, client, buyer_and_admin: tuple[Person, Person], mailbox: Mailbox, end: Ending
 ) -> None:
-    company = await make_company()
-    admin = await make_person(company, Role.COMPANY_ADMIN)
-    buyer = await make_person(company, Role.BUYER)
-    await log_in(client, buyer.email)
+    buyer, admin = buyer_and_admin
+    company = buyer.company_id
     live: LiveUpdates = app.state["live"]
     async with live.listening():
         stream = EventStream(app, "/live", client.cookies)
