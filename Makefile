@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo demo-sso test lint typecheck unit e2e chromium wrk bench
+.PHONY: install demo demo-sso test lint typecheck unit e2e chromium wrk bench bench-login
 
 $(BIN)/python:
 	python3 -m venv $(VENV) || ($(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && python3 -m venv $(VENV))
@@ -27,6 +27,11 @@ wrk:
 # `make bench BENCH_ARGS=--quick` is a smoke run.
 bench: install wrk
 	$(BIN)/python -m portal.bench.run $(BENCH_ARGS)
+
+# 20 parallel logins against the demo on a free port, printing /health's p50/p99 meanwhile;
+# `make bench-login BENCH_ARGS="--source /tmp/main-copy"` runs another checkout's code.
+bench-login: install
+	$(BIN)/python -m portal.bench.login_burst $(BENCH_ARGS)
 
 demo: install
 	$(BIN)/portal demo

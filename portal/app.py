@@ -16,8 +16,10 @@ from litestar.static_files import create_static_files_router
 
 from portal.accounts.guards import current_caller
 from portal.accounts.login import LoginLimiter
+from portal.accounts.passwords import use_hashing_concurrency
 from portal.accounts.routes import router as accounts_router
 from portal.accounts.scope_cache import ScopeCache, use_scope_cache
+from portal.accounts.session_ends import SessionEnds, use_session_ends
 from portal.accounts.sessions import session_auth
 from portal.accounts.tokens import LinkSigner
 from portal.aftersales.complaint_routes import complaint_router
@@ -27,6 +29,7 @@ from portal.catalog.routes import router as catalog_router
 from portal.config import PROJECT_ROOT, Mode, Settings
 from portal.database import connection_pool, engine_for, use_database
 from portal.finance.routes import router as finance_router
+from portal.integration.api_keys import ApiKeyLimiter
 from portal.jobs import JobQueue, use_job_queue
 from portal.jobs.worker import background_jobs
 from portal.live import LiveUpdates, use_live_updates
@@ -34,7 +37,8 @@ from portal.mail import Postbox, mailer_for
 from portal.ordering.routes import router as ordering_router
 from portal.pdf.routes import router as pdf_router
 from portal.storage import storage_for, use_file_storage
-from portal.stores import rate_limit_storage, store_registry
+from portal.stores import store_registry
+from portal.throttle import Throttle
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.home import router as home_router
 from portal.web.locale import apply_request_locale
@@ -50,7 +54,10 @@ def create_app(settings: Settings) -> Litestar:
     templates = template_config(environment)
     signer = LinkSigner(secret_key, settings.token_max_age_seconds)
     postbox = Postbox(environment, mailer_for(settings), settings.base_url)
-    limiter = LoginLimiter(rate_limit_storage(settings), settings)
+    throttle = Throttle.for_settings(settings)
+    limiter = LoginLimiter(throttle, settings)
+    api_key_limiter = ApiKeyLimiter(throttle, settings)
+    use_hashing_concurrency(settings.password_hashing_concurrency)
     auth = session_auth(settings)
     jobs = JobQueue.for_settings(settings)
     use_job_queue(jobs)
@@ -59,6 +66,7 @@ def create_app(settings: Settings) -> Litestar:
     use_file_storage(storage_for(settings))
     stores = store_registry(settings)
     use_scope_cache(ScopeCache(stores.get("scope")))
+    use_session_ends(SessionEnds(stores.get("session_ends"), settings.session_lifetime_seconds))
 
     @asynccontextmanager
     async def database_pool(_: Litestar) -> AsyncGenerator[None, None]:
@@ -92,6 +100,7 @@ def create_app(settings: Settings) -> Litestar:
             "signer": Provide(lambda: signer, use_cache=True, sync_to_thread=False),
             "postbox": Provide(lambda: postbox, use_cache=True, sync_to_thread=False),
             "limiter": Provide(lambda: limiter, use_cache=True, sync_to_thread=False),
+            "api_key_limiter": Provide(lambda: api_key_limiter, use_cache=True, sync_to_thread=False),
             "jobs": Provide(lambda: jobs, use_cache=True, sync_to_thread=False),
             "live": Provide(lambda: live, use_cache=True, sync_to_thread=False),
         },
@@ -117,5 +126,5 @@ def create_app(settings: Settings) -> Litestar:
         request_max_body_size=settings.upload_max_bytes * 6,
         debug=False,
         openapi_config=None,
-        state=State({"settings": settings, "engine": engine, "jobs": jobs, "live": live}),
+        state=State({"settings": settings, "engine": engine, "jobs": jobs, "live": live, "throttle": throttle}),
     )

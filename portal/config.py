@@ -40,9 +40,28 @@ class Settings(BaseSettings):
     var_dir: Path = PROJECT_ROOT / "var"
     key_prefix: str = "portal"
     port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "PORTAL_PORT"), ge=1, le=65535)
-    login_attempts_per_address: int = 20
-    login_attempts_per_account: int = 5
-    login_window_seconds: int = 900
+    # Failed logins: after the free attempts each next one waits twice as long as the last
+    # (from login_delay_seconds up to login_max_delay_seconds), so a guesser is slowed and the
+    # owner is never locked out. Counted per account and address, per account from addresses
+    # it has not signed in from, and per address across accounts (an office shares one).
+    login_attempts_per_account_and_address: int = Field(default=5, ge=1)
+    login_attempts_per_account: int = Field(default=20, ge=1)
+    login_attempts_per_address: int = Field(default=100, ge=1)
+    login_delay_seconds: float = Field(default=1.0, gt=0)
+    login_max_delay_seconds: float = Field(default=300.0, gt=0)
+    # Failures are forgotten after this long without another.
+    login_window_seconds: int = Field(default=900, ge=1)
+    # Wrong API keys, per address, counted apart from logins.
+    api_key_attempts_per_address: int = Field(default=10, ge=1)
+    # Reset emails per account and per address in a window.
+    password_reset_requests_per_account: int = Field(default=3, ge=1)
+    password_reset_requests_per_address: int = Field(default=10, ge=1)
+    password_reset_window_seconds: int = Field(default=3600, ge=1)
+    # argon2 runs in threads, at most this many at once, never on the event loop.
+    password_hashing_concurrency: int = Field(default=1, ge=1)
+    # A session ends after this long without a request, and in any case this long after login.
+    session_idle_seconds: int = Field(default=12 * 3600, ge=60)
+    session_lifetime_seconds: int = Field(default=24 * 3600, ge=60)
     token_max_age_seconds: int = 72 * 3600
     # An approval waiting this long is sent to its approvers again, and later to the company's
     # administrators.

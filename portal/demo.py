@@ -105,7 +105,7 @@ SALES_REP_OF = {"6771004565": "rep@hurtownia.example", "7792007894": "rep@hurtow
 
 
 async def seed_demo() -> None:
-    password_hash = hash_password(DEMO_PASSWORD)
+    password_hash = await hash_password(DEMO_PASSWORD)
     user_ids: dict[str, int] = {}
     for user in USERS:
         existing = await User.select(User.id).where(User.email == user.email).first()

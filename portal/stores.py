@@ -1,12 +1,10 @@
-"""Key-value stores behind sessions, rate limits and caches: Valkey in production, memory in
+"""Key-value stores behind sessions and caches: Valkey in production, memory in
 the demo. Nothing kept here must survive a restart."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from limits.aio.storage import MemoryStorage, Storage
-from limits.storage import storage_from_string
 from litestar.stores.base import NamespacedStore
 from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
@@ -64,17 +62,6 @@ def store_registry(settings: Settings) -> StoreRegistry:
         valkey_client(settings.valkey_url), namespace=settings.key_prefix, handle_client_shutdown=True
     )
     return StoreRegistry(default_factory=root.with_namespace)
-
-
-def rate_limit_storage(settings: Settings) -> Storage:
-    if settings.valkey_url is None:
-        return MemoryStorage()
-    storage = storage_from_string(
-        "async+valkey" + _as_redis_url(settings.valkey_url).removeprefix("redis"),
-        key_prefix=f"{settings.key_prefix}:limits",
-    )
-    assert isinstance(storage, Storage)
-    return storage
 
 
 def _as_redis_url(url: str) -> str:

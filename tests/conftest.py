@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from litestar import Litestar
 
 from portal.accounts.scope_cache import ScopeCache, use_scope_cache
+from portal.accounts.session_ends import SessionEnds, use_session_ends
 from portal.app import create_app
 from portal.config import Mode, Settings, load_settings
 from portal.database import connection_pool, engine_for, use_database
@@ -71,19 +74,34 @@ async def db(settings: Settings) -> AsyncIterator[None]:
     use_file_storage(storage_for(settings))
     # Scopes are forgotten in this test's store (its own key prefix), not an earlier test's; an
     # app this test creates reads the same keys.
-    scopes = store_registry(settings).get("scope")
+    registry = store_registry(settings)
+    scopes = registry.get("scope")
     use_scope_cache(ScopeCache(scopes))
+    # Likewise the ends of sessions (the stores share one client, closed with `scopes`).
+    use_session_ends(SessionEnds(registry.get("session_ends"), settings.session_lifetime_seconds))
     async with connection_pool(engine), scopes:
         yield
 
 
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
+async def app(settings: Settings) -> AsyncIterator[Litestar]:
+    application = create_app(settings)
     # The app's own lifespan runs in an anyio task group that pytest-asyncio would enter and
     # leave in different tasks; the only thing it starts is the pool, started here instead.
-    async with connection_pool(app.state["engine"]):
-        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-        # Tests read English texts; Polish has tests of its own.
-        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers={"Accept-Language": "en"}) as http:
-            yield http
+    async with connection_pool(application.state["engine"]):
+        yield application
+
+
+@asynccontextmanager
+async def client_at(app: Litestar, address: str = "127.0.0.1") -> AsyncIterator[httpx.AsyncClient]:
+    """A browser calling `app` from `address` (rate limits count per address)."""
+    transport = httpx.ASGITransport(app=app, client=(address, 50000))  # type: ignore[arg-type]
+    # Tests read English texts; Polish has tests of its own.
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers={"Accept-Language": "en"}) as http:
+        yield http
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_at(app) as http:
+        yield http

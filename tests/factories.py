@@ -14,7 +14,7 @@ import httpx
 
 from portal.accounts.companies import Address, NewCompany, create_company
 from portal.accounts.login import load_scope
-from portal.accounts.passwords import hash_password
+from portal.accounts.passwords import hash_password_sync
 from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
 from portal.accounts.scope_cache import forget_scope
@@ -32,7 +32,7 @@ from portal.pricing.tables import (
 )
 
 PASSWORD = "correct horse battery"
-_PASSWORD_HASH = hash_password(PASSWORD)
+_PASSWORD_HASH = hash_password_sync(PASSWORD)
 _NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
 
 

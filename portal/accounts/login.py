@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from limits import RateLimitItemPerSecond
-from limits.aio.storage import Storage
-from limits.aio.strategies import FixedWindowRateLimiter
 from piccolo.query.methods.select import Select
 
 from portal.accounts import audit
@@ -21,38 +19,97 @@ from portal.accounts.tables import Membership, User
 from portal.config import Settings
 from portal.errors import Invalid, NotFound, TooManyAttempts
 from portal.i18n import gettext as _
+from portal.throttle import Counted, Rule, Throttle
 
 
 def normalize_email(raw: str) -> str:
     return raw.strip().lower()
 
 
+# An address an account signed in from is spared the account's own bound for this long.
+KNOWN_ADDRESS_SECONDS = 30 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """One counted attempt: the counters it was taken under, given back when it succeeds."""
+
+    email: str
+    ip_address: str
+    counted: Counted
+
+
+def wait_message(wait_seconds: float) -> TooManyAttempts:
+    wait = max(1, math.ceil(wait_seconds))
+    if wait < 60:
+        message = _("Too many failed logins. Wait %(seconds)d s and try again, or reset your password.") % {
+            "seconds": wait
+        }
+    else:
+        message = _("Too many failed logins. Try again in %(minutes)d minutes or reset your password.") % {
+            "minutes": (wait + 59) // 60
+        }
+    return TooManyAttempts(message, retry_after_seconds=wait)
+
+
 class LoginLimiter:
-    """Failed logins counted per client address and per account, in a window."""
+    """Slows password guessing without locking the owner out. Every attempt is counted before
+    its password is checked (so parallel guesses cannot all pass), under three counters that
+    each let a few through and then make every next attempt wait twice as long as the last:
 
-    def __init__(self, storage: Storage, settings: Settings) -> None:
-        self._limiter = FixedWindowRateLimiter(storage)
-        window = settings.login_window_seconds
-        self._per_address = RateLimitItemPerSecond(settings.login_attempts_per_address, window)
-        self._per_account = RateLimitItemPerSecond(settings.login_attempts_per_account, window)
+    - the account from this address (tight): one guesser at one account;
+    - the account from any address it has not signed in from before (looser): a guesser
+      spreading over many addresses; the owner's own addresses are spared, so guessing
+      elsewhere never holds the owner up;
+    - the address across accounts (loosest): one address trying many accounts, yet an office
+      behind one address keeps working.
 
-    async def check(self, email: str, ip_address: str) -> None:
-        for item, key in ((self._per_address, ip_address), (self._per_account, email)):
-            if not await self._limiter.test(item, "login", key):
-                stats = await self._limiter.get_window_stats(item, "login", key)
-                wait = max(1, int(stats.reset_time - datetime.now(UTC).timestamp()))
-                raise TooManyAttempts(
-                    _("Too many failed logins. Try again in %(minutes)d minutes or reset your password.")
-                    % {"minutes": max(1, (wait + 59) // 60)},
-                    retry_after_seconds=wait,
-                )
+    The right password gives its attempt back and clears its account-and-address counter.
+    Password-reset requests are counted here too, per account and per address."""
 
-    async def failed(self, email: str, ip_address: str) -> None:
-        await self._limiter.hit(self._per_address, "login", ip_address)
-        await self._limiter.hit(self._per_account, "login", email)
+    def __init__(self, throttle: Throttle, settings: Settings) -> None:
+        self._throttle = throttle
 
-    async def succeeded(self, email: str) -> None:
-        await self._limiter.clear(self._per_account, "login", email)
+        def backoff(name: str, free: int) -> Rule:
+            return Rule(
+                name,
+                free,
+                settings.login_delay_seconds,
+                settings.login_max_delay_seconds,
+                settings.login_window_seconds,
+            )
+
+        self._pair = backoff("login-pair", settings.login_attempts_per_account_and_address)
+        self._account = backoff("login-account", settings.login_attempts_per_account)
+        self._address = backoff("login-address", settings.login_attempts_per_address)
+        window = settings.password_reset_window_seconds
+        # A few resets, then one per window: growing delays make no sense for an email.
+        self._reset_account = Rule(
+            "reset-account", settings.password_reset_requests_per_account, window, window, window
+        )
+        self._reset_address = Rule(
+            "reset-address", settings.password_reset_requests_per_address, window, window, window
+        )
+
+    async def attempt(self, email: str, ip_address: str) -> LoginAttempt:
+        """Counts a login attempt, or raises TooManyAttempts saying how long to wait."""
+        counted: list[tuple[Rule, str]] = [(self._pair, f"{email}|{ip_address}"), (self._address, ip_address)]
+        if not await self._throttle.remembers("login-known", f"{email}|{ip_address}"):
+            counted.append((self._account, email))
+        wait = await self._throttle.hit(counted)
+        if wait > 0:
+            raise wait_message(wait)
+        return LoginAttempt(email, ip_address, tuple(counted))
+
+    async def succeeded(self, attempt: LoginAttempt) -> None:
+        await self._throttle.refund([(rule, key) for rule, key in attempt.counted if rule is not self._pair])
+        await self._throttle.forget(self._pair, f"{attempt.email}|{attempt.ip_address}")
+        await self._throttle.remember("login-known", f"{attempt.email}|{attempt.ip_address}", KNOWN_ADDRESS_SECONDS)
+
+    async def may_send_reset(self, email: str, ip_address: str) -> bool:
+        """Whether another reset email may go out; counted whether or not the account exists,
+        so the answer tells nothing about who has one."""
+        return await self._throttle.hit([(self._reset_account, email), (self._reset_address, ip_address)]) == 0
 
 
 def _sso_only_message() -> str:
@@ -64,12 +121,12 @@ async def authenticate(email: str, password: str, ip_address: str, limiter: Logi
     email = normalize_email(email)
     if not email or not password:
         raise Invalid({"email": _("Enter your email and password.")})
-    await limiter.check(email, ip_address)
     if await sso_required(email):
         raise SsoRequired(_sso_only_message())
+    attempt = await limiter.attempt(email, ip_address)
     user = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
-    if user is None or not verify_password(user["password_hash"], password):
-        await limiter.failed(email, ip_address)
+    # Checked for an unknown email too (against a dummy hash): the same work either way.
+    if not await verify_password(user["password_hash"] if user else None, password) or user is None:
         raise Invalid({"password": _("Wrong email or password.")})
     # From the database, not the scope cache: the password decides on the rows as they are.
     companies = [_choice(row) for row in await _memberships_of(user["id"])] if user["is_active"] else []
@@ -77,7 +134,7 @@ async def authenticate(email: str, password: str, ip_address: str, limiter: Logi
         raise Invalid({"email": _("This account is deactivated. Ask your company's administrator.")})
     if await sso_required(email, user["id"]):
         raise SsoRequired(_sso_only_message())
-    await limiter.succeeded(email)
+    await limiter.succeeded(attempt)
     await User.update({User.last_login_at: datetime.now(UTC)}).where(User.id == user["id"])
     await audit.record(
         "user.login",

@@ -16,6 +16,7 @@ from portal.accounts.passwords import check_new_password, hash_password, verify_
 from portal.accounts.roles import Permission, Role, roles_for_company_kind
 from portal.accounts.scope import Scope
 from portal.accounts.scope_cache import forget_scope
+from portal.accounts.session_ends import end_sessions
 from portal.accounts.tables import Invitation, Membership, User
 from portal.accounts.tokens import LinkSigner
 from portal.database import lock_rows_for_decision, write_transaction
@@ -206,6 +207,9 @@ async def set_member_active(caller: Scope, membership_id: int, active: bool) -> 
             details={"email": member.email},
         )
     await forget_scope(member.user_id)
+    if not active:
+        # Their open sessions and live streams end now, not at their next idle timeout.
+        await end_sessions(member.user_id)
     return await get_member(caller, membership_id)
 
 
@@ -371,15 +375,16 @@ async def accept_invitation(
         invitation = claimed[0]
         user = await User.select(User.id, User.password_hash).where(User.email == view.email).first()
         if user is not None:
-            if not verify_password(user["password_hash"], password):
+            if not await verify_password(user["password_hash"], password):
                 raise Invalid({"password": _("Enter the password of your existing account.")})
             user_id = int(user["id"])
         else:
             if not name.strip():
                 raise Invalid({"name": _("Enter your name.")})
             check_new_password(password, confirmation)
+            password_hash = await hash_password(password)
             created = await User.insert(
-                User(email=view.email, name=name.strip(), locale=locale, password_hash=hash_password(password))
+                User(email=view.email, name=name.strip(), locale=locale, password_hash=password_hash)
             ).returning(User.id)
             user_id = int(created[0]["id"])
         await Membership.insert(

@@ -7,15 +7,26 @@ from datetime import UTC, datetime, timedelta
 from portal.accounts import audit
 from portal.accounts.login import normalize_email
 from portal.accounts.passwords import check_new_password, hash_password
+from portal.accounts.session_ends import end_sessions
 from portal.accounts.sso import SsoRequired, sso_required
 from portal.accounts.tables import PasswordReset, User
 from portal.accounts.tokens import LinkSigner
 from portal.errors import NotFound
 from portal.i18n import gettext as _
+from portal.jobs import deliver_or_queue
 from portal.mail import OutgoingMail, Postbox
 
 RESET_PURPOSE = "password-reset"
 RESET_VALID_FOR = timedelta(hours=2)
+
+
+async def send_reset_link(email: str, signer: LinkSigner, postbox: Postbox) -> None:
+    """Runs after the answer has gone, for every request let through, whether or not the email
+    has an account: the request itself does the same work either way, so neither its answer
+    nor its timing tells who has an account."""
+    mail = await request_password_reset(email, signer, postbox)
+    if mail is not None:
+        await deliver_or_queue(postbox, [mail])
 
 
 async def request_password_reset(email: str, signer: LinkSigner, postbox: Postbox) -> OutgoingMail | None:
@@ -61,6 +72,8 @@ async def reset_password(token: str, signer: LinkSigner, password: str, confirma
     await open_reset(token, signer)
     check_new_password(password, confirmation)
     reset_id = signer.unsign(RESET_PURPOSE, token)
+    # Hashed before the transaction, so no rows stay locked while argon2 works.
+    password_hash = await hash_password(password)
     async with PasswordReset._meta.db.transaction():
         claimed = (
             await PasswordReset.update({PasswordReset.used_at: datetime.now(UTC)})
@@ -73,7 +86,7 @@ async def reset_password(token: str, signer: LinkSigner, password: str, confirma
         owner = await User.select(User.email).where(User.id == user_id).first()
         if owner is not None and await sso_required(owner["email"], user_id):
             raise SsoRequired(_("Your company signs in only through its own sign-in page, not with a password."))
-        await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
+        await User.update({User.password_hash: password_hash}).where(User.id == user_id)
         # Every other outstanding link for this account dies with the password it was for.
         await PasswordReset.update({PasswordReset.used_at: datetime.now(UTC)}).where(
             (PasswordReset.user == user_id) & PasswordReset.used_at.is_null()
@@ -81,6 +94,8 @@ async def reset_password(token: str, signer: LinkSigner, password: str, confirma
         await audit.record(
             "user.password_reset", actor_id=user_id, object_type="user", object_id=user_id, ip_address=ip_address
         )
+    # Whoever knew the old password (or holds a session opened with it) is out.
+    await end_sessions(user_id)
     email = await User.select(User.email).where(User.id == user_id).first()
     assert email is not None
     return str(email["email"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Router, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.flash import flash
@@ -98,7 +99,7 @@ async def login_submit(
         )
     except (Invalid, TooManyAttempts) as error:
         errors = error.errors if isinstance(error, Invalid) else {"password": error.message}
-        return _login_page(
+        response = _login_page(
             request,
             429 if isinstance(error, TooManyAttempts) else 422,
             step="password",
@@ -106,6 +107,9 @@ async def login_submit(
             email=form.get("email"),
             next_path=next_path,
         )
+        if isinstance(error, TooManyAttempts):
+            response.headers["Retry-After"] = str(error.retry_after_seconds)
+        return response
     choices = await login.active_companies(user_id)
     start_session(request, user_id, choices[0].company_id if len(choices) == 1 else None)
     return redirect(request, next_path if len(choices) == 1 else "/companies/choose")
@@ -174,7 +178,10 @@ async def forgot_password_form(request: Request[Any, Any, Any]) -> Html:
 
 @post("/password/forgot")
 async def forgot_password(
-    request: Request[Any, Any, Any], signer: NamedDependency[LinkSigner], postbox: NamedDependency[Postbox]
+    request: Request[Any, Any, Any],
+    signer: NamedDependency[LinkSigner],
+    postbox: NamedDependency[Postbox],
+    limiter: NamedDependency[LoginLimiter],
 ) -> Html:
     form = await FormData.of(request)
     try:
@@ -189,9 +196,12 @@ async def forgot_password(
             errors=error.errors,
             email=form.get("email"),
         )
-    mail = await password_reset.request_password_reset(email, signer, postbox)
     response = page(request, "accounts/forgot_password.html", block="form", sent=True, errors={}, email=email)
-    return send_after_response(response, postbox, mail) if mail else response
+    # Over the limit the answer is the same page, only no mail leaves: the limit counts the
+    # email whether or not it has an account, so it tells nothing either.
+    if await limiter.may_send_reset(email, client_address(request)):
+        response.background = BackgroundTask(password_reset.send_reset_link, email, signer, postbox)
+    return response
 
 
 @get("/password/reset/{token:str}")

@@ -14,10 +14,10 @@ from litestar.types import Message, ScopeSession
 
 from portal.accounts.login import load_cached_scope
 from portal.accounts.scope import Scope
+from portal.accounts.session_ends import STARTED_AT, session_is_current, session_started_at
 from portal.config import Settings
 
 _ROTATE = "portal_rotate_session"
-SESSION_MAX_AGE = 12 * 3600
 
 # Pages a visitor reaches without logging in.
 PUBLIC_PATHS = [
@@ -65,7 +65,14 @@ class RotatingSessionConfig(ServerSideSessionConfig):
 def start_session(request: Request[Any, Any, Any], user_id: int, company_id: int | None) -> None:
     locale = request.session.get("locale") if request.session else None
     request.scope["state"][_ROTATE] = True
-    request.set_session({"user_id": user_id, "company_id": company_id, **({"locale": locale} if locale else {})})
+    request.set_session(
+        {
+            "user_id": user_id,
+            "company_id": company_id,
+            STARTED_AT: session_started_at(),
+            **({"locale": locale} if locale else {}),
+        }
+    )
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -74,7 +81,8 @@ def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
 
 async def retrieve_caller(session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]) -> Scope | None:
     user_id = session.get("user_id")
-    if not isinstance(user_id, int):
+    # Past its lifetime, or ended with all the person's sessions (reset, deactivation).
+    if not isinstance(user_id, int) or not await session_is_current(session):
         return None
     return await load_cached_scope(user_id, session.get("company_id"), client_address(connection))
 
@@ -85,7 +93,8 @@ def session_auth(settings: Settings) -> SessionAuth[Scope, RotatingSessionBacken
         session_backend_config=RotatingSessionConfig(  # type: ignore[arg-type]
             store="sessions",
             key="portal_session",
-            max_age=SESSION_MAX_AGE,
+            # The idle limit: each request renews it; the absolute one is in session_ends.
+            max_age=settings.session_idle_seconds,
             httponly=True,
             samesite="lax",
             secure=settings.secure_cookies,

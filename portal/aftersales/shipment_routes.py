@@ -12,7 +12,6 @@ from litestar.params import FromPath
 from litestar.response import Response
 
 from portal.accounts.guards import Caller, requires
-from portal.accounts.login import LoginLimiter
 from portal.accounts.roles import Permission
 from portal.aftersales import shipments
 from portal.aftersales.access import require_back_office
@@ -24,7 +23,7 @@ from portal.database import write_transaction
 from portal.errors import Invalid, NotFound, TooManyAttempts
 from portal.i18n import current_locale
 from portal.i18n import gettext as _
-from portal.integration.api_keys import integration_for_key
+from portal.integration.api_keys import ApiKeyLimiter
 from portal.jobs import send_after_response
 from portal.mail import Postbox
 from portal.web import page, redirect
@@ -224,7 +223,9 @@ async def download_file(caller: Caller, attachment_id: FromPath[int]) -> Respons
 
 @post("/api/shipment-events", status_code=201)
 async def post_shipment_event(
-    request: Request[Any, Any, Any], postbox: NamedDependency[Postbox], limiter: NamedDependency[LoginLimiter]
+    request: Request[Any, Any, Any],
+    postbox: NamedDependency[Postbox],
+    api_key_limiter: NamedDependency[ApiKeyLimiter],
 ) -> Response[Any]:
     """A carrier's or ERP's tracking event:
     `{"event_id", "tracking_number", "status", "occurred_at", "place"?, "note"?}` with
@@ -232,12 +233,12 @@ async def post_shipment_event(
     404 unknown tracking number, 422 invalid fields: every refusal a problem+json document."""
     address = request.client.host if request.client else ""
     try:
-        await limiter.check(f"api-key@{address}", address)
+        integration = await api_key_limiter.integration_for(request.headers.get("authorization", ""), address)
     except TooManyAttempts as error:
-        return _problem(429, _("Too many calls with a wrong key."), error.message)
-    integration = await integration_for_key(request.headers.get("authorization", ""))
+        refused = _problem(429, _("Too many calls with a wrong key."), error.message)
+        refused.headers["Retry-After"] = str(error.retry_after_seconds)
+        return refused
     if integration is None:
-        await limiter.failed(f"api-key@{address}", address)
         return _problem(401, _("Unknown API key."), _("Send `Authorization: Bearer <key>` with an active key."))
     try:
         body = await request.json()

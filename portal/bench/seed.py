@@ -1284,7 +1284,7 @@ async def seed_bench(settings: Settings, scale: float = 1.0, accounts_path: Path
                 )
             started = time.perf_counter()
             # Hashed once: argon2 on thousands of users would take longer than the rest.
-            password_hash = hash_password(BENCH_PASSWORD)
+            password_hash = await hash_password(BENCH_PASSWORD)
             rebuild = await seeder.drop_secondary_indexes()
             checked = await _skip_foreign_key_checks(connection)
             for part, step in (

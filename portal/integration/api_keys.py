@@ -4,12 +4,15 @@ call to the JSON API."""
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import UTC, datetime
 
-from portal.errors import Conflict
+from portal.config import Settings
+from portal.errors import Conflict, TooManyAttempts
 from portal.i18n import gettext as _
 from portal.integration.tables import ApiKey
+from portal.throttle import Rule, Throttle
 
 KEY_PREFIX = "pk_"
 
@@ -45,3 +48,37 @@ async def integration_for_key(authorization: str) -> str | None:
         return None
     await ApiKey.update({ApiKey.last_used_at: datetime.now(UTC)}).where(ApiKey.id == row["id"])
     return str(row["name"])
+
+
+class ApiKeyLimiter:
+    """Wrong API keys per address, counted apart from logins (a failing integration does not
+    lock the office's people out, nor the reverse). A wrong key is counted and judged in one
+    atomic step, so of many parallel wrong keys only the allowed few are answered 401; right
+    keys are never counted, so an integration's parallel calls are not held up."""
+
+    def __init__(self, throttle: Throttle, settings: Settings) -> None:
+        self._throttle = throttle
+        self._rule = Rule(
+            "api-key",
+            settings.api_key_attempts_per_address,
+            settings.login_delay_seconds,
+            settings.login_max_delay_seconds,
+            settings.login_window_seconds,
+        )
+
+    async def integration_for(self, authorization: str, ip_address: str) -> str | None:
+        """The integration calling, None for a wrong key; TooManyAttempts once the address
+        has sent too many wrong ones (even with a right key then: no oracle for guessers)."""
+        counted = [(self._rule, ip_address)]
+        wait = await self._throttle.waiting(counted)
+        if wait <= 0:
+            integration = await integration_for_key(authorization)
+            if integration is not None:
+                return integration
+            wait = await self._throttle.hit(counted)
+            if wait <= 0:
+                return None
+        raise TooManyAttempts(
+            _("Too many calls with a wrong key. Try again in %(seconds)d s.") % {"seconds": math.ceil(wait)},
+            retry_after_seconds=math.ceil(wait),
+        )

@@ -13,6 +13,7 @@ from portal.accounts import Permission, Role, company_profile, customers_for, re
 from portal.accounts.audit import company_audit_log
 from portal.accounts.guards import Caller
 from portal.accounts.members import list_members, my_terms, pending_invitations, team_limits
+from portal.accounts.sessions import retrieve_caller
 from portal.live import LiveUpdates
 from portal.web.templating import page
 
@@ -40,10 +41,13 @@ def health() -> dict[str, str]:
 
 
 @get("/live", guards=[requires()])
-async def live_events(caller: Caller, live: NamedDependency[LiveUpdates]) -> Response[Any]:
+async def live_events(
+    request: Request[Any, Any, Any], caller: Caller, live: NamedDependency[LiveUpdates]
+) -> Response[Any]:
     """The page's one event stream: names of what changed for the customers the caller sees
     (their own company; a sales rep's own customers; every one for the back office); htmx's SSE
     extension refreshes the elements listening."""
+    session = dict(request.session)
     channels = live.channels_for(await seen_customers(caller))
     if not channels:
         # Nothing to hear: 204 tells the browser's EventSource not to reconnect.
@@ -51,6 +55,16 @@ async def live_events(caller: Caller, live: NamedDependency[LiveUpdates]) -> Res
 
     async def names() -> AsyncIterator[ServerSentEventMessage]:
         async for name in live.stream(channels):
+            # Asked again at every event: a stream outlives the request that opened it, and
+            # ends once its session ends (password reset, deactivation, lifetime), the person
+            # no longer belongs to the company, or the customers they see have changed.
+            now = await retrieve_caller(session, request)
+            if (
+                now is None
+                or now.company_id != caller.company_id
+                or live.channels_for(await seen_customers(now)) != channels
+            ):
+                return
             yield ServerSentEventMessage(event=name, data=name)
 
     return ServerSentEvent(names())
