@@ -32,6 +32,13 @@ def _issuer(server: Any) -> str:
     return f"http://127.0.0.1:{server.server_port}"
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The provider here is oidc-provider-mock on 127.0.0.1 over plain http: the guard's explicit
+    allowance for this machine, as in the demo (tests/outgoing run the strict guard)."""
+    return settings.model_copy(update={"outgoing_allow_local_http": True})
+
+
 @pytest.fixture(scope="session")
 def provider() -> Iterator[str]:
     with oidc_provider_mock.run_server_in_thread(port=0, require_nonce=True) as server:
@@ -455,7 +462,7 @@ class ForgedTokens:
         self.claims: dict[str, Any] = {}
         self.signing_key = self.key
 
-        async def keys(_metadata: Any) -> KeySet:
+        async def keys(*_args: Any) -> KeySet:
             return KeySet([self.key])
 
         async def exchange(*_args: Any) -> dict[str, Any]:
