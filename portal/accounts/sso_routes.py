@@ -231,25 +231,30 @@ async def domain_claims(request: Request[Any, Any, Any], caller: Caller, setting
     return await _claims_page(request, caller, settings)
 
 
-@post("/office/sso-domains/{claim_id:int}/{decision:str}", guards=[requires()])
-async def decide_domain_claim(
-    request: Request[Any, Any, Any],
-    caller: Caller,
-    claim_id: FromPath[int],
-    decision: FromPath[str],
-    settings: NamedDependency[Settings],
+async def _decide(
+    request: Request[Any, Any, Any], caller: Scope, settings: Settings, claim_id: int, *, approve: bool
 ) -> Html:
-    if decision not in {"approve", "refuse"}:
-        raise NotFound(_("No such page."))
     try:
-        claim = await sso_domains.decide_claim(caller, settings, claim_id, approve=decision == "approve")
+        claim = await sso_domains.decide_claim(caller, settings, claim_id, approve=approve)
     except Invalid as error:
         return await _claims_page(request, caller, settings, problem=error.message, status_code=422)
-    message = (
-        _("%(domain)s approved for %(company)s.") if decision == "approve" else _("%(domain)s refused for %(company)s.")
-    )
+    message = _("%(domain)s approved for %(company)s.") if approve else _("%(domain)s refused for %(company)s.")
     flash(request, message % {"domain": claim.domain, "company": claim.company_name}, "success")
     return redirect(request, "/office/sso-domains")
+
+
+@post("/office/sso-domains/{claim_id:int}/approve", guards=[requires()])
+async def approve_domain_claim(
+    request: Request[Any, Any, Any], caller: Caller, claim_id: FromPath[int], settings: NamedDependency[Settings]
+) -> Html:
+    return await _decide(request, caller, settings, claim_id, approve=True)
+
+
+@post("/office/sso-domains/{claim_id:int}/refuse", guards=[requires()])
+async def refuse_domain_claim(
+    request: Request[Any, Any, Any], caller: Caller, claim_id: FromPath[int], settings: NamedDependency[Settings]
+) -> Html:
+    return await _decide(request, caller, settings, claim_id, approve=False)
 
 
 sso_handlers = [
@@ -263,5 +268,6 @@ sso_handlers = [
     verify_company_domain,
     verify_customer_domain,
     domain_claims,
-    decide_domain_claim,
+    approve_domain_claim,
+    refuse_domain_claim,
 ]

@@ -17,6 +17,7 @@ from portal.accounts import sso, sso_domains
 from portal.accounts.roles import Role
 from portal.accounts.tables import AuditEntry, CompanyKind, Membership, SsoConnection, SsoDomain, SsoIdentity
 from portal.config import Settings
+from portal.i18n import use_locale
 from tests.accounts.test_sso import CLIENT_ID, CLIENT_SECRET, register, sign_in, start
 from tests.factories import Person, csrf_token, log_in, make_company, make_person
 
@@ -114,7 +115,8 @@ async def test_a_customer_admin_cannot_claim_the_sellers_domain(client: httpx.As
 async def test_the_sellers_configured_domains_cannot_be_claimed(db: None, settings: Settings) -> None:
     customer = await make_company()
     configured = settings.model_copy(update={"seller_email_domains": ["Hurtex.PL"]})
-    reason = await sso_domains.unclaimable(configured, customer, "customer", ["hurtex.pl"])
+    with use_locale("en"):
+        reason = await sso_domains.unclaimable(configured, customer, "customer", ["hurtex.pl"])
     assert "hurtex.pl belongs to the portal's operator" in reason
     assert await sso_domains.unclaimable(settings, customer, "customer", ["hurtex.pl"]) == ""
 
