@@ -184,15 +184,16 @@ async def unclaimable(settings: Settings, company_id: int, company_kind: str, do
 async def replace_claims(
     caller: Scope, settings: Settings, company_id: int, company_kind: str, connection_id: int, domains: list[str]
 ) -> None:
-    """The connection's claims become `domains`: kept ones keep their proof, new ones start
+    """The connection's claims become `domains`: kept ones keep their state, new ones start
     pending, or approved when the seller's administrator enters them. Runs inside the caller's
-    transaction; Invalid when a domain cannot be claimed."""
-    reason = await unclaimable(settings, company_id, company_kind, domains)
-    if reason:
-        raise Invalid({"domains": reason})
+    transaction; Invalid when a new domain cannot be claimed (a pending one is checked again
+    when it is proven or approved)."""
     existing = set(
         await SsoDomain.select(SsoDomain.domain).where(SsoDomain.connection == connection_id).output(as_list=True)
     )
+    reason = await unclaimable(settings, company_id, company_kind, [d for d in domains if d not in existing])
+    if reason:
+        raise Invalid({"domains": reason})
     removed = existing - set(domains)
     if removed:
         await SsoDomain.delete().where(

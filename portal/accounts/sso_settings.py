@@ -192,9 +192,6 @@ async def save_connection(
         has_secret=bool(before and before.client_secret_encrypted),
         guard=outgoing.guard_for(settings),
     )
-    reason = await sso_domains.unclaimable(settings, target.company_id, target.kind, changes.domains)
-    if reason:
-        raise Invalid({"domains": reason})
     async with write_transaction(SsoConnection._meta.db):
         values: dict[Any, Any] = {
             SsoConnection.issuer: changes.issuer,
