@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     # Encrypts SSO client secrets at rest (a Fernet key: 32 url-safe base64 bytes); absent: derived
     # from the secret key, so changing that key makes stored client secrets unreadable.
     sso_encryption_key: str | None = Field(default=None, description="Fernet key for SSO client secrets")
+    # Outgoing calls (SSO providers, later webhooks) go to https on public addresses only; this
+    # also lets them reach plain http on this machine. Unset: only in the demo, whose provider
+    # runs on localhost.
+    outgoing_allow_local_http: bool | None = None
+    # Email domains of the seller's own people, beyond those of its members' emails: no customer
+    # may route them to its single sign-on.
+    seller_email_domains: list[str] = Field(default_factory=list)
     smtp_url: str | None = Field(
         default=None, description="smtp://user:pass@host:port ; absent: mail to the log and var/mail/"
     )
@@ -127,6 +134,12 @@ class Settings(BaseSettings):
                 "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
         return self
+
+    @property
+    def outgoing_allows_local_http(self) -> bool:
+        if self.outgoing_allow_local_http is not None:
+            return self.outgoing_allow_local_http
+        return self.mode is Mode.DEMO
 
     @property
     def secure_cookies(self) -> bool:

@@ -11,7 +11,8 @@ from typing import Any
 
 from portal.accounts.companies import Address, NewCompany, create_company
 from portal.accounts.sso import create_connection, forget_discovery
-from portal.accounts.tables import Company, SsoConnection
+from portal.accounts.sso_domains import APPROVED
+from portal.accounts.tables import Company, SsoConnection, SsoDomain
 from portal.config import Settings
 
 log = logging.getLogger("portal.demo")
@@ -88,6 +89,10 @@ async def seed_sso(settings: Settings, issuer: str | None) -> None:
         if issuer is not None:
             changes[SsoConnection.issuer] = issuer
         await SsoConnection.update(changes).where(SsoConnection.id == connection["id"])
+        # A demo set up before domains needed proof: the operator seeding it approves its domain.
+        await SsoDomain.update({SsoDomain.status: APPROVED}).where(
+            (SsoDomain.connection == connection["id"]) & (SsoDomain.domain == SSO_DOMAIN)
+        )
     if issuer is not None:
         forget_discovery(issuer)
         log.info("demo SSO: %s signs in at %s (try %s)", SSO_COMPANY.name, issuer, PEOPLE[0][0])

@@ -202,10 +202,16 @@ async def load_scope(user_id: int, company_id: int | None, ip_address: str) -> S
     return _scope_from(user_id, await _membership_rows(user_id), company_id, ip_address)
 
 
-async def load_cached_scope(user_id: int, company_id: int | None, ip_address: str) -> Scope | None:
+async def load_cached_scope(
+    user_id: int, company_id: int | None, ip_address: str, *, only_company: bool = False
+) -> Scope | None:
     """`load_scope` for a request: the rows come from the scope cache when this process has one,
-    so a logged-in request sends no SQL for its scope; writes that change them `forget_scope`."""
-    return _scope_from(user_id, await _cached_memberships(user_id), company_id, ip_address)
+    so a logged-in request sends no SQL for its scope; writes that change them `forget_scope`.
+    `only_company`: the session knows of no other membership (single sign-on started it)."""
+    rows = await _cached_memberships(user_id)
+    if only_company:
+        rows = [row for row in rows if row["company_id"] == company_id]
+    return _scope_from(user_id, rows, company_id, ip_address)
 
 
 async def _cached_memberships(user_id: int) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from portal.accounts import audit, companies, login, members, password_reset, ss
 from portal.accounts.guards import Caller, requires
 from portal.accounts.login import LoginLimiter
 from portal.accounts.roles import Permission, roles_for_company_kind
-from portal.accounts.sessions import client_address, start_session
+from portal.accounts.sessions import client_address, company_lock, start_session
 from portal.accounts.sso_routes import sso_error_page, sso_handlers
 from portal.accounts.tokens import LinkSigner
 from portal.config import Settings
@@ -138,7 +138,9 @@ async def logout(request: Request[Any, Any, Any], settings: NamedDependency[Sett
 
 @get("/companies/choose")
 async def choose_company_form(request: Request[Any, Any, Any], caller: Caller) -> Html:
-    return page(request, "accounts/choose_company.html", companies=await login.active_companies(caller.user_id))
+    lock = company_lock(request)
+    companies = [c for c in await login.active_companies(caller.user_id) if lock in (None, c.company_id)]
+    return page(request, "accounts/choose_company.html", companies=companies)
 
 
 @post("/companies/choose")
@@ -147,6 +149,8 @@ async def choose_company(request: Request[Any, Any, Any], caller: Caller) -> Htm
     if not form.get("company_id").isdigit():
         raise NotFound(_("No such company."))
     chosen = await login.choose_company(caller.user_id, int(form.get("company_id")))
+    if company_lock(request) not in (None, chosen.company_id):
+        raise NotFound(_("No such company."))
     request.session["company_id"] = chosen.company_id
     await audit.record(
         "company.switched", actor_id=caller.user_id, company_id=chosen.company_id, ip_address=caller.ip_address

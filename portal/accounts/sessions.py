@@ -18,6 +18,9 @@ from portal.accounts.session_ends import STARTED_AT, session_is_current, session
 from portal.config import Settings
 
 _ROTATE = "portal_rotate_session"
+# A session started by a company's single sign-on acts for that company only: its provider
+# vouches for nobody's other memberships.
+COMPANY_LOCK = "company_lock"
 
 # Pages a visitor reaches without logging in.
 PUBLIC_PATHS = [
@@ -62,17 +65,23 @@ class RotatingSessionConfig(ServerSideSessionConfig):
     _backend_class = RotatingSessionBackend
 
 
-def start_session(request: Request[Any, Any, Any], user_id: int, company_id: int | None) -> None:
+def start_session(
+    request: Request[Any, Any, Any], user_id: int, company_id: int | None, *, only_this_company: bool = False
+) -> None:
     locale = request.session.get("locale") if request.session else None
     request.scope["state"][_ROTATE] = True
-    request.set_session(
-        {
-            "user_id": user_id,
-            "company_id": company_id,
-            STARTED_AT: session_started_at(),
-            **({"locale": locale} if locale else {}),
-        }
-    )
+    values: dict[str, Any] = {"user_id": user_id, "company_id": company_id, STARTED_AT: session_started_at()}
+    if locale:
+        values["locale"] = locale
+    if only_this_company and company_id is not None:
+        values[COMPANY_LOCK] = company_id
+    request.set_session(values)
+
+
+def company_lock(request: Request[Any, Any, Any]) -> int | None:
+    """The one company this session may act for, when single sign-on started it."""
+    lock = request.session.get(COMPANY_LOCK) if request.session else None
+    return lock if isinstance(lock, int) else None
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -84,6 +93,9 @@ async def retrieve_caller(session: dict[str, Any], connection: ASGIConnection[An
     # Past its lifetime, or ended with all the person's sessions (reset, deactivation).
     if not isinstance(user_id, int) or not await session_is_current(session):
         return None
+    lock = session.get(COMPANY_LOCK)
+    if isinstance(lock, int):
+        return await load_cached_scope(user_id, lock, client_address(connection), only_company=True)
     return await load_cached_scope(user_id, session.get("company_id"), client_address(connection))
 
 

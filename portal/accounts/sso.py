@@ -27,11 +27,14 @@ from joserfc.jwk import KeySet
 from portal.accounts import audit
 from portal.accounts.roles import Role, roles_for_company_kind
 from portal.accounts.scope_cache import forget_scope
+from portal.accounts.sso_domains import APPROVED, PROVEN
 from portal.accounts.tables import Membership, SsoConnection, SsoDomain, SsoIdentity, User
 from portal.config import Settings
 from portal.database import lock_rows_for_decision, write_transaction
 from portal.errors import DomainError, NotAllowed
 from portal.i18n import gettext as _
+from portal.outgoing import guard as outgoing
+from portal.outgoing.guard import Guard, GuardedTransport, OutgoingRefused
 
 log = logging.getLogger("portal.sso")
 
@@ -43,7 +46,7 @@ SCOPES = "openid email profile"
 # How long a person may spend at their provider between leaving the portal and coming back.
 PENDING_LOGIN_SECONDS = 600
 DISCOVERY_CACHE_SECONDS = 300
-PROVIDER_TIMEOUT_SECONDS = 5.0
+DISCOVERY_PATH = "/.well-known/openid-configuration"
 CLOCK_LEEWAY_SECONDS = 60
 # Asymmetric algorithms only: a token signed with "none" or a shared secret is refused.
 SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
@@ -112,47 +115,85 @@ class ProviderMetadata:
     signing_algorithms: tuple[str, ...] = ("RS256",)
 
 
-_discovered: dict[str, tuple[float, ProviderMetadata]] = {}
+_discovered: dict[tuple[str, bool], tuple[float, ProviderMetadata]] = {}
 
 
 def _same_issuer(a: str, b: str) -> bool:
     return a.rstrip("/") == b.rstrip("/")
 
 
-async def discover(issuer: str) -> ProviderMetadata:
-    """The provider's metadata from `{issuer}/.well-known/openid-configuration`, kept a few
-    minutes in this process; ProviderProblem with a message an administrator can act on."""
-    cached = _discovered.get(issuer)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
-    url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+def checked_issuer(issuer: str, guard: Guard) -> httpx.URL:
+    """The issuer as a URL the portal may call: https (plain http to this machine only where the
+    guard allows it), no credentials, query or fragment, so its discovery address is exactly
+    `<issuer>/.well-known/openid-configuration`. ProviderProblem naming what is wrong."""
+    if "?" in issuer or "#" in issuer:
+        raise ProviderProblem(_("The issuer URL cannot have a query (?) or a fragment (#)."))
     try:
-        async with httpx.AsyncClient(timeout=PROVIDER_TIMEOUT_SECONDS) as http:
-            response = await http.get(url)
+        return guard.check_url(issuer)
+    except OutgoingRefused as refused:
+        raise ProviderProblem(refused.message) from None
+
+
+def _on_issuer_host(issuer: httpx.URL, endpoint: str) -> bool:
+    try:
+        url = httpx.URL(endpoint)
+    except (httpx.InvalidURL, TypeError):
+        return False
+    return (url.scheme, url.host, url.port) == (issuer.scheme, issuer.host, issuer.port) and not url.userinfo
+
+
+async def _get_json(guard: Guard, url: str) -> Any:
+    """The JSON an endpoint answers with 200, through the guard; the other host's status and body
+    never reach a message (they are logged, bounded)."""
+    try:
+        async with guard.client() as http:
+            response = await http.get(url, headers={"Accept": "application/json"})
+    except OutgoingRefused:
+        raise
     except httpx.HTTPError as error:
-        log.warning("SSO discovery at %s failed: %r", url, error)
+        log.warning("SSO request to %s failed: %s", url, type(error).__name__)
         raise ProviderProblem(
             _("The identity provider at %(url)s cannot be reached. Try again later or check the issuer URL.")
-            % {"url": issuer}
-        ) from None
-    if response.status_code != 200:
-        raise ProviderProblem(
-            _("The identity provider answered %(status)d at %(url)s: check the issuer URL.")
-            % {"status": response.status_code, "url": url}
-        )
-    try:
-        document = response.json()
-        if not isinstance(document, dict):
-            raise ValueError
-    except ValueError:
-        raise ProviderProblem(
-            _("The address %(url)s did not return an OpenID Connect configuration: check the issuer URL.")
             % {"url": url}
         ) from None
+    if response.status_code != 200:
+        log.warning("SSO request to %s answered %d", url, response.status_code)
+        raise ProviderProblem(
+            _("The address %(url)s did not return what an OpenID Connect provider serves there: check the issuer URL.")
+            % {"url": url}
+        )
+    try:
+        return response.json()
+    except ValueError:
+        raise ProviderProblem(
+            _("The address %(url)s did not return what an OpenID Connect provider serves there: check the issuer URL.")
+            % {"url": url}
+        ) from None
+
+
+async def discover(issuer: str, guard: Guard) -> ProviderMetadata:
+    """The provider's metadata from exactly `{issuer}/.well-known/openid-configuration`, through
+    the outgoing guard, kept a few minutes in this process; every endpoint must be on the
+    issuer's host. ProviderProblem with a message an administrator can act on."""
+    issuer_url = checked_issuer(issuer, guard)
+    key = (issuer, guard.allow_local_http)
+    cached = _discovered.get(key)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    url = issuer.rstrip("/") + DISCOVERY_PATH
+    try:
+        document = await _get_json(guard, url)
+    except OutgoingRefused as refused:
+        raise ProviderProblem(refused.message) from None
+    if not isinstance(document, dict):
+        raise ProviderProblem(
+            _("The address %(url)s did not return what an OpenID Connect provider serves there: check the issuer URL.")
+            % {"url": url}
+        )
     if not _same_issuer(str(document.get("issuer", "")), issuer):
         raise ProviderProblem(
-            _("The provider calls itself %(found)s, not %(expected)s: enter exactly its issuer URL.")
-            % {"found": document.get("issuer") or "?", "expected": issuer}
+            _("The provider's configuration names another issuer than %(expected)s: enter exactly its issuer URL.")
+            % {"expected": issuer}
         )
     missing = [
         name
@@ -161,6 +202,16 @@ async def discover(issuer: str) -> ProviderMetadata:
     ]
     if missing:
         raise ProviderProblem(_("The provider's configuration lacks %(names)s.") % {"names": ", ".join(missing)})
+    elsewhere = [
+        name
+        for name in ("authorization_endpoint", "token_endpoint", "jwks_uri", "end_session_endpoint")
+        if document.get(name) and not _on_issuer_host(issuer_url, str(document[name]))
+    ]
+    if elsewhere:
+        raise ProviderProblem(
+            _("The provider's %(names)s is not on the issuer's host %(host)s; the portal calls only the issuer's host.")
+            % {"names": ", ".join(elsewhere), "host": issuer_url.host}
+        )
     scopes = tuple(str(s) for s in document.get("scopes_supported") or ())
     missing_scopes = [s for s in ("openid", "email") if scopes and s not in scopes]
     if missing_scopes:
@@ -182,22 +233,20 @@ async def discover(issuer: str) -> ProviderMetadata:
         scopes_supported=scopes,
         signing_algorithms=algorithms,
     )
-    _discovered[issuer] = (time.monotonic() + DISCOVERY_CACHE_SECONDS, metadata)
+    _discovered[key] = (time.monotonic() + DISCOVERY_CACHE_SECONDS, metadata)
     return metadata
 
 
 def forget_discovery(issuer: str) -> None:
-    _discovered.pop(issuer, None)
+    for allow_local_http in (False, True):
+        _discovered.pop((issuer, allow_local_http), None)
 
 
-async def _provider_keys(metadata: ProviderMetadata) -> KeySet:
+async def _provider_keys(metadata: ProviderMetadata, guard: Guard) -> KeySet:
     try:
-        async with httpx.AsyncClient(timeout=PROVIDER_TIMEOUT_SECONDS) as http:
-            response = await http.get(metadata.jwks_uri)
-        response.raise_for_status()
-        return KeySet.import_key_set(response.json())
-    except (httpx.HTTPError, ValueError, JoseError) as error:
-        log.warning("SSO keys at %s unusable: %r", metadata.jwks_uri, error)
+        return KeySet.import_key_set(await _get_json(guard, metadata.jwks_uri))
+    except (ProviderProblem, OutgoingRefused, ValueError, TypeError, JoseError) as error:
+        log.warning("SSO keys at %s unusable: %s", metadata.jwks_uri, type(error).__name__)
         raise ProviderProblem(_("The identity provider's signing keys cannot be loaded. Try again later.")) from None
 
 
@@ -218,7 +267,9 @@ class Connection:
     role_mapping: dict[str, list[str]]
     require_sso: bool
     enabled: bool
+    # Every domain the company claims, and those of them proven or approved: only these route.
     domains: tuple[str, ...] = field(default=())
+    proven_domains: tuple[str, ...] = field(default=())
 
 
 def email_domain(email: str) -> str:
@@ -245,8 +296,12 @@ def _connection_query() -> Any:
 async def _with_domains(row: dict[str, Any] | None) -> Connection | None:
     if row is None:
         return None
-    domains = await SsoDomain.select(SsoDomain.domain).where(SsoDomain.connection == row["id"]).output(as_list=True)
-    return Connection(**{**row, "role_mapping": dict(row["role_mapping"] or {})}, domains=tuple(sorted(domains)))
+    claims = await SsoDomain.select(SsoDomain.domain, SsoDomain.status).where(SsoDomain.connection == row["id"])
+    return Connection(
+        **{**row, "role_mapping": dict(row["role_mapping"] or {})},
+        domains=tuple(sorted(c["domain"] for c in claims)),
+        proven_domains=tuple(sorted(c["domain"] for c in claims if c["status"] in PROVEN)),
+    )
 
 
 async def get_connection(connection_id: int) -> Connection | None:
@@ -258,11 +313,16 @@ async def connection_of_company(company_id: int) -> Connection | None:
 
 
 async def connection_for_email(email: str) -> Connection | None:
-    """The enabled connection serving the email's domain, if any company claims it."""
+    """The enabled connection serving the email's domain, if a company proved its claim to it
+    (an unproven claim routes nothing: anyone can type anyone's domain)."""
     domain = email_domain(email)
     if not domain:
         return None
-    row = await SsoDomain.select(SsoDomain.connection).where(SsoDomain.domain == domain).first()
+    row = (
+        await SsoDomain.select(SsoDomain.connection)
+        .where((SsoDomain.domain == domain) & SsoDomain.status.is_in(list(PROVEN)))
+        .first()
+    )
     if row is None:
         return None
     connection = await get_connection(row["connection"])
@@ -270,24 +330,33 @@ async def connection_for_email(email: str) -> Connection | None:
 
 
 async def sso_required(email: str, user_id: int | None = None) -> bool:
-    """Whether passwords are refused: the email's domain belongs to a company that requires SSO,
-    or the user is an active member of one."""
+    """Whether passwords are refused: the email's domain is a proven domain of a company that
+    requires SSO, or the user belongs only to companies that require it and proved a domain.
+    Someone who also belongs elsewhere keeps their password there: one company's setting can
+    never lock out the seller's people or another company's."""
     connection = await connection_for_email(email)
     if connection and connection.require_sso:
         return True
     if user_id is None:
         return False
-    companies = (
+    companies = set(
         await Membership.select(Membership.company)
         .where((Membership.user == user_id) & Membership.is_active.eq(True))
         .output(as_list=True)
     )
     if not companies:
         return False
-    required = await SsoConnection.count().where(
-        SsoConnection.company.is_in(companies) & SsoConnection.require_sso.eq(True) & SsoConnection.enabled.eq(True)
+    requiring = set(
+        await SsoDomain.select(SsoDomain.connection.company)
+        .where(
+            SsoDomain.connection.company.is_in(sorted(companies))
+            & SsoDomain.status.is_in(list(PROVEN))
+            & SsoDomain.connection._.require_sso.eq(True)
+            & SsoDomain.connection._.enabled.eq(True)
+        )
+        .output(as_list=True)
     )
-    return bool(required)
+    return requiring == companies
 
 
 def redirect_uri(settings: Settings) -> str:
@@ -307,7 +376,7 @@ class LoginStart:
 async def start_login(
     connection: Connection, settings: Settings, *, email: str = "", next_path: str = "/"
 ) -> LoginStart:
-    metadata = await discover(connection.issuer)
+    metadata = await discover(connection.issuer, outgoing.guard_for(settings))
     state = generate_token(32)
     nonce = generate_token(32)
     verifier = generate_token(64)
@@ -377,27 +446,77 @@ def _cancelled() -> SsoFailure:
     )
 
 
+def _provider_error_messages() -> dict[str, str]:
+    """What a person is told for each error code OAuth and OpenID Connect define; the provider's
+    own words (and any other code) are never shown: anyone can put them in the link."""
+    ask = _("Ask your company's administrator if this keeps happening.")
+    return {
+        "login_required": _(
+            "Your company's sign-in needs you to sign in there first. Start again from the login page."
+        ),
+        "interaction_required": _(
+            "Your company's sign-in needs you to confirm something there. Start again from the login page."
+        ),
+        "consent_required": _(
+            "Your company's sign-in needs your consent for the portal. Start again and give it there."
+        ),
+        "account_selection_required": _(
+            "Your company's sign-in needs you to choose an account. Start again from the login page."
+        ),
+        "temporarily_unavailable": _(
+            "Your company's sign-in is busy or down for a moment. Try again in a few minutes."
+        ),
+        "server_error": _("Your company's sign-in had an error of its own. Try again in a few minutes.") + " " + ask,
+        "invalid_request": _("Your company's sign-in refused the portal's request as malformed.") + " " + ask,
+        "unauthorized_client": _("Your company's sign-in does not let the portal sign people in.") + " " + ask,
+        "unsupported_response_type": _("Your company's sign-in is not set up for the portal's kind of login.")
+        + " "
+        + ask,
+        "invalid_scope": _("Your company's sign-in refused the information the portal asks for.") + " " + ask,
+    }
+
+
+def _provider_refused(error: str) -> SsoFailure:
+    if error == "access_denied":
+        return _cancelled()
+    message = _provider_error_messages().get(
+        error, _("Your company's identity provider did not sign you in. Ask your administrator.")
+    )
+    return SsoFailure(_("Your company's sign-in refused"), message, 403)
+
+
+def log_safe(value: object, limit: int = 300) -> str:
+    """A value from outside as one log line: control characters (line breaks included) escaped,
+    so it cannot forge lines of its own, and cut to `limit` characters."""
+    text = str(value)[:limit]
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 async def exchange_code(
-    connection: Connection, metadata: ProviderMetadata, settings: Settings, code: str, verifier: str
+    connection: Connection, metadata: ProviderMetadata, settings: Settings, code: str, verifier: str, guard: Guard
 ) -> dict[str, Any]:
-    """The provider's token response for the code, sent with the PKCE verifier."""
+    """The provider's token response for the code, sent with the PKCE verifier through the
+    outgoing guard."""
     async with AsyncOAuth2Client(
         client_id=connection.client_id,
         client_secret=decrypt_secret(settings, connection.client_secret_encrypted) or None,
         redirect_uri=redirect_uri(settings),
         code_challenge_method="S256",
-        timeout=PROVIDER_TIMEOUT_SECONDS,
+        timeout=guard.timeout_seconds,
+        transport=GuardedTransport(guard),
+        follow_redirects=False,
+        trust_env=False,
     ) as oauth:
         token = await oauth.fetch_token(metadata.token_endpoint, code=code, code_verifier=verifier)
     return dict(token)
 
 
 async def verify_id_token(
-    id_token: str, connection: Connection, metadata: ProviderMetadata, nonce: str
+    id_token: str, connection: Connection, metadata: ProviderMetadata, nonce: str, guard: Guard
 ) -> dict[str, Any]:
     """The ID token's claims once its signature (the provider's keys), issuer, audience, expiry,
     issue time and nonce check out; SsoFailure otherwise."""
-    keys = await _provider_keys(metadata)
+    keys = await _provider_keys(metadata, guard)
     try:
         token = jwt.decode(id_token, keys, algorithms=list(metadata.signing_algorithms))
         claims = dict(token.claims)
@@ -430,16 +549,12 @@ async def finish_login(
         and secrets.compare_digest(str(pending.get("state", "")), query["state"])
     )
     if query.get("error") and (state_matches or not query.get("state")):
-        # An error answer creates nothing, so it is shown even when a provider leaves out the state.
-        if query["error"] == "access_denied":
-            raise _cancelled()
-        log.warning("SSO provider error: %s %s", query.get("error"), query.get("error_description"))
-        raise SsoFailure(
-            _("Your company's sign-in refused"),
-            _("Your company's identity provider did not sign you in (%(error)s). Ask your administrator.")
-            % {"error": query["error"]},
-            403,
+        # An error answer creates nothing, so it is shown even when a provider leaves out the
+        # state: with a fixed message per known code, since anyone can send this link.
+        log.warning(
+            "SSO provider error: %s %s", log_safe(query.get("error", "")), log_safe(query.get("error_description", ""))
         )
+        raise _provider_refused(query["error"])
     if not state_matches or not isinstance(pending, dict):
         raise _replayed()
     if float(pending.get("expires_at", 0)) < time.time():
@@ -449,19 +564,23 @@ async def finish_login(
     connection = await get_connection(int(pending["connection_id"]))
     if connection is None or not connection.enabled or not query.get("code"):
         raise _replayed()
-    metadata = await discover(connection.issuer)
+    guard = outgoing.guard_for(settings)
+    metadata = await discover(connection.issuer, guard)
     try:
-        token = await exchange_code(connection, metadata, settings, query["code"], str(pending["code_verifier"]))
+        token = await exchange_code(connection, metadata, settings, query["code"], str(pending["code_verifier"]), guard)
+    except OutgoingRefused as refused:
+        log.warning("SSO token request to %s refused by the guard: %s", metadata.token_endpoint, refused.message)
+        raise ProviderProblem(refused.message) from None
     except httpx.HTTPError as error:
-        log.warning("SSO token request to %s failed: %r", metadata.token_endpoint, error)
+        log.warning("SSO token request to %s failed: %s", metadata.token_endpoint, type(error).__name__)
         raise ProviderProblem(_("Your company's identity provider cannot be reached. Try again later.")) from None
-    except OAuthError as error:
-        log.warning("SSO token request refused by %s: %r", metadata.token_endpoint, error)
+    except (OAuthError, ValueError) as error:
+        log.warning("SSO token request refused by %s: %s", metadata.token_endpoint, type(error).__name__)
         raise _replayed() from None
     id_token = token.get("id_token")
     if not isinstance(id_token, str):
         raise _token_invalid()
-    claims = await verify_id_token(id_token, connection, metadata, str(pending["nonce"]))
+    claims = await verify_id_token(id_token, connection, metadata, str(pending["nonce"]), guard)
     email = str(claims.get("email") or "").strip().lower()
     if not email or "@" not in email:
         raise SsoFailure(
@@ -478,7 +597,7 @@ async def finish_login(
             % {"email": email},
             403,
         )
-    if email_domain(email) not in connection.domains:
+    if email_domain(email) not in connection.proven_domains:
         raise SsoFailure(
             _("This email domain is not set up for single sign-on"),
             _("No company in the portal uses this sign-in for %(domain)s. Ask your administrator.")
@@ -571,6 +690,22 @@ async def provision(connection: Connection, claims: dict[str, Any], *, ip_addres
         ).first()
         if user is not None and not user["is_active"]:
             raise _deactivated()
+        if user is not None and identity is None and await _belongs_elsewhere(user["id"], connection.company_id):
+            # Found by email alone: a provider asserting the email of someone from another
+            # company (the seller's administrator, say) must not sign in as them.
+            log.warning(
+                "SSO sign-in for %s at connection %d refused: the person belongs to another company",
+                log_safe(email),
+                connection.id,
+            )
+            raise SsoFailure(
+                _("This account belongs to another company"),
+                _(
+                    "The email %(email)s belongs to a person of another company in this portal, who signs in there. Sign in with your password or your own company's sign-in."
+                )
+                % {"email": email},
+                403,
+            )
         membership = None
         if user is not None:
             membership = await lock_rows_for_decision(
@@ -657,6 +792,10 @@ async def provision(connection: Connection, claims: dict[str, Any], *, ip_addres
     return user_id
 
 
+async def _belongs_elsewhere(user_id: int, company_id: int) -> bool:
+    return bool(await Membership.count().where((Membership.user == user_id) & (Membership.company != company_id)))
+
+
 def provider_logout_url(end_session_endpoint: str, id_token: str, client_id: str, settings: Settings) -> str:
     separator = "&" if urlsplit(end_session_endpoint).query else "?"
     return (
@@ -686,9 +825,11 @@ async def create_connection(
     role_mapping: dict[str, list[str]] | None = None,
     require_sso: bool = False,
     enabled: bool = True,
+    domain_status: str = APPROVED,
 ) -> int:
-    """A company's connection with its domains, in one transaction (for seeding and tests; the
-    settings page validates its form first). The secret is stored encrypted."""
+    """A company's connection with its domains, in one transaction, for seeding and tests: the
+    operator seeding it stands for the seller's approval of the domains (`domain_status`); the
+    settings page validates its form and who may claim what. The secret is stored encrypted."""
     async with write_transaction(SsoConnection._meta.db):
         rows = await SsoConnection.insert(
             SsoConnection(
@@ -707,6 +848,9 @@ async def create_connection(
         connection_id: int = rows[0]["id"]
         if domains:
             await SsoDomain.insert(
-                *(SsoDomain(connection=connection_id, domain=domain.strip().lower()) for domain in domains)
+                *(
+                    SsoDomain(connection=connection_id, domain=domain.strip().lower(), status=domain_status)
+                    for domain in domains
+                )
             )
     return connection_id

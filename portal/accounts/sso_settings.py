@@ -9,18 +9,18 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from portal.accounts import audit, sso
-from portal.accounts.customer_scope import sees_every_customer
+from portal.accounts import audit, sso, sso_domains
 from portal.accounts.roles import Permission, roles_for_company_kind
 from portal.accounts.scope import Scope
-from portal.accounts.tables import Company, SsoConnection, SsoDomain
+from portal.accounts.tables import Company, SsoConnection
 from portal.config import Settings
 from portal.database import write_transaction
 from portal.errors import Invalid, NotFound
 from portal.i18n import gettext as _
+from portal.outgoing import guard as outgoing
+from portal.outgoing.guard import Guard
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
-_LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ async def own_company(caller: Scope) -> SsoCompany:
 
 async def company_for_seller_admin(caller: Scope, company_id: int) -> SsoCompany:
     """Any company, for the seller's administrator only; 404 for everyone else."""
-    if not (sees_every_customer(caller) and caller.can(Permission.USERS_MANAGE)):
+    if not sso_domains.is_seller_admin(caller):
         raise NotFound(_("No such company."))
     row = await Company.select(Company.id, Company.name, Company.kind).where(Company.id == company_id).first()
     if row is None:
@@ -115,13 +115,18 @@ def parse_domains(text: str, errors: dict[str, str]) -> list[str]:
     return domains
 
 
-def parse_issuer(raw: str, errors: dict[str, str]) -> str:
+def parse_issuer(raw: str, errors: dict[str, str], guard: Guard) -> str:
+    """The issuer as typed, when the outgoing guard would call it (its addresses are checked when
+    the portal connects)."""
     issuer = raw.strip()
     parts = urlsplit(issuer)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         errors["issuer"] = _("Enter the provider's issuer URL, e.g. https://login.example.com/realms/firma.")
-    elif parts.scheme == "http" and parts.hostname not in _LOOPBACK:
-        errors["issuer"] = _("The issuer URL must use https.")
+        return issuer
+    try:
+        sso.checked_issuer(issuer, guard)
+    except sso.ProviderProblem as problem:
+        errors["issuer"] = problem.message
     return issuer
 
 
@@ -139,10 +144,10 @@ class ConnectionChanges:
     enabled: bool
 
 
-def parse_form(form: dict[str, str], kind: str, has_secret: bool) -> ConnectionChanges:
+def parse_form(form: dict[str, str], kind: str, has_secret: bool, guard: Guard) -> ConnectionChanges:
     """The submitted settings, or Invalid naming every field that is wrong."""
     errors: dict[str, str] = {}
-    issuer = parse_issuer(form.get("issuer", ""), errors)
+    issuer = parse_issuer(form.get("issuer", ""), errors, guard)
     client_id = form.get("client_id", "").strip()
     if not client_id:
         errors["client_id"] = _("Enter the client id the provider gave the portal.")
@@ -177,21 +182,17 @@ def parse_form(form: dict[str, str], kind: str, has_secret: bool) -> ConnectionC
 async def save_connection(
     caller: Scope, target: SsoCompany, form: dict[str, str], settings: Settings
 ) -> sso.Connection:
-    """Create or change the company's connection and its domains in one transaction; a domain
-    another company claims is refused. Audited, without the secret."""
+    """Create or change the company's connection and its domain claims in one transaction; a
+    domain the company may not claim is refused, a new one waits for proof. Audited, without the
+    secret."""
     before = await sso.connection_of_company(target.company_id)
-    changes = parse_form(form, target.kind, has_secret=bool(before and before.client_secret_encrypted))
+    changes = parse_form(
+        form,
+        target.kind,
+        has_secret=bool(before and before.client_secret_encrypted),
+        guard=outgoing.guard_for(settings),
+    )
     async with write_transaction(SsoConnection._meta.db):
-        claimed = await SsoDomain.select(SsoDomain.domain).where(
-            SsoDomain.domain.is_in(changes.domains) & (SsoDomain.connection.company != target.company_id)
-        )
-        if claimed:
-            raise Invalid(
-                {
-                    "domains": _("Another company already signs in with %(domains)s.")
-                    % {"domains": ", ".join(sorted(row["domain"] for row in claimed))}
-                }
-            )
         values: dict[Any, Any] = {
             SsoConnection.issuer: changes.issuer,
             SsoConnection.client_id: changes.client_id,
@@ -213,8 +214,9 @@ async def save_connection(
         else:
             connection_id = before.id
             await SsoConnection.update(values).where(SsoConnection.id == connection_id)
-            await SsoDomain.delete().where(SsoDomain.connection == connection_id)
-        await SsoDomain.insert(*(SsoDomain(connection=connection_id, domain=d) for d in changes.domains))
+        await sso_domains.replace_claims(
+            caller, settings, target.company_id, target.kind, connection_id, changes.domains
+        )
         old = form_values(before, target.kind) if before else {}
         new = {
             "issuer": changes.issuer,
@@ -242,11 +244,13 @@ async def save_connection(
     return connection
 
 
-async def check_connection(issuer: str) -> sso.ProviderMetadata:
-    """Discovery run afresh: the provider's metadata, or ProviderProblem saying what is wrong."""
+async def check_connection(issuer: str, settings: Settings) -> sso.ProviderMetadata:
+    """Discovery run afresh through the outgoing guard: the provider's metadata, or
+    ProviderProblem saying what is wrong."""
+    guard = outgoing.guard_for(settings)
     errors: dict[str, str] = {}
-    issuer = parse_issuer(issuer, errors)
+    issuer = parse_issuer(issuer, errors, guard)
     if errors:
         raise sso.ProviderProblem(errors["issuer"])
     sso.forget_discovery(issuer)
-    return await sso.discover(issuer)
+    return await sso.discover(issuer, guard)

@@ -156,11 +156,16 @@ class SsoConnection(Table):
 
 
 class SsoDomain(Table):
-    """An email domain a connection serves; one company per domain."""
+    """An email domain a connection claims; one company per domain. The claim routes logins to
+    the company's provider only once it is proven (a DNS TXT record) or approved by the seller's
+    administrator: until then anyone could claim anyone's domain."""
 
     id = Serial(primary_key=True)
     connection = ForeignKey(SsoConnection, null=False, index=True, on_delete=OnDelete.cascade)
     domain = Varchar(length=253, unique=True)
+    # pending, verified (DNS proof) or approved (by the seller's administrator).
+    status = Varchar(length=12, default="pending")
+    decided_at = Timestamptz(null=True, default=None)
 
 
 class SsoIdentity(Table):

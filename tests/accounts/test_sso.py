@@ -32,6 +32,13 @@ def _issuer(server: Any) -> str:
     return f"http://127.0.0.1:{server.server_port}"
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The provider here is oidc-provider-mock on 127.0.0.1 over plain http: the guard's explicit
+    allowance for this machine, as in the demo (tests/outgoing run the strict guard)."""
+    return settings.model_copy(update={"outgoing_allow_local_http": True})
+
+
 @pytest.fixture(scope="session")
 def provider() -> Iterator[str]:
     with oidc_provider_mock.run_server_in_thread(port=0, require_nonce=True) as server:
@@ -455,7 +462,7 @@ class ForgedTokens:
         self.claims: dict[str, Any] = {}
         self.signing_key = self.key
 
-        async def keys(_metadata: Any) -> KeySet:
+        async def keys(*_args: Any) -> KeySet:
             return KeySet([self.key])
 
         async def exchange(*_args: Any) -> dict[str, Any]:
@@ -570,3 +577,48 @@ async def test_no_password_reset_for_a_company_that_requires_sso(
     assert await PasswordReset.count() == 0
     with pytest.raises(AssertionError):
         mailbox.last_to(person.email)
+
+
+# --- Error answers anyone can send to /sso/callback ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "fixed"),
+    [
+        ("login_required", "needs you to sign in there first"),
+        ("interaction_required", "needs you to confirm something there"),
+        ("consent_required", "needs your consent for the portal"),
+        ("temporarily_unavailable", "busy or down for a moment"),
+        ("server_error", "had an error of its own"),
+        ("invalid_request", "refused the portal"),
+    ],
+)
+async def test_a_known_provider_error_code_gets_its_fixed_message(
+    client: httpx.AsyncClient, code: str, fixed: str
+) -> None:
+    response = await client.get(
+        "/sso/callback", params={"error": code, "error_description": "Call +48 600 000 000 to unlock your account"}
+    )
+    assert response.status_code == 403
+    assert fixed in response.text.replace("&#39;", "'")
+    assert "600 000 000" not in response.text and "unlock" not in response.text
+
+
+async def test_an_unknown_error_code_shows_a_generic_message_not_the_visitors_text(client: httpx.AsyncClient) -> None:
+    text = "Your_account_is_suspended._Pay_at_evil.example"
+    response = await client.get("/sso/callback", params={"error": text, "error_description": "x"})
+    assert response.status_code == 403
+    assert "did not sign you in" in response.text
+    assert "evil.example" not in response.text and "suspended" not in response.text
+
+
+async def test_provider_error_values_cannot_forge_log_lines(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    forged = "denied\nINFO portal.accounts user.login admin@hurtownia.example succeeded\r\x1b[2K"
+    with caplog.at_level("WARNING", logger="portal.sso"):
+        await client.get("/sso/callback", params={"error": "server_error\nINFO forged", "error_description": forged})
+    [record] = [r for r in caplog.records if r.name == "portal.sso"]
+    line = record.getMessage()
+    assert "\n" not in line and "\r" not in line and "\x1b" not in line
+    assert "\\nINFO portal.accounts" in line and "server_error\\nINFO forged" in line

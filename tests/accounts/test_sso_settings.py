@@ -15,7 +15,16 @@ from portal.accounts.roles import Role
 from portal.accounts.tables import AuditEntry, CompanyKind, SsoConnection, SsoDomain
 from portal.config import Settings
 from portal.i18n import use_locale
+from portal.outgoing.guard import Guard
 from tests.factories import csrf_token, log_in, make_company, make_person
+from tests.outgoing.fakes import PUBLIC, DictResolver, FakeInternet
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The provider here is oidc-provider-mock on 127.0.0.1 over plain http: the guard's explicit
+    allowance for this machine, as in the demo (tests/outgoing run the strict guard)."""
+    return settings.model_copy(update={"outgoing_allow_local_http": True})
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +100,7 @@ async def test_the_company_admin_sets_up_a_connection(
     ("changes", "field", "message"),
     [
         ({"issuer": "not a url"}, "issuer", "issuer URL"),
-        ({"issuer": "http://login.example.com"}, "issuer", "must use https"),
+        ({"issuer": "http://login.example.com"}, "issuer", "only https addresses"),
         ({"domains": "budmax"}, "domains", "Not an email domain"),
         ({"domains": ""}, "domains", "at least one"),
         ({"role_mapping": "Zakupy buyer"}, "role_mapping", "Group name = buyer"),
@@ -137,28 +146,28 @@ async def test_test_connection_reports_the_provider_or_the_problem(client: httpx
     assert await SsoConnection.count() == 0
 
 
-async def test_discovery_names_missing_scopes_and_a_wrong_issuer(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_discovery_names_missing_scopes_and_a_wrong_issuer() -> None:
     documents = {
-        "https://idp.example": {
-            "issuer": "https://idp.example",
-            "authorization_endpoint": "https://idp.example/a",
-            "token_endpoint": "https://idp.example/t",
-            "jwks_uri": "https://idp.example/k",
-            "scopes_supported": ["openid", "profile"],
-        },
-        "https://other.example": {"issuer": "https://impostor.example"},
+        "/a/.well-known/openid-configuration": (
+            200,
+            {
+                "issuer": "https://idp.example/a",
+                "authorization_endpoint": "https://idp.example/a/auth",
+                "token_endpoint": "https://idp.example/a/token",
+                "jwks_uri": "https://idp.example/a/keys",
+                "scopes_supported": ["openid", "profile"],
+            },
+        ),
+        "/b/.well-known/openid-configuration": (200, {"issuer": "https://impostor.example"}),
     }
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json=documents[f"{request.url.scheme}://{request.url.host}"])
-
-    real_client = httpx.AsyncClient
-    monkeypatch.setattr(sso.httpx, "AsyncClient", lambda **kw: real_client(transport=httpx.MockTransport(answer), **kw))
+    guard = Guard(resolver=DictResolver({"idp.example": [PUBLIC]}), dialer=FakeInternet({PUBLIC: documents}))
     with use_locale("en"):
         with pytest.raises(sso.ProviderProblem, match="does not offer the scopes email"):
-            await sso.discover("https://idp.example")
-        with pytest.raises(sso.ProviderProblem, match=r"calls itself https://impostor\.example"):
-            await sso.discover("https://other.example")
+            await sso.discover("https://idp.example/a", guard)
+        with pytest.raises(sso.ProviderProblem, match=r"names another issuer than https://idp\.example/b") as caught:
+            await sso.discover("https://idp.example/b", guard)
+        # What the other host said is not repeated to the administrator.
+        assert "impostor" not in caught.value.message
 
 
 async def test_the_seller_admin_sets_up_any_companys_connection(

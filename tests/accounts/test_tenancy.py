@@ -10,7 +10,7 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from portal.accounts.roles import Role
-from portal.accounts.tables import CompanyKind, DeliveryAddress, Invitation
+from portal.accounts.tables import CompanyKind, DeliveryAddress, Invitation, SsoConnection, SsoDomain
 from portal.aftersales.tables import Attachment, AttachmentPurpose, Carrier, Complaint, Message, Parcel, Shipment
 from portal.app import create_app
 from portal.catalog.tables import AssortmentEffect, AssortmentRule, Product, ProductDocument, StoredFile
@@ -43,6 +43,8 @@ PARAMETER_OBJECTS = {
     "attachment_id",
     # The seller administrator's page of a company's single sign-on.
     "company_id",
+    # A company's claim to an email domain, which only the seller's administrator decides.
+    "claim_id",
 }
 # Routes whose path parameter is a signed bearer token, not a company-scoped id.
 TOKEN_ROUTES = {
@@ -125,8 +127,19 @@ async def _company_a():
         **await _aftersales_of(company, order[0]["id"]),
         "complaint_id": await _complaint_of(company, order[0]["id"], buyer.user_id),
         "company_id": company,
+        "claim_id": await _domain_claim_of(company),
         "admin": admin,
     }
+
+
+async def _domain_claim_of(company: int) -> int:
+    connection = await SsoConnection.insert(
+        SsoConnection(company=company, issuer="https://login.alfa-tajna.example", client_id="alfa-tajna")
+    ).returning(SsoConnection.id)
+    claim = await SsoDomain.insert(SsoDomain(connection=connection[0]["id"], domain="alfa-tajna.example")).returning(
+        SsoDomain.id
+    )
+    return int(claim[0]["id"])
 
 
 async def _aftersales_of(company: int, order_id: int) -> dict[str, int]:
