@@ -24,6 +24,7 @@ from jinja2 import Environment
 from litestar.datastructures import UploadFile
 from PIL import Image, ImageDraw, ImageFont
 
+from portal import clock
 from portal.accounts.login import load_scope
 from portal.accounts.scope import Scope
 from portal.accounts.tables import Company, CompanyKind, DeliveryAddress, User
@@ -949,7 +950,7 @@ async def _world() -> _World:
         buyers[companies[nip]] = buyer
     policies = await ComplaintPolicy.select(ComplaintPolicy.reason, ComplaintPolicy.response_hours)
     return _World(
-        now=datetime.now(UTC),
+        now=clock.now(),
         office=office,
         buyers=buyers,
         users=users,
@@ -1391,7 +1392,7 @@ async def _ship_next_part(office: Scope, now: datetime) -> int:
 async def simulate_demo_carriers(ctx: JobContext) -> None:
     """Every 20 seconds in the demo: the carriers report, and the deliveries page moves."""
     postbox = ctx["postbox"]
-    result = await advance_demo_shipments(postbox, datetime.now(UTC))
+    result = await advance_demo_shipments(postbox, clock.now())
     await deliver_or_queue(postbox, result.mails)
     if result.moved or result.created:
         log.info("demo carriers: %d events, %d new shipments", len(result.moved), len(result.created))

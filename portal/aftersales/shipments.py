@@ -8,21 +8,20 @@ a delivered shipment back into one in transit."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
 from piccolo.custom_types import Combinable
 
+from portal import clock
 from portal.accounts.scope import Scope
 from portal.aftersales.access import require_back_office, visible_to
 from portal.aftersales.tables import Carrier, Parcel, Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
 from portal.catalog.labels import unit_label
 from portal.database import contains_text, lock_rows_for_decision, write_transaction
 from portal.errors import Conflict, Invalid, NotFound
-from portal.i18n import TIME_ZONE
 from portal.i18n import gettext as _
 from portal.integration.outbox import emit
 from portal.live import announce
@@ -456,7 +455,7 @@ async def create_shipment(caller: Scope, order_id: int, request: ShipmentRequest
             )
         if errors:
             raise Invalid(errors)
-        today = datetime.now(UTC).date()
+        today = clock.today()
         created = await Shipment.insert(
             Shipment(
                 # The number comes from the id, known only after the insert.
@@ -479,7 +478,7 @@ async def create_shipment(caller: Scope, order_id: int, request: ShipmentRequest
             ShipmentEvent(
                 shipment=shipment_id,
                 status=ShipmentStatus.CREATED,
-                occurred_at=datetime.now(UTC),
+                occurred_at=clock.now(),
                 source="office",
                 recorded_by=caller.user_id,
             )
@@ -542,7 +541,7 @@ def parse_event(values: dict[str, Any], *, source: str) -> TrackingEvent:
     else:
         if occurred_at.tzinfo is None:
             errors["occurred_at"] = _("Give the time with its UTC offset, e.g. 2026-11-25T14:30:00+01:00.")
-        elif occurred_at > datetime.now(UTC).replace(microsecond=0) + _CLOCK_SKEW:
+        elif occurred_at > clock.now().replace(microsecond=0) + _CLOCK_SKEW:
             errors["occurred_at"] = _("The event cannot happen in the future.")
     place = str(values.get("place") or "").strip()
     note = str(values.get("note") or "").strip()
@@ -712,11 +711,11 @@ async def record_office_event(
     values = dict(values)
     typed = values.get("occurred_at", "").strip()
     try:
-        moment = datetime.fromisoformat(typed) if typed else datetime.now(UTC)
+        moment = datetime.fromisoformat(typed) if typed else clock.now()
     except ValueError:
         raise Invalid({"occurred_at": _("Enter the date and time of the event.")}) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(TIME_ZONE))
+        moment = moment.replace(tzinfo=clock.BUSINESS_ZONE)
     values["occurred_at"] = moment.isoformat()
     values.pop("event_id", None)
     return await record_event(shipment_id, parse_event(values, source="office"), postbox, caller.user_id)
