@@ -43,7 +43,7 @@ def _post_event(live_server: LiveServer, tracking_number: str, status: str, plac
         headers={"Authorization": f"Bearer {DEMO_API_KEY}", "Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         assert response.status == 201
         answer: dict[str, object] = json.load(response)
         return answer
