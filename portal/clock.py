@@ -8,7 +8,7 @@ which tests move through time (tests/clock_travel.py) rather than replace."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from portal.i18n import TIME_ZONE
@@ -43,8 +43,3 @@ def at(day: date, wall_time: time) -> datetime:
     local = datetime.combine(day, wall_time, tzinfo=BUSINESS_ZONE)
     # Round-trip through UTC so a skipped wall time normalises to the one that exists.
     return local.astimezone(UTC)
-
-
-def days_ago(days: int, wall_time: time, *, moment: datetime | None = None) -> datetime:
-    """The instant at `wall_time` in Warsaw, `days` calendar days before the day of `moment` (now)."""
-    return at(business_day(moment or now()) - timedelta(days=days), wall_time)
