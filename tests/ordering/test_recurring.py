@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from portal import clock
 from portal.accounts.login import load_scope
@@ -45,6 +46,15 @@ def test_a_bad_schedule_says_what_to_fix() -> None:
     with pytest.raises(Invalid) as error:
         parse_schedule("0", "days", "2001-01-01", "yesterday", "x", "")
     assert set(error.value.errors) == {"unit", "every", "first_on", "ends_on", "delivery_address_id"}
+
+
+def test_a_first_date_warsaw_has_left_behind_is_refused_though_utc_is_still_on_it() -> None:
+    # 00:30 on 1 January in Warsaw; the server's UTC calendar still says 31 December.
+    with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=UTC), tick=True):
+        with pytest.raises(Invalid) as error:
+            parse_schedule("1", "weeks", "2026-12-31", "", "1", "")
+        assert set(error.value.errors) == {"first_on"}
+        assert parse_schedule("1", "weeks", "2027-01-01", "", "1", "").first_on == date(2027, 1, 1)
 
 
 async def _scheduled(settings, *, order_limit_minor: int | None = None, price: str = "10.00"):
