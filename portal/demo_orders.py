@@ -139,7 +139,9 @@ async def seed_orders() -> None:
                 )
             ).returning(Order.id)
             order_id = created[0]["id"]
-            await Order.update({Order.number: order_number(order_id, placed_at.date())}).where(Order.id == order_id)
+            await Order.update({Order.number: order_number(order_id, clock.business_day(placed_at))}).where(
+                Order.id == order_id
+            )
             await OrderLine.insert(
                 *(
                     OrderLine(

@@ -634,7 +634,7 @@ async def _apply_newest_event(shipment_id: int) -> str:
     if handed is not None:
         current = await Shipment.select(Shipment.dispatched_on).where(Shipment.id == shipment_id).first()
         if current is not None and current["dispatched_on"] is None:
-            values[Shipment.dispatched_on] = handed["occurred_at"].date()
+            values[Shipment.dispatched_on] = clock.business_day(handed["occurred_at"])
     await Shipment.update(values).where(Shipment.id == shipment_id)
     return str(newest["status"])
 

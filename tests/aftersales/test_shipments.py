@@ -3,10 +3,11 @@ arrive (twice, late, from the office)."""
 
 import asyncio
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from portal import clock
 from portal.accounts.roles import Role
 from portal.aftersales.shipments import (
     DeliveryFilters,
@@ -198,3 +199,18 @@ async def test_a_recorded_event_is_announced_to_the_company_and_the_seller(setti
         await _hears(seller, f"shipment-{shipment}")
         await customer.aclose()
         await seller.aclose()
+
+
+async def test_the_carriers_first_scan_dates_the_dispatch_by_warsaws_calendar(db, postbox) -> None:
+    """A parcel handed over at 00:30 in Warsaw was dated the day before, UTC's."""
+    shop = await make_shop([5])
+    shipment = await ship(shop, {shop.order.line_ids[0]: 5}, "DPD-NIGHT")
+    yesterday = clock.today() - timedelta(days=1)
+    handed_at = clock.at(yesterday, time(0, 30))
+    assert handed_at.date() == yesterday - timedelta(days=1)  # the UTC calendar's day
+
+    await record_event(
+        shipment, TrackingEvent(ShipmentStatus.HANDED_TO_CARRIER, handed_at, "", "", "dpd-feed", "night"), postbox
+    )
+    row = await Shipment.select(Shipment.dispatched_on).where(Shipment.id == shipment).first()
+    assert row is not None and row["dispatched_on"] == yesterday
