@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo demo-sso test lint typecheck unit e2e chromium wrk bench bench-login
+.PHONY: install demo demo-sso test lint typecheck unit dated test-dates e2e chromium wrk bench bench-login
 
 $(BIN)/python:
 	python3 -m venv $(VENV) || ($(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && python3 -m venv $(VENV))
@@ -49,7 +49,31 @@ typecheck: install
 unit: install
 	$(BIN)/pytest -q
 
+# Moments the tests must pass at as well as now (`pytest --clock-at`, tests/clock_travel.py): a
+# month's last evening, New Year's first half hour in Warsaw (UTC still on 31 December), the
+# night the clocks go forward (the jump at 02:00 comes five minutes into the run), a year ahead.
+CLOCK_MOMENTS := 2027-02-28T23:30:00+01:00 2027-01-01T00:30:00+01:00 2027-03-28T01:55:00+01:00 \
+	$(shell date -u -d '+1 year' +%Y-%m-%dT%H:%M:%S+00:00)
+# The tests whose answers hang on the day; `make test` runs them at every moment above.
+DATE_SENSITIVE := tests/test_demo_story.py tests/ordering/test_recurring.py tests/ordering/test_checkout.py \
+	tests/aftersales/test_complaints.py tests/aftersales/test_shipments.py tests/aftersales/test_delivery_pages.py \
+	tests/finance/test_balances.py tests/finance/test_invoices.py tests/finance/test_statement.py \
+	tests/approvals tests/pricing/test_resolver.py
+
+dated: install
+	@for moment in $(CLOCK_MOMENTS); do \
+		echo "== the date-sensitive tests with the clock at $$moment"; \
+		$(BIN)/pytest -q --clock-at=$$moment $(DATE_SENSITIVE) || exit 1; \
+	done
+
+# The whole unit suite at each moment: four times `make unit`, so not part of `make test`.
+test-dates: install
+	@for moment in $(CLOCK_MOMENTS); do \
+		echo "== the unit suite with the clock at $$moment"; \
+		$(BIN)/pytest -q --clock-at=$$moment || exit 1; \
+	done
+
 e2e: install chromium
 	$(BIN)/pytest -q e2e
 
-test: lint typecheck unit e2e
+test: lint typecheck unit dated e2e

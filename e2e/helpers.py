@@ -57,7 +57,7 @@ def log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
         raise AssertionError(f"logging in as {email} failed: {errors or 'no error shown'}") from None
 
 
-def wait_for_mail(live_server: LiveServer, address: str, timeout: float = 10.0) -> EmailMessage:
+def wait_for_mail(live_server: LiveServer, address: str, timeout: float = 60.0) -> EmailMessage:
     """The mail goes out in a background task after the response; poll for it."""
     deadline = time.monotonic() + timeout
     while True:

@@ -10,13 +10,12 @@ import re
 import urllib.request
 import uuid
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
 from e2e.helpers import LiveServer, Screenshot, log_in
-from portal.i18n import TIME_ZONE
+from portal import clock
 
 DEMO_API_KEY = "pk_demo_carrier_2026"  # portal/demo_aftersales.py
 
@@ -43,7 +42,7 @@ def _post_event(live_server: LiveServer, tracking_number: str, status: str, plac
         headers={"Authorization": f"Bearer {DEMO_API_KEY}", "Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         assert response.status == 201
         answer: dict[str, object] = json.load(response)
         return answer
@@ -83,7 +82,7 @@ def test_a_complaint_with_a_photo_is_accepted_and_answered_while_the_buyer_watch
     office.locator("input[name=to][value=accepted]").check()
     office.locator("input[name=return_method][value=pickup]").check()
     # Today where the portal's business is: the office may book a pickup for today.
-    office.locator("#pickup_on").fill(datetime.now(ZoneInfo(TIME_ZONE)).date().isoformat())
+    office.locator("#pickup_on").fill(clock.today().isoformat())
     office.locator("#office-actions button[type=submit]").click()
     expect(office.locator("#complaint-state .badge.complaint-accepted").first).to_be_visible()
     answer = "Kurier odbierze wkrętarkę jutro między 9 a 15. Wymiana w ciągu 3 dni."

@@ -53,7 +53,7 @@ def test_finance_downloads_invoices_and_sees_the_payment_qr(
     with page.expect_download(timeout=60_000) as zip_download:
         # The answer is a file, not a page: the click must not wait for a navigation.
         page.get_by_role("button", name="Pobierz wybrane jako ZIP").click(no_wait_after=True)
-    expect(page.locator("#zip-progress")).to_be_hidden(timeout=5_000)
+    expect(page.locator("#zip-progress")).to_be_hidden(timeout=60_000)
     names = zipfile.ZipFile(io.BytesIO(Path(zip_download.value.path()).read_bytes())).namelist()
     assert len(names) == 3 and all(name.endswith(".pdf") for name in names)
 

@@ -137,4 +137,4 @@ def test_error_takes_the_keyboard_to_the_field(page: Page, live_server: LiveServ
     page.keyboard.press("Enter")
     email_field = page.locator("section#invite input[name=email]")
     expect(email_field).to_have_attribute("aria-invalid", "true")
-    expect(email_field).to_be_focused(timeout=2_000)
+    expect(email_field).to_be_focused()

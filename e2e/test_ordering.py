@@ -7,8 +7,10 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from e2e.helpers import LiveServer, Screenshot, log_in
+from portal import clock
+from portal.demo_catalog import contract_of_the_year
 
-# portal/demo_catalog.py: BudMax buys this bolt on contract UMOWA/2026/014 (0.28 zł from 1 pc);
+# portal/demo_catalog.py: BudMax buys this bolt on its contract of the year (0.28 zł from 1 pc);
 # other customers pay the base list price (0.3294 zł).
 CONTRACT_BOLT = "DIN933-M8X40-88ZN"
 
@@ -64,7 +66,7 @@ def test_a_buyer_orders_five_products_with_the_keyboard_only(
     page.keyboard.press("?")
     dialog = page.locator("#price-dialog")
     expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text("UMOWA/2026/014")
+    expect(dialog).to_contain_text(contract_of_the_year(clock.today()))
     screenshot(page, "price-explanation")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, description="postgresql://… ; absent: a SQLite file under var/")
     valkey_url: str | None = Field(default=None, description="redis:// or valkey:// ; absent: in-process memory")
     secret_key: str | None = Field(default=None, min_length=32, description="signs sessions, CSRF and emailed links")
+    # Where emailed links point. Unset, it is the address the demo serves on, port included
+    # (`PORT=8080 make demo` mails links to :8080); behind a proxy, set it to the public URL.
     base_url: str = "http://127.0.0.1:8000"
     # Encrypts SSO client secrets at rest (a Fernet key: 32 url-safe base64 bytes); absent: derived
     # from the secret key, so changing that key makes stored client secrets unreadable.
@@ -125,6 +127,12 @@ class Settings(BaseSettings):
         if urlsplit(value).scheme not in {"http", "https"}:
             raise ValueError("must be an absolute http(s) URL, e.g. https://portal.example.com")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _base_url_follows_the_port(self) -> Settings:
+        if "base_url" not in self.model_fields_set:
+            self.base_url = f"http://127.0.0.1:{self.port}"
+        return self
 
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> Settings:

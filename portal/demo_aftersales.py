@@ -11,19 +11,19 @@ import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import time as clock_time
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from io import BytesIO
 from typing import Any
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 from litestar.datastructures import UploadFile
 from PIL import Image, ImageDraw, ImageFont
 
+from portal import clock
 from portal.accounts.login import load_scope
 from portal.accounts.scope import Scope
 from portal.accounts.tables import Company, CompanyKind, DeliveryAddress, User
@@ -58,7 +58,6 @@ from portal.config import load_settings
 from portal.database import write_transaction
 from portal.demo_orders import BUDMAX, ELEKTROPLUS
 from portal.finance.tables import DocumentKind, Invoice
-from portal.i18n import TIME_ZONE
 from portal.integration.api_keys import create_api_key
 from portal.integration.tables import ApiKey
 from portal.jobs.mail import deliver_or_queue
@@ -86,7 +85,6 @@ FAILS_ONCE_EVERY = 7
 STANDING_KEY = "demo-standing-"
 STANDING_PARTS = 40
 _MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-_LOCAL = ZoneInfo(TIME_ZONE)
 _GROSZ = Decimal("0.01")
 S = ShipmentStatus
 
@@ -106,9 +104,8 @@ class When:
 
     def moment(self, now: datetime) -> datetime:
         if self.clock:
-            day = now.astimezone(_LOCAL).date() - timedelta(days=self.days)
             hour, minute = (int(part) for part in self.clock.split(":"))
-            return datetime.combine(day, clock_time(hour, minute), tzinfo=_LOCAL).astimezone(UTC)
+            return clock.at(clock.business_day(now) - timedelta(days=self.days), clock_time(hour, minute))
         return now - timedelta(hours=self.hours)
 
 
@@ -845,7 +842,7 @@ def photo_jpeg(photo: Photo, taken: datetime) -> bytes:
         draw.polygon([(440, 170), (470, 170), (470, 215), (452, 196)], fill=(120, 84, 50))
     draw.rectangle((0, 430, 640, 480), fill=(20, 20, 20))
     draw.text((16, 442), photo.caption, font=_font(20), fill=(250, 250, 250))
-    stamp = taken.astimezone(_LOCAL).strftime("%Y-%m-%d %H:%M")
+    stamp = taken.astimezone(clock.BUSINESS_ZONE).strftime("%Y-%m-%d %H:%M")
     draw.text((470, 14), stamp, font=_font(18), fill=(255, 196, 0))
     output = BytesIO()
     image.save(output, format="JPEG", quality=82)
@@ -949,7 +946,7 @@ async def _world() -> _World:
         buyers[companies[nip]] = buyer
     policies = await ComplaintPolicy.select(ComplaintPolicy.reason, ComplaintPolicy.response_hours)
     return _World(
-        now=datetime.now(UTC),
+        now=clock.now(),
         office=office,
         buyers=buyers,
         users=users,
@@ -1046,7 +1043,7 @@ async def _insert_confirmed_order(world: _World, demo: DemoOrder, placed_at: dat
         )
     ).returning(Order.id)
     order_id = int(created[0]["id"])
-    local_day = placed_at.astimezone(_LOCAL).date()
+    local_day = clock.business_day(placed_at)
     await Order.update({Order.number: order_number(order_id, local_day)}).where(Order.id == order_id)
     await OrderLine.insert(
         *(
@@ -1102,7 +1099,7 @@ async def _backdate_shipping(world: _World) -> None:
 async def _ship(world: _World, demo: DemoShipment, serial: int) -> None:
     order_id = world.orders[demo.order]
     created_at = demo.created.moment(world.now)
-    dispatched_on = created_at.astimezone(_LOCAL).date()
+    dispatched_on = clock.business_day(created_at)
     numbers = [tracking_number(demo.carrier, serial * 10 + parcel) for parcel in range(demo.parcels)]
     shipment_id = await create_shipment(
         world.office,
@@ -1190,7 +1187,7 @@ async def _file_complaint(world: _World, demo: DemoComplaint) -> None:
             if act.replacement_order:
                 change = replace(change, replacement_order_id=str(world.orders[act.replacement_order]))
             if act.pickup_in_days:
-                pickup = world.now.astimezone(_LOCAL).date() + timedelta(days=act.pickup_in_days)
+                pickup = clock.business_day(world.now) + timedelta(days=act.pickup_in_days)
                 change = replace(change, pickup_on=pickup.isoformat())
             await change_status(
                 world.office, complaint_id, change, [], world.postbox, max_upload_bytes=_MAX_UPLOAD_BYTES
@@ -1373,7 +1370,7 @@ async def _ship_next_part(office: Scope, now: datetime) -> int:
     carrier = carriers[parts % len(carriers)]
     newest = await Shipment.select(Shipment.id).order_by(Shipment.id, ascending=False).first()
     serial = 200_000 + (newest["id"] if newest else 0) + 1
-    today = now.astimezone(_LOCAL).date()
+    today = clock.business_day(now)
     return await create_shipment(
         office,
         order_id,
@@ -1391,7 +1388,7 @@ async def _ship_next_part(office: Scope, now: datetime) -> int:
 async def simulate_demo_carriers(ctx: JobContext) -> None:
     """Every 20 seconds in the demo: the carriers report, and the deliveries page moves."""
     postbox = ctx["postbox"]
-    result = await advance_demo_shipments(postbox, datetime.now(UTC))
+    result = await advance_demo_shipments(postbox, clock.now())
     await deliver_or_queue(postbox, result.mails)
     if result.moved or result.created:
         log.info("demo carriers: %d events, %d new shipments", len(result.moved), len(result.created))

@@ -15,13 +15,14 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from piccolo.columns import Column
 from piccolo.table import Table
 
+from portal import clock
 from portal.accounts.tables import Company
 from portal.catalog import search_text_for
 from portal.catalog.tables import (
@@ -3619,32 +3620,34 @@ def _tiers(item: PlannedProduct, price: Decimal) -> list[tuple[int, Decimal]]:
     return [(1, price)] + [(packs * multiple, scaled(price, share)) for packs, share in item.family.tiers]
 
 
-def _price_lists(plan: Sequence[PlannedProduct], rng: random.Random) -> list[ListPlan]:
+def _price_lists(plan: Sequence[PlannedProduct], rng: random.Random, today: date) -> list[ListPlan]:
+    """This year's lists, and next year's base list already loaded, whatever year the demo starts in."""
+    year = today.year
     priced = [(index, item) for index, item in enumerate(plan) if item.status is not ProductStatus.DISCONTINUED]
     electroplus = [index for index, item in priced if item.family.group in {"KABLE", "APARATURA"}]
     return [
         ListPlan(
-            "CENNIK-2026",
-            "Cennik podstawowy 2026",
+            f"CENNIK-{year}",
+            f"Cennik podstawowy {year}",
             is_base=True,
-            valid_from=date(2026, 1, 1),
-            valid_to=date(2026, 12, 31),
+            valid_from=date(year, 1, 1),
+            valid_to=date(year, 12, 31),
             prices=[(index, item.variant.price) for index, item in priced],
         ),
         ListPlan(
-            "CENNIK-2027",
-            "Cennik podstawowy 2027",
+            f"CENNIK-{year + 1}",
+            f"Cennik podstawowy {year + 1}",
             is_base=True,
-            valid_from=date(2027, 1, 1),
+            valid_from=date(year + 1, 1, 1),
             prices=[(index, scaled(item.variant.price, "1.05")) for index, item in priced],
         ),
         ListPlan(
-            "CENNIK-EUR-2026",
-            "Price list EUR 2026",
+            f"CENNIK-EUR-{year}",
+            f"Price list EUR {year}",
             "EUR",
             is_base=True,
-            valid_from=date(2026, 1, 1),
-            valid_to=date(2026, 12, 31),
+            valid_from=date(year, 1, 1),
+            valid_to=date(year, 12, 31),
             prices=[
                 (index, (item.variant.price / EUR_RATE).quantize(PRICE_STEP, rounding=ROUND_HALF_UP))
                 for index, item in priced
@@ -3654,7 +3657,7 @@ def _price_lists(plan: Sequence[PlannedProduct], rng: random.Random) -> list[Lis
         ListPlan(
             "CENNIK-BUDOWNICTWO",
             "Cennik Budownictwo",
-            valid_from=date(2026, 1, 1),
+            valid_from=date(year, 1, 1),
             prices=[
                 (index, scaled(item.variant.price, rng.choice(("0.92", "0.93", "0.94"))))
                 for index, item in priced
@@ -3664,7 +3667,7 @@ def _price_lists(plan: Sequence[PlannedProduct], rng: random.Random) -> list[Lis
         ListPlan(
             "CENNIK-INSTALATORZY",
             "Cennik Instalatorzy",
-            valid_from=date(2026, 1, 1),
+            valid_from=date(year, 1, 1),
             prices=[
                 (index, scaled(item.variant.price, rng.choice(("0.91", "0.92", "0.93"))))
                 for index, item in priced
@@ -3674,7 +3677,7 @@ def _price_lists(plan: Sequence[PlannedProduct], rng: random.Random) -> list[Lis
         ListPlan(
             "CENNIK-ELEKTROPLUS",
             "Cennik indywidualny ElektroPlus S.A.",
-            valid_from=date(2026, 3, 1),
+            valid_from=date(year - 1, 3, 1),
             prices=[
                 (index, scaled(plan[index].variant.price, "0.86")) for index in sorted(rng.sample(electroplus, 200))
             ],
@@ -3697,9 +3700,11 @@ PART_NUMBER_PREFIXES = {
 }
 # fmt: on
 AGROMET_CATEGORIES = ("zlaczne", "narzedzia", "bhp", "weze-hydrauliczne", "szybkozlacza", "nawadnianie", "smary-oleje")
-CONTRACT_2026 = "UMOWA/2026/014"
-CONTRACT_OPEN = "UMOWA/2026/027"
-CONTRACT_EXPIRED = "UMOWA/2025/031"
+
+
+def contract_of_the_year(today: date) -> str:
+    """BudMax's yearly contract in force on `today` (the one its buyers see on most prices)."""
+    return f"UMOWA/{today.year}/014"
 
 
 def _pick(plan: Sequence[PlannedProduct], wanted: Iterable[tuple[str, int]], rng: random.Random) -> list[int]:
@@ -3868,7 +3873,7 @@ async def _seed_products(plan: Sequence[PlannedProduct]) -> list[int]:
         row["code"]: row["id"]
         for row in await _insert(ProductFamily, family_rows, ProductFamily.id, ProductFamily.code)
     }
-    now = datetime.now(UTC)
+    now = clock.now()
     product_rows = []
     for item in plan:
         variant, family, packaging = item.variant, item.family, item.packaging
@@ -3942,7 +3947,7 @@ async def _seed_prices(
     rng: random.Random,
     today: date,
 ) -> int:
-    lists = _price_lists(plan, rng)
+    lists = _price_lists(plan, rng, today)
     list_rows = [
         PriceList(
             code=plan_.code,
@@ -4006,6 +4011,8 @@ async def _seed_customers(
     rng: random.Random,
     now: datetime,
 ) -> dict[str, int]:
+    today = clock.business_day(now)
+    year = today.year
     budmax, elektroplus, agromet = companies[BUDMAX_NIP], companies[ELEKTROPLUS_NIP], companies[AGROMET_NIP]
     index_of_sku = {item.variant.sku: index for index, item in enumerate(plan)}
     sentinel = index_of_sku[SENTINEL_SKU]
@@ -4024,11 +4031,11 @@ async def _seed_customers(
         base = plan[index].variant.price
         terms: tuple[str, date, date | None, str]
         if number < 30:
-            terms = (CONTRACT_2026, date(2026, 1, 1), date(2026, 12, 31), "0.85")
+            terms = (contract_of_the_year(today), date(year, 1, 1), date(year, 12, 31), "0.85")
         elif number < 49:
-            terms = (CONTRACT_OPEN, date(2026, 4, 1), None, "0.88")
+            terms = (f"UMOWA/{year - 1}/027", date(year - 1, 4, 1), None, "0.88")
         else:
-            terms = (CONTRACT_EXPIRED, date(2025, 1, 1), date(2025, 12, 31), "0.80")
+            terms = (f"UMOWA/{year - 1}/031", date(year - 1, 1, 1), date(year - 1, 12, 31), "0.80")
         reference, valid_from, valid_to, share = terms
         tiers = [(1, scaled(base, share))]
         if number < 10:
@@ -4056,7 +4063,7 @@ async def _seed_customers(
         DiscountRule,
         [
             DiscountRule(
-                name="Rabat stały BudMax 5%", company=budmax, percent=Decimal("5.00"), valid_from=date(2026, 1, 1)
+                name="Rabat stały BudMax 5%", company=budmax, percent=Decimal("5.00"), valid_from=date(year - 1, 1, 1)
             ),
             DiscountRule(
                 name="BudMax: złączne stalowe od 1000 szt. −12%",
@@ -4064,15 +4071,16 @@ async def _seed_customers(
                 product_group=group_ids["ZL-STAL"],
                 percent=Decimal("12.00"),
                 min_quantity=1000,
-                valid_from=date(2026, 1, 1),
+                valid_from=date(year - 1, 1, 1),
             ),
             DiscountRule(
                 name="BudMax: pianka zimowa HX Pro −15%",
                 company=budmax,
                 product=winter_foam,
                 percent=Decimal("15.00"),
-                valid_from=date(2026, 10, 1),
-                valid_to=date(2027, 3, 31),
+                # The season around the day the demo starts, so it is always running.
+                valid_from=today - timedelta(days=60),
+                valid_to=today + timedelta(days=120),
             ),
             DiscountRule(
                 name="Instalatorzy: aparatura elektryczna −8%",
@@ -4085,16 +4093,17 @@ async def _seed_customers(
                 customer_group=customer_groups["BUDOWNICTWO"],
                 product_group=group_ids["ELEKTRONARZ"],
                 percent=Decimal("10.00"),
-                valid_from=now.date() - timedelta(days=7),
-                valid_to=now.date() + timedelta(days=23),
+                valid_from=today - timedelta(days=7),
+                valid_to=today + timedelta(days=23),
             ),
             DiscountRule(
                 name="Promocja letnia: chemia budowlana −7%",
                 customer_group=customer_groups["BUDOWNICTWO"],
                 product_group=group_ids["CHEMIA"],
                 percent=Decimal("7.00"),
-                valid_from=date(2026, 6, 1),
-                valid_to=date(2026, 8, 31),
+                # Over: last summer's.
+                valid_from=date(year - 1, 6, 1),
+                valid_to=date(year - 1, 8, 31),
             ),
         ],
     )
@@ -4158,15 +4167,15 @@ async def seed_catalog() -> None:
             if await Product.exists().where(Product.sku == SENTINEL_SKU):
                 rendering.cancel()
                 return
-            now = datetime.now(UTC)
+            now = clock.now()
             product_ids = await _seed_products(plan)
             warehouse_rows = [Warehouse(code=code, name=name, city=city) for code, name, city in WAREHOUSES]
             warehouse_ids = [row["id"] for row in await _insert(Warehouse, warehouse_rows, Warehouse.id)]
-            stock = _stock_rows(plan, product_ids, warehouse_ids, random.Random(SEED + 1), now.date())
+            stock = _stock_rows(plan, product_ids, warehouse_ids, random.Random(SEED + 1), clock.business_day(now))
             await _insert_values(Stock, STOCK_COLUMNS, stock)
             relations = _relation_rows(plan, product_ids, random.Random(SEED + 2))
             await _insert_values(ProductRelation, RELATION_COLUMNS, relations)
-            prices = await _seed_prices(plan, product_ids, companies, random.Random(SEED + 3), now.date())
+            prices = await _seed_prices(plan, product_ids, companies, random.Random(SEED + 3), clock.business_day(now))
             customers = await _seed_customers(plan, product_ids, companies, random.Random(SEED + 4), now)
             documents = await rendering
             ids_by_sku = {item.variant.sku: product_id for item, product_id in zip(plan, product_ids, strict=True)}

@@ -7,10 +7,10 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
+from portal import clock
 from portal.accounts.tables import Company
 from portal.database import write_transaction
 from portal.finance.tables import (
@@ -22,7 +22,6 @@ from portal.finance.tables import (
     Payment,
     PaymentAllocation,
 )
-from portal.i18n import TIME_ZONE
 from portal.ordering.cart import vat_amount
 from portal.ordering.tables import Order, OrderLine, OrderStatus
 from portal.pricing.tables import PriceList, PriceListEntry
@@ -260,7 +259,7 @@ async def _invoiced_order(company_id: int) -> DemoDocument | None:
     lines = await OrderLine.select(
         OrderLine.sku, OrderLine.name, OrderLine.unit, OrderLine.vat_rate, OrderLine.unit_price, OrderLine.quantity
     ).where(OrderLine.order == order["id"])
-    issued = order["created_at"].astimezone(ZoneInfo(TIME_ZONE)).date() + timedelta(days=5)
+    issued = clock.business_day(order["created_at"]) + timedelta(days=5)
     return DemoDocument(
         company_id=company_id,
         kind=DocumentKind.INVOICE,
@@ -289,7 +288,7 @@ async def seed_finance() -> None:
     }
     if await Invoice.exists().where(Invoice.company.is_in(list(companies.values()))):
         return
-    today = datetime.now(ZoneInfo(TIME_ZONE)).date()
+    today = clock.today()
     catalog = await _catalog()
     rng = random.Random(2026)
     documents: list[DemoDocument] = []
@@ -300,16 +299,17 @@ async def seed_finance() -> None:
             ordered = await _invoiced_order(company_id)
             if ordered is not None and ordered.issued_on <= today:
                 invoices.append(ordered)
-        _settle_history(rng, invoices, customer, today)
         notes = []
         if customer.nip != AGROMET:
-            for invoice in invoices[2::9]:
-                note = _credit_note(rng, invoice, rng.randint(5, 20))
-                if note.issued_on > today:
-                    continue
-                if note.issued_on < today - timedelta(days=45):
-                    _set_off(note, invoices)
-                notes.append(note)
+            notes = [_credit_note(rng, invoice, rng.randint(5, 20)) for invoice in invoices[2::9]]
+            notes = [note for note in notes if note.issued_on <= today]
+        _settle_history(rng, invoices, customer, today)
+        if customer.nip == ELEKTROPLUS:
+            # Whatever the day, enough is unpaid to owe the story's amount even if no note is set off.
+            _leave_unpaid(invoices, ELEKTROPLUS_OWES - sum((note.gross for note in notes), ZERO))
+        for note in notes:
+            if note.issued_on < today - timedelta(days=45):
+                _set_off(note, invoices)
         if customer.nip == ELEKTROPLUS:
             _owe_exactly(invoices + notes, ELEKTROPLUS_OWES, today)
         documents += invoices + notes
@@ -328,6 +328,16 @@ def _set_off(note: DemoDocument, invoices: list[DemoDocument]) -> None:
         if amount > -note.gross:
             note.pay(paid_on, note.gross)
             return
+
+
+def _leave_unpaid(invoices: list[DemoDocument], owed: Decimal) -> None:
+    """The newest invoices stay unpaid until the company owes at least `owed`: early in a month,
+    when the last weeks hold few invoices, older ones wait for their money too."""
+    for document in sorted(invoices, key=lambda d: d.issued_on, reverse=True):
+        if sum((d.outstanding for d in invoices), ZERO) >= owed:
+            return
+        document.paid = ZERO
+        document.payments.clear()
 
 
 def _owe_exactly(documents: list[DemoDocument], owed: Decimal, today: date) -> None:

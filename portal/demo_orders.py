@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from portal import clock
 from portal.accounts.tables import Company, DeliveryAddress, User
 from portal.approvals.tables import ApprovalLevel, ApprovalState, ApprovalStep
 from portal.catalog.tables import Product
@@ -104,7 +105,7 @@ async def seed_orders() -> None:
     catalog = await _base_prices({sku for order in ORDERS for sku, _ in order.lines})
     address = await DeliveryAddress.select().where(DeliveryAddress.company == companies[BUDMAX]).first()
     assert address is not None
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction(Order._meta.db):
         for index, demo in enumerate(ORDERS):
             placed_at = now - timedelta(days=demo.days_ago)
@@ -138,7 +139,9 @@ async def seed_orders() -> None:
                 )
             ).returning(Order.id)
             order_id = created[0]["id"]
-            await Order.update({Order.number: order_number(order_id, placed_at.date())}).where(Order.id == order_id)
+            await Order.update({Order.number: order_number(order_id, clock.business_day(placed_at))}).where(
+                Order.id == order_id
+            )
             await OrderLine.insert(
                 *(
                     OrderLine(

@@ -4,10 +4,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from pydantic import ValidationError
 
-from portal.config import Mode, Settings
+from portal.accounts.roles import Role
+from portal.app import create_app
+from portal.config import Mode, Settings, load_settings
+from portal.database import connection_pool
+from tests.factories import make_company, make_person, post_form
+from tests.mailbox import Mailbox
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
@@ -46,3 +52,39 @@ def test_the_command_prints_the_bad_setting_and_exits_instead_of_a_traceback(tmp
     )
     assert result.returncode == 2
     assert "PORTAL_DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_the_demo_mails_links_to_the_port_it_serves_on(
+    settings: Settings, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`PORT=8080 make demo` mailed links to :8000, where nothing answers. The app is built as the
+    demo builds it, from the environment."""
+    monkeypatch.delenv("PORTAL_BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "8080")
+    for name in ("mode", "database_url", "secret_key", "smtp_url", "var_dir", "key_prefix"):
+        monkeypatch.setenv(f"PORTAL_{name.upper()}", str(getattr(settings, name)))
+    app = create_app(load_settings())
+    async with (
+        connection_pool(app.state["engine"]),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8080") as client,  # type: ignore[arg-type]
+    ):
+        buyer = await make_person(await make_company(), Role.BUYER)
+        sent = await post_form(client, "/password/forgot", {"email": buyer.email})
+        assert sent.status_code == 200
+    text = mailbox.text_of(mailbox.last_to(buyer.email))
+    assert "http://127.0.0.1:8080/password/reset/" in text and ":8000" not in text
+
+
+def test_the_base_url_follows_the_port_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PORTAL_BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "8080")
+    assert load_settings().base_url == "http://127.0.0.1:8080"
+    monkeypatch.delenv("PORT")
+    monkeypatch.setenv("PORTAL_PORT", "8123")
+    assert load_settings().base_url == "http://127.0.0.1:8123"
+
+
+def test_an_explicit_base_url_wins_over_the_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "8080")
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.hurtownia.example/")
+    assert load_settings().base_url == "https://portal.hurtownia.example"

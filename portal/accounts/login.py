@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from piccolo.query.methods.select import Select
 
+from portal import clock
 from portal.accounts import audit
 from portal.accounts.passwords import verify_password
 from portal.accounts.roles import Role
@@ -135,7 +135,7 @@ async def authenticate(email: str, password: str, ip_address: str, limiter: Logi
     if await sso_required(email, user["id"]):
         raise SsoRequired(_sso_only_message())
     await limiter.succeeded(attempt)
-    await User.update({User.last_login_at: datetime.now(UTC)}).where(User.id == user["id"])
+    await User.update({User.last_login_at: clock.now()}).where(User.id == user["id"])
     await audit.record(
         "user.login",
         actor_id=user["id"],

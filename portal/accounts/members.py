@@ -4,12 +4,13 @@ A company always keeps at least one active administrator."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from email_validator import EmailNotValidError, validate_email
 from piccolo.query.methods.select import Select
 
+from portal import clock
 from portal.accounts import audit
 from portal.accounts.login import normalize_email
 from portal.accounts.passwords import check_new_password, hash_password, verify_password
@@ -238,7 +239,7 @@ async def pending_invitations(caller: Scope) -> list[InvitationRow]:
             (Invitation.company == caller.company_id)
             & Invitation.accepted_at.is_null()
             & Invitation.revoked_at.is_null()
-            & (Invitation.expires_at > datetime.now(UTC))
+            & (Invitation.expires_at > clock.now())
         )
         .order_by(Invitation.created_at, ascending=False)
     )
@@ -262,7 +263,7 @@ async def invite(caller: Scope, email: str, terms: MemberTerms, signer: LinkSign
     )
     if already:
         raise Invalid({"email": _("%(email)s already belongs to your company.") % {"email": email}})
-    expires_at = datetime.now(UTC) + timedelta(seconds=signer.max_age_seconds)
+    expires_at = clock.now() + timedelta(seconds=signer.max_age_seconds)
     async with Invitation._meta.db.transaction():
         rows = await Invitation.insert(
             Invitation(
@@ -298,7 +299,7 @@ async def invite(caller: Scope, email: str, terms: MemberTerms, signer: LinkSign
 async def revoke_invitation(caller: Scope, invitation_id: int) -> None:
     _require_manager(caller)
     updated = (
-        await Invitation.update({Invitation.revoked_at: datetime.now(UTC)})
+        await Invitation.update({Invitation.revoked_at: clock.now()})
         .where(
             (Invitation.id == invitation_id)
             & (Invitation.company == caller.company_id)
@@ -341,7 +342,7 @@ async def open_invitation(token: str, signer: LinkSigner) -> InvitationView:
         .where(Invitation.id == invitation_id)
         .first()
     )
-    if row is None or row["revoked_at"] is not None or row["expires_at"] <= datetime.now(UTC):
+    if row is None or row["revoked_at"] is not None or row["expires_at"] <= clock.now():
         raise NotFound(_("This invitation is no longer valid. Ask your administrator for a new one."))
     if row["accepted_at"] is not None:
         raise NotFound(_("This invitation has already been used. Log in with your email and password."))
@@ -364,7 +365,7 @@ async def accept_invitation(
     async with Invitation._meta.db.transaction():
         # Marking it used first, conditionally, makes a second click (or a second tab) a no-op.
         claimed = (
-            await Invitation.update({Invitation.accepted_at: datetime.now(UTC)})
+            await Invitation.update({Invitation.accepted_at: clock.now()})
             .where((Invitation.id == view.id) & Invitation.accepted_at.is_null())
             .returning(
                 Invitation.company, Invitation.roles, Invitation.order_limit_minor, Invitation.monthly_limit_minor

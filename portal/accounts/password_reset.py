@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from portal import clock
 from portal.accounts import audit
 from portal.accounts.login import normalize_email
 from portal.accounts.passwords import check_new_password, hash_password
@@ -40,7 +41,7 @@ async def request_password_reset(email: str, signer: LinkSigner, postbox: Postbo
     # A company that requires single sign-on has no passwords to reset.
     if user is None or await sso_required(user["email"], user["id"]):
         return None
-    expires_at = datetime.now(UTC) + RESET_VALID_FOR
+    expires_at = clock.now() + RESET_VALID_FOR
     rows = await PasswordReset.insert(PasswordReset(user=user["id"], expires_at=expires_at)).returning(PasswordReset.id)
     token = signer.sign(RESET_PURPOSE, rows[0]["id"])
     return postbox.compose(
@@ -63,7 +64,7 @@ async def open_reset(token: str, signer: LinkSigner) -> str:
         .where(PasswordReset.id == reset_id)
         .first()
     )
-    if row is None or row["used_at"] is not None or row["expires_at"] <= datetime.now(UTC):
+    if row is None or row["used_at"] is not None or row["expires_at"] <= clock.now():
         raise NotFound(_("This link is invalid or has expired. Ask for a new one."))
     return str(row["email"])
 
@@ -76,7 +77,7 @@ async def reset_password(token: str, signer: LinkSigner, password: str, confirma
     password_hash = await hash_password(password)
     async with PasswordReset._meta.db.transaction():
         claimed = (
-            await PasswordReset.update({PasswordReset.used_at: datetime.now(UTC)})
+            await PasswordReset.update({PasswordReset.used_at: clock.now()})
             .where((PasswordReset.id == reset_id) & PasswordReset.used_at.is_null())
             .returning(PasswordReset.user)
         )
@@ -88,7 +89,7 @@ async def reset_password(token: str, signer: LinkSigner, password: str, confirma
             raise SsoRequired(_("Your company signs in only through its own sign-in page, not with a password."))
         await User.update({User.password_hash: password_hash}).where(User.id == user_id)
         # Every other outstanding link for this account dies with the password it was for.
-        await PasswordReset.update({PasswordReset.used_at: datetime.now(UTC)}).where(
+        await PasswordReset.update({PasswordReset.used_at: clock.now()}).where(
             (PasswordReset.user == user_id) & PasswordReset.used_at.is_null()
         )
         await audit.record(

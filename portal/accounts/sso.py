@@ -8,7 +8,6 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -24,6 +23,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from portal import clock
 from portal.accounts import audit
 from portal.accounts.roles import Role, roles_for_company_kind
 from portal.accounts.scope_cache import forget_scope
@@ -770,7 +770,7 @@ async def provision(connection: Connection, claims: dict[str, Any], *, ip_addres
                     details={"before": before, "after": roles, "kept_last_admin": kept_admin},
                     ip_address=ip_address,
                 )
-        now = datetime.now(UTC)
+        now = clock.now()
         if identity is None:
             await SsoIdentity.insert(
                 SsoIdentity(user=user_id, connection=connection.id, subject=subject, last_login_at=now)

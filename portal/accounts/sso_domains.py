@@ -10,7 +10,6 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import reduce
 from operator import or_
 from typing import Any, Protocol
@@ -18,6 +17,7 @@ from typing import Any, Protocol
 import dns.asyncresolver
 import dns.exception
 
+from portal import clock
 from portal.accounts import audit
 from portal.accounts.customer_scope import sees_every_customer
 from portal.accounts.roles import Permission
@@ -204,7 +204,7 @@ async def replace_claims(
     if not added:
         return
     approved = is_seller_admin(caller)
-    now = datetime.now(UTC)
+    now = clock.now()
     await SsoDomain.insert(
         *(
             SsoDomain(
@@ -282,7 +282,7 @@ async def decide_claim(caller: Scope, settings: Settings, claim_id: int, *, appr
 
 async def _decide(claim: DomainClaim, status: str, caller: Scope, action: str) -> None:
     async with write_transaction(SsoDomain._meta.db):
-        await SsoDomain.update({SsoDomain.status: status, SsoDomain.decided_at: datetime.now(UTC)}).where(
+        await SsoDomain.update({SsoDomain.status: status, SsoDomain.decided_at: clock.now()}).where(
             SsoDomain.id == claim.id
         )
         await _record(claim, caller, action)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from portal import clock
 from portal.accounts import audit, sso, sso_domains
 from portal.accounts.roles import Permission, roles_for_company_kind
 from portal.accounts.scope import Scope
@@ -202,7 +202,7 @@ async def save_connection(
             SsoConnection.role_mapping: changes.role_mapping,
             SsoConnection.require_sso: changes.require_sso,
             SsoConnection.enabled: changes.enabled,
-            SsoConnection.updated_at: datetime.now(UTC),
+            SsoConnection.updated_at: clock.now(),
         }
         if changes.client_secret:
             values[SsoConnection.client_secret_encrypted] = sso.encrypt_secret(settings, changes.client_secret)

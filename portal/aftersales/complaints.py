@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
 from litestar.datastructures import UploadFile
 from piccolo.custom_types import Combinable
 
+from portal import clock
 from portal.accounts.customer_scope import customers_seen_by
 from portal.accounts.scope import Scope
 from portal.aftersales.access import require_back_office
@@ -41,7 +41,6 @@ from portal.aftersales.tables import (
 from portal.database import lock_rows_for_decision, write_transaction
 from portal.errors import Conflict, Invalid, NotFound
 from portal.finance.tables import DocumentKind, Invoice
-from portal.i18n import TIME_ZONE
 from portal.i18n import gettext as _
 from portal.live import announce
 from portal.mail import OutgoingMail, Postbox
@@ -50,7 +49,6 @@ from portal.ordering.tables import Order, OrderLine
 PAGE_SIZE = 50
 MAX_DESCRIPTION_LENGTH = 5000
 MAX_NOTE_LENGTH = 1000
-_LOCAL = ZoneInfo(TIME_ZONE)
 
 S = ComplaintStatus
 # The one table of moves the back office may make; anything else is refused and changes nothing.
@@ -138,14 +136,6 @@ LABELS: dict[str, Callable[[str], str]] = {
 }
 
 
-def _today() -> date:
-    return datetime.now(_LOCAL).date()
-
-
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(_LOCAL).date()
-
-
 # --- What may be complained about ---------------------------------------------------------------
 
 
@@ -170,7 +160,7 @@ class ReasonDeadline:
 
     @property
     def passed(self) -> bool:
-        return self.deadline < _today()
+        return self.deadline < clock.today()
 
 
 @dataclass(frozen=True)
@@ -292,7 +282,7 @@ async def _claimable_lines(order_id: int, shipment_id: int | None) -> tuple[list
                 claimable=max(claimable, 0),
             )
         )
-    delivered_on = _local_day(max(delivery_days)) if delivery_days else None
+    delivered_on = clock.business_day(max(delivery_days)) if delivery_days else None
     return result, delivered_on
 
 
@@ -427,7 +417,7 @@ async def submit_complaint(
         raise Invalid(errors)
     assert deadline is not None
 
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction(Complaint._meta.db):
         await lock_rows_for_decision(Order.select(Order.id).where(Order.id == form.order_id)).first()
         # Another complaint may have claimed the same pieces since the form was read.
@@ -454,7 +444,7 @@ async def submit_complaint(
             )
         ).returning(Complaint.id)
         complaint_id = created[0]["id"]
-        number = complaint_number(complaint_id, _local_day(now))
+        number = complaint_number(complaint_id, clock.business_day(now))
         await Complaint.update({Complaint.number: number}).where(Complaint.id == complaint_id)
         await ComplaintLine.insert(
             *(ComplaintLine(complaint=complaint_id, order_line=line_id, quantity=q) for line_id, q in chosen.items())
@@ -592,7 +582,7 @@ async def _changes_for(
             except ValueError:
                 errors["pickup_on"] = _("Enter the pickup date.")
             else:
-                if pickup_on < _today():
+                if pickup_on < clock.today():
                     errors["pickup_on"] = _("The pickup date cannot be in the past.")
                 updates[Complaint.pickup_on] = pickup_on
         else:
@@ -660,7 +650,7 @@ async def change_status(
         raise Invalid(errors)
 
     to = ComplaintStatus(change.to)
-    now = datetime.now(UTC)
+    now = clock.now()
     async with write_transaction(Complaint._meta.db):
         locked = await lock_rows_for_decision(
             Complaint.select(Complaint.status, Complaint.response_due_at).where(Complaint.id == complaint_id)
@@ -742,7 +732,7 @@ async def reopen_after_customer_answer(complaint_id: int, author_id: int) -> boo
     ).first()
     if row is None or row["status"] != S.MORE_INFORMATION_NEEDED:
         return False
-    now = datetime.now(UTC)
+    now = clock.now()
     await Complaint.update(
         {
             Complaint.status: S.UNDER_REVIEW,
@@ -868,7 +858,7 @@ def _summary(row: dict[str, Any], now: datetime) -> ComplaintSummary:
 async def _summaries(
     condition: Combinable, filters: ComplaintFilters, *, oldest_first: bool
 ) -> tuple[list[ComplaintSummary], bool]:
-    now = datetime.now(UTC)
+    now = clock.now()
     rows = (
         await Complaint.select(*_SUMMARY_COLUMNS)
         .where(condition & filters.condition(now))
@@ -993,7 +983,7 @@ async def complaint_detail(caller: Scope, complaint_id: int) -> ComplaintDetail:
     )
     back_office = caller.can("complaints.manage")
     return ComplaintDetail(
-        summary=_summary(row, datetime.now(UTC)),
+        summary=_summary(row, clock.now()),
         company_id=row["company"],
         description=row["description"],
         wanted_resolution=row["wanted_resolution"],

@@ -8,14 +8,14 @@ a delivered shipment back into one in transit."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
 from piccolo.custom_types import Combinable
 
+from portal import clock
 from portal.accounts.customer_scope import customers_seen_by
 from portal.accounts.scope import Scope
 from portal.aftersales.access import require_back_office
@@ -23,7 +23,6 @@ from portal.aftersales.tables import Carrier, Parcel, Shipment, ShipmentEvent, S
 from portal.catalog.labels import unit_label
 from portal.database import contains_text, lock_rows_for_decision, write_transaction
 from portal.errors import Conflict, Invalid, NotFound
-from portal.i18n import TIME_ZONE
 from portal.i18n import gettext as _
 from portal.integration.outbox import emit
 from portal.live import announce
@@ -459,7 +458,7 @@ async def create_shipment(caller: Scope, order_id: int, request: ShipmentRequest
             )
         if errors:
             raise Invalid(errors)
-        today = datetime.now(UTC).date()
+        today = clock.today()
         created = await Shipment.insert(
             Shipment(
                 # The number comes from the id, known only after the insert.
@@ -482,7 +481,7 @@ async def create_shipment(caller: Scope, order_id: int, request: ShipmentRequest
             ShipmentEvent(
                 shipment=shipment_id,
                 status=ShipmentStatus.CREATED,
-                occurred_at=datetime.now(UTC),
+                occurred_at=clock.now(),
                 source="office",
                 recorded_by=caller.user_id,
             )
@@ -545,7 +544,7 @@ def parse_event(values: dict[str, Any], *, source: str) -> TrackingEvent:
     else:
         if occurred_at.tzinfo is None:
             errors["occurred_at"] = _("Give the time with its UTC offset, e.g. 2026-11-25T14:30:00+01:00.")
-        elif occurred_at > datetime.now(UTC).replace(microsecond=0) + _CLOCK_SKEW:
+        elif occurred_at > clock.now().replace(microsecond=0) + _CLOCK_SKEW:
             errors["occurred_at"] = _("The event cannot happen in the future.")
     place = str(values.get("place") or "").strip()
     note = str(values.get("note") or "").strip()
@@ -638,7 +637,7 @@ async def _apply_newest_event(shipment_id: int) -> str:
     if handed is not None:
         current = await Shipment.select(Shipment.dispatched_on).where(Shipment.id == shipment_id).first()
         if current is not None and current["dispatched_on"] is None:
-            values[Shipment.dispatched_on] = handed["occurred_at"].date()
+            values[Shipment.dispatched_on] = clock.business_day(handed["occurred_at"])
     await Shipment.update(values).where(Shipment.id == shipment_id)
     return str(newest["status"])
 
@@ -715,11 +714,11 @@ async def record_office_event(
     values = dict(values)
     typed = values.get("occurred_at", "").strip()
     try:
-        moment = datetime.fromisoformat(typed) if typed else datetime.now(UTC)
+        moment = datetime.fromisoformat(typed) if typed else clock.now()
     except ValueError:
         raise Invalid({"occurred_at": _("Enter the date and time of the event.")}) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(TIME_ZONE))
+        moment = moment.replace(tzinfo=clock.BUSINESS_ZONE)
     values["occurred_at"] = moment.isoformat()
     values.pop("event_id", None)
     return await record_event(shipment_id, parse_event(values, source="office"), postbox, caller.user_id)

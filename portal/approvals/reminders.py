@@ -3,8 +3,9 @@ administrators are told. Found in the database by a periodic job, so a restart l
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from portal import clock
 from portal.accounts.tokens import LinkSigner
 from portal.approvals.requests import links_for_step
 from portal.approvals.rules import company_admins
@@ -81,7 +82,7 @@ async def _deciders(order_id: int) -> set[int]:
 async def remind_waiting_approvals(ctx: JobContext) -> int:
     settings = ctx["settings"]
     mails = await remind_and_escalate(
-        datetime.now(UTC),
+        clock.now(),
         timedelta(hours=settings.approval_reminder_hours),
         timedelta(hours=settings.approval_escalation_hours),
         LinkSigner(settings.resolved_secret_key(), settings.token_max_age_seconds),

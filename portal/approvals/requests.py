@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from portal import clock
 from portal.accounts import audit
 from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
@@ -146,7 +147,7 @@ async def request_first_approval(
     """Create the order's steps and email the first one's approvers. Inside the order's
     transaction. Checkout passes what it knows already, so nothing is read again: `order` with
     the columns of `_order_facts`, and `members`, the company's active members."""
-    now = datetime.now(UTC)
+    now = clock.now()
     steps = await ApprovalStep.insert(
         *(
             ApprovalStep(order=order_id, position=position, requested_at=now)
@@ -346,7 +347,7 @@ async def _decide(
             raise NotAllowed(_("Another approver must decide this step."))
         if decider_id not in {a.user_id for a in await eligible_approvers(order["company"], set())}:
             raise NotAllowed(_("You are no longer an approver of this company."))
-        now = datetime.now(UTC)
+        now = clock.now()
         await ApprovalStep.update(
             {
                 ApprovalStep.state: ApprovalState.APPROVED if approve else ApprovalState.REJECTED,

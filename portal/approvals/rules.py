@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from piccolo.querystring import QueryString
 
+from portal import clock
 from portal.accounts.roles import Permission, Role
 from portal.accounts.scope import Scope
 from portal.accounts.tables import Membership
@@ -50,10 +50,6 @@ class ApprovalNeed:
         return self.approvers > 0
 
 
-def _month_start(now: datetime) -> datetime:
-    return now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
 def budget_figures(company_id: int, user_id: int, membership_id: int | None, net: Decimal) -> QueryString:
     """One row: a member's limits (NULLs without a membership), what their orders this month
     spend, and how many of the company's value levels `net` is above. A SELECT of its own, so
@@ -66,7 +62,7 @@ def budget_figures(company_id: int, user_id: int, membership_id: int | None, net
         " FROM (SELECT 1 AS one) AS base LEFT JOIN membership ms ON ms.id = {}",
         company_id,
         user_id,
-        _month_start(datetime.now(UTC)),
+        clock.month_start(clock.now()),
         *_NOT_SPENT,
         company_id,
         net,

@@ -8,7 +8,6 @@ import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -16,6 +15,7 @@ from jinja2 import Environment
 from num2words import num2words
 from piccolo.custom_types import Combinable
 
+from portal import clock
 from portal.accounts.scope import Scope
 from portal.accounts.tables import Company, CompanyKind
 from portal.errors import Invalid, NotFound
@@ -124,7 +124,7 @@ async def invoice_pdf(env: Environment, document: InvoiceDocument) -> bytes:
 
     async def render() -> bytes:
         with use_locale(locale):
-            html = env.get_template("finance/invoice_pdf.html").render(document=document, today=date.today())
+            html = env.get_template("finance/invoice_pdf.html").render(document=document, today=clock.today())
         return await render_pdf(html)
 
     return await stored_pdf("invoice", int(document.invoice["id"]), locale, fingerprint(data), render)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Response
 
+from portal import clock
 from portal.accounts.guards import Caller, requires
 from portal.accounts.roles import Permission
 from portal.config import Settings
@@ -18,26 +17,20 @@ from portal.errors import Invalid
 from portal.finance import invoices, payment
 from portal.finance.balances import finance_overview
 from portal.finance.tables import DocumentKind
-from portal.i18n import TIME_ZONE
 from portal.web import page, wants_fragment
 
 Html = Response[Any]
 
 
-def today() -> date:
-    """Due dates are Polish calendar days."""
-    return datetime.now(ZoneInfo(TIME_ZONE)).date()
-
-
 @get("/finance", guards=[requires(Permission.INVOICE_READ)])
 async def finance_home(request: Request[Any, Any, Any], caller: Caller) -> Html:
-    return page(request, "finance/home.html", overview=await finance_overview(caller, today()))
+    return page(request, "finance/home.html", overview=await finance_overview(caller, clock.today()))
 
 
 @get("/invoices", guards=[requires(Permission.INVOICE_READ)])
 async def invoice_list(request: Request[Any, Any, Any], caller: Caller) -> Html:
     filters = invoices.InvoiceFilters.from_parameters(dict(request.query_params.items()))
-    found, has_next = await invoices.list_invoices(caller, filters, today())
+    found, has_next = await invoices.list_invoices(caller, filters, clock.today())
     headers = {}
     if wants_fragment(request):
         # The address follows the filters, so a reload or a shared link shows the same rows.
@@ -59,7 +52,7 @@ async def invoice_list(request: Request[Any, Any, Any], caller: Caller) -> Html:
 
 @get("/invoices/{invoice_id:int}", guards=[requires(Permission.INVOICE_READ)])
 async def invoice_page(request: Request[Any, Any, Any], caller: Caller, invoice_id: FromPath[int]) -> Html:
-    detail = await invoices.invoice_detail(caller, invoice_id, today())
+    detail = await invoices.invoice_detail(caller, invoice_id, clock.today())
     return page(
         request,
         "finance/invoice.html",
@@ -81,13 +74,13 @@ async def pay_invoices(request: Request[Any, Any, Any], caller: Caller, settings
 
 
 def _export_name(extension: str) -> str:
-    return f"faktury-{today().isoformat()}.{extension}"
+    return f"faktury-{clock.today().isoformat()}.{extension}"
 
 
 @get("/invoices/export.csv", guards=[requires(Permission.INVOICE_READ)])
 async def invoice_export_csv(request: Request[Any, Any, Any], caller: Caller) -> Response[bytes]:
     filters = invoices.InvoiceFilters.from_parameters(dict(request.query_params.items()))
-    rows = await invoices.export_rows(caller, filters, today())
+    rows = await invoices.export_rows(caller, filters, clock.today())
     return Response(
         invoices.as_csv(rows),
         media_type="text/csv; charset=utf-8",
@@ -98,7 +91,7 @@ async def invoice_export_csv(request: Request[Any, Any, Any], caller: Caller) ->
 @get("/invoices/export.xlsx", guards=[requires(Permission.INVOICE_READ)])
 async def invoice_export_xlsx(request: Request[Any, Any, Any], caller: Caller) -> Response[bytes]:
     filters = invoices.InvoiceFilters.from_parameters(dict(request.query_params.items()))
-    rows = await invoices.export_rows(caller, filters, today())
+    rows = await invoices.export_rows(caller, filters, clock.today())
     return Response(
         invoices.as_xlsx(rows),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

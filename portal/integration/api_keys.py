@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-from datetime import UTC, datetime
 
+from portal import clock
 from portal.config import Settings
 from portal.errors import Conflict, TooManyAttempts
 from portal.i18n import gettext as _
@@ -46,7 +46,7 @@ async def integration_for_key(authorization: str) -> str | None:
     )
     if row is None:
         return None
-    await ApiKey.update({ApiKey.last_used_at: datetime.now(UTC)}).where(ApiKey.id == row["id"])
+    await ApiKey.update({ApiKey.last_used_at: clock.now()}).where(ApiKey.id == row["id"])
     return str(row["name"])
 
 

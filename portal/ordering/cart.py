@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
 from piccolo.querystring import QueryString
 
+from portal import clock
 from portal.accounts.roles import Permission
 from portal.accounts.scope import Scope
 from portal.catalog import ProductRow, StockLevel, round_up_to_multiple, visible_products
@@ -266,7 +266,7 @@ async def _put_in_cart(caller: Scope, quantities: Mapping[int, int]) -> dict[int
     not add them to the old: the unique (cart, product) index turns a second line of a product
     into an addition, also when two requests race."""
     cart_id = await _cart_id(caller, create=True)
-    added_at = datetime.now(UTC)
+    added_at = clock.now()
     rows = ", ".join("({}, {}, {}, '', {})" for _ in quantities)
     total = "cart_line.quantity + excluded.quantity"
     statement = QueryString(
@@ -324,4 +324,4 @@ async def remove_line(caller: Scope, line_id: int) -> None:
 
 
 async def _touch(cart_id: int | None) -> None:
-    await Cart.update({Cart.updated_at: datetime.now(UTC)}).where(Cart.id == cart_id)
+    await Cart.update({Cart.updated_at: clock.now()}).where(Cart.id == cart_id)

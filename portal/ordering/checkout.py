@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from piccolo.query.methods.select import Select
 from piccolo.querystring import QueryString
 
+from portal import clock
 from portal.accounts.companies import Address, CompanyProfile, company_profile
 from portal.accounts.scope import Scope
 from portal.accounts.tables import PaymentMethod
@@ -97,7 +98,7 @@ def _requested_date(text: str, errors: dict[str, str]) -> date | None:
     except ValueError:
         errors["requested_delivery_on"] = _("Enter a date such as 2026-12-01.")
         return None
-    if requested < date.today():
+    if requested < clock.today():
         errors["requested_delivery_on"] = _("The delivery date cannot be in the past.")
     return requested
 
@@ -325,7 +326,7 @@ async def _write_order(
         )
     ).returning(Order.id)
     order_id = created[0]["id"]
-    number = order_number(order_id, datetime.now(UTC).date())
+    number = order_number(order_id, clock.today())
     await Order.update({Order.number: number}).where(Order.id == order_id)
     ordered = [(line, line.quote) for line in request.lines.lines if line.quote is not None]
     await OrderLine.insert(

@@ -9,6 +9,7 @@ from datetime import date
 
 from piccolo.querystring import QueryString
 
+from portal import clock
 from portal.accounts.scope import Scope
 from portal.catalog.search import ProductRow, ProductsStatement, listed_products, product_row
 from portal.catalog.stock import StockLevel, stock_column, stock_level_of
@@ -33,7 +34,7 @@ class Offer:
 
 async def offers(caller: Scope, products: ProductsStatement) -> list[Offer]:
     """The products `products` selects, in its order, with what the caller is offered today."""
-    on = date.today()
+    on = clock.today()
     rows = await Product.raw(
         f"WITH page AS ({{}}) SELECT p.*, {{}}, {{}}, {{}}, {{}} FROM page p ORDER BY {products.order}",
         products.select,

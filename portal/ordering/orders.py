@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from piccolo.custom_types import Combinable
 from piccolo.querystring import QueryString
 
+from portal import clock
 from portal.accounts.scope import Scope
 from portal.database import contains_text, lock_rows_for_decision, write_transaction
 from portal.errors import Conflict, NotFound
@@ -70,7 +71,7 @@ async def _remember_purchases(company_id: int, bought: Sequence[tuple[int, int]]
     the unique (company, product) index turns a product bought again into a count."""
     if not bought:
         return
-    now = datetime.now(UTC)
+    now = clock.now()
     values = ", ".join("({}, {}, 1, {}, {})" for _ in bought)
     statement = QueryString(
         "INSERT INTO purchased_product (company, product, times_ordered, last_quantity, last_ordered_at)"

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from piccolo.columns import Column
 
+from portal import clock
 from portal.accounts.companies import company_profile
 from portal.accounts.login import load_scope
 from portal.accounts.scope import Scope
@@ -57,7 +58,7 @@ def parse_schedule(every: str, unit: str, first_on: str, ends_on: str, address: 
     if not every.isdigit() or not 1 <= int(every) <= MAX_EVERY[chosen_unit]:
         errors["every"] = _("Enter how often: 1 to 52 weeks or 1 to 12 months.")
     first = _day(first_on, "first_on", errors)
-    if first is not None and first < date.today():
+    if first is not None and first < clock.today():
         errors["first_on"] = _("The first date cannot be in the past.")
     last = _day(ends_on, "ends_on", errors) if ends_on else None
     if first and last and last < first:
@@ -322,7 +323,7 @@ async def place_due_recurring_orders(ctx: JobContext) -> int:
     """Hourly, so an order missed while the worker was down goes out at the next round."""
     settings = ctx["settings"]
     signer = LinkSigner(settings.resolved_secret_key(), settings.token_max_age_seconds)
-    today = datetime.now(UTC).date()
+    today = clock.today()
     placed = 0
     for recurring_id in await due_recurring_orders(today):
         mails = await place_recurring_order(recurring_id, today, signer, ctx["postbox"])

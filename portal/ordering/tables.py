@@ -104,7 +104,7 @@ class OrderLine(Table):
     unit_price = Numeric(digits=(14, 4))
     line_net = Numeric(digits=(14, 2))
     vat_rate = Varchar(length=2)
-    # Where the price came from, as the buyer saw it ("contract UMOWA/2026/014").
+    # Where the price came from, as the buyer saw it ("contract UMOWA/2027/014").
     price_source = Varchar(length=200, default="")
     note = Varchar(length=500, default="")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from jinja2 import Environment
@@ -11,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Response
 
+from portal import clock
 from portal.accounts.guards import Caller, requires
 from portal.accounts.roles import Permission
 from portal.config import Settings
@@ -63,7 +63,7 @@ async def statement_download(
     start: Annotated[str, QueryParameter(name="from")] = "",
     end: Annotated[str, QueryParameter(name="to")] = "",
 ) -> Response[bytes]:
-    first, last = statement_range(start, end, date.today())
+    first, last = statement_range(start, end, clock.today())
     content = await statement_pdf(_environment(request), await statement(caller, first, last))
     return _attachment(content, "application/pdf", f"wyciag-{first.isoformat()}-{last.isoformat()}.pdf")
 

@@ -38,6 +38,7 @@ from typing import Any
 
 from piccolo.querystring import QueryString
 
+from portal import clock
 from portal.accounts.scope import Scope
 from portal.catalog.tables import Product
 from portal.json_rows import json_array, read_json_array, read_json_date
@@ -318,7 +319,7 @@ async def resolve_prices(
     too_small = {product_id: quantity for product_id, quantity in quantities.items() if quantity < 1}
     if too_small:
         raise ValueError(f"quantities are whole units from 1, got {too_small}")
-    on = on or date.today()
+    on = on or clock.today()
     book = await load_price_book(caller, list(quantities), on)
     quotes = {product_id: choose_price(book, product_id, quantity, on) for product_id, quantity in quantities.items()}
     return {product_id: quote for product_id, quote in quotes.items() if quote is not None}

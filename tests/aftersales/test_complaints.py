@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from litestar.datastructures import UploadFile
 from PIL import Image
 
+from portal import clock
 from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
 from portal.accounts.tables import CompanyKind
@@ -45,7 +45,6 @@ from portal.aftersales.tables import (
 )
 from portal.errors import Conflict, Invalid, NotAllowed, NotFound
 from portal.finance.tables import DocumentKind
-from portal.i18n import TIME_ZONE
 from portal.mail import Postbox
 from tests.aftersales.orders import ConfirmedOrder, make_confirmed_order
 from tests.factories import Person, make_company, make_person
@@ -101,10 +100,6 @@ async def deliver(
         *(ShipmentLine(shipment=rows[0]["id"], order_line=line, quantity=q) for line, q in quantities.items())
     )
     return int(rows[0]["id"])
-
-
-def _local_today() -> date:
-    return datetime.now(ZoneInfo(TIME_ZONE)).date()
 
 
 def png(name: str = "photo.png") -> UploadFile:
@@ -221,8 +216,8 @@ async def test_from_a_shipment_only_what_it_brought_may_be_claimed(postbox: Post
 
     assert (from_first.lines[0].delivered, from_first.lines[0].claimable) == (4, 1)
     assert (from_second.lines[0].delivered, from_second.lines[0].claimable) == (6, 6)
-    assert from_first.delivered_on == _local_today() - timedelta(days=3)
-    assert from_second.delivered_on == _local_today() - timedelta(days=1)
+    assert from_first.delivered_on == clock.today() - timedelta(days=3)
+    assert from_second.delivered_on == clock.today() - timedelta(days=1)
     with pytest.raises(Invalid):
         await file_complaint(world, postbox, {line: 2}, shipment_id=first)
 
@@ -282,7 +277,7 @@ async def test_the_deadline_counts_from_the_delivery_day(postbox: Postbox, extra
         return
     with pytest.raises(Invalid) as late:
         await file_complaint(world, postbox, {line: 1}, reason="wrong_product")
-    deadline = _local_today() - timedelta(days=1)
+    deadline = clock.today() - timedelta(days=1)
     assert "up to 14 days after delivery" in late.value.errors["reason"]
     assert deadline.isoformat() in late.value.errors["reason"]
     assert await stored() == (0, 0, 0, 0)
@@ -370,7 +365,7 @@ async def test_a_filed_complaint_has_a_number_lines_timeline_photo_clock_and_an_
     await postbox.send_all(filed.mails)
 
     detail = await complaint_detail(await world.buyer_scope(), filed.complaint_id)
-    assert filed.number == f"REK/{_local_today().year}/{filed.complaint_id:06d}"
+    assert filed.number == f"REK/{clock.today().year}/{filed.complaint_id:06d}"
     assert detail.summary.status == "submitted"
     assert [(line.quantity, line.sku) for line in detail.lines] == [(2, f"SKU-{_product_of(detail, 0)}")]
     assert [entry.status for entry in detail.timeline] == ["submitted"]
@@ -530,7 +525,7 @@ async def test_accepting_with_a_return_label_keeps_the_label(postbox: Postbox) -
 async def test_a_pickup_date_is_kept(postbox: Postbox) -> None:
     world = await make_world([10])
     complaint_id = await _complaint_in(world, postbox, S.UNDER_REVIEW)
-    pickup_on = date.today() + timedelta(days=2)
+    pickup_on = clock.today() + timedelta(days=2)
 
     await change_status(
         await world.office_scope(),

@@ -2,10 +2,12 @@
 arrive (twice, late, from the office)."""
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from portal import clock
 from portal.accounts.roles import Role
 from portal.aftersales.shipments import (
     DeliveryFilters,
@@ -166,6 +168,23 @@ async def test_dispatch_and_a_failed_delivery_email_the_orders_owner(settings, d
     assert f"/deliveries/{shipment}" in text
 
 
+async def _subscribed(live: LiveUpdates, company_id: int, *streams: AsyncGenerator[str, None]) -> None:
+    """Announces a probe until every stream has heard one: from then on none misses an event.
+    (A subscription starts when its stream is first read; an event before that is lost.)"""
+    first = [asyncio.ensure_future(anext(stream)) for stream in streams]
+    async with asyncio.timeout(60):
+        while not all(task.done() for task in first):
+            await live.announce(company_id, ["probe"])
+            await asyncio.wait(first, timeout=0.1)
+
+
+async def _hears(stream: AsyncGenerator[str, None], name: str) -> None:
+    async with asyncio.timeout(60):
+        async for heard in stream:
+            if heard == name:
+                return
+
+
 async def test_a_recorded_event_is_announced_to_the_company_and_the_seller(settings, db, postbox) -> None:
     shop = await make_shop([5])
     shipment = await ship(shop, {shop.order.line_ids[0]: 5}, "DPD-1")
@@ -174,9 +193,24 @@ async def test_a_recorded_event_is_announced_to_the_company_and_the_seller(setti
     async with live.listening():
         customer = live.stream([live.company_channel(shop.buyer.company_id)])
         seller = live.stream([live.seller_channel])
-        heard = asyncio.gather(anext(customer), anext(seller))
-        await asyncio.sleep(0.3)  # both subscriptions are in place before the event
+        await _subscribed(live, shop.buyer.company_id, customer, seller)
         await record_event(shipment, _event(ShipmentStatus.IN_TRANSIT, 1), postbox)
-        assert await asyncio.wait_for(heard, 5) == [f"shipment-{shipment}"] * 2
+        await _hears(customer, f"shipment-{shipment}")
+        await _hears(seller, f"shipment-{shipment}")
         await customer.aclose()
         await seller.aclose()
+
+
+async def test_the_carriers_first_scan_dates_the_dispatch_by_warsaws_calendar(db, postbox) -> None:
+    """A parcel handed over at 00:30 in Warsaw was dated the day before, UTC's."""
+    shop = await make_shop([5])
+    shipment = await ship(shop, {shop.order.line_ids[0]: 5}, "DPD-NIGHT")
+    yesterday = clock.today() - timedelta(days=1)
+    handed_at = clock.at(yesterday, time(0, 30))
+    assert handed_at.date() == yesterday - timedelta(days=1)  # the UTC calendar's day
+
+    await record_event(
+        shipment, TrackingEvent(ShipmentStatus.HANDED_TO_CARRIER, handed_at, "", "", "dpd-feed", "night"), postbox
+    )
+    row = await Shipment.select(Shipment.dispatched_on).where(Shipment.id == shipment).first()
+    assert row is not None and row["dispatched_on"] == yesterday

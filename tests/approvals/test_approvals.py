@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
 import pytest
+import time_machine
 
 from portal.accounts.roles import Role
 from portal.accounts.tables import AuditEntry
@@ -86,6 +88,16 @@ async def test_the_monthly_limit_counts_earlier_orders(client: httpx.AsyncClient
     third = await _order(client, team["buyer"].email, "900.00")
     fourth = await _order(client, team["buyer"].email, "900.00")  # 3,600 > 3,000 this month
     assert [o["status"] for o in (first, second, third, fourth)] == ["sent_to_seller"] * 3 + ["awaiting_approval"]
+
+
+async def test_the_monthly_limit_starts_the_month_at_midnight_in_warsaw(client: httpx.AsyncClient, team: dict) -> None:
+    """At 00:30 on 1 March in Warsaw UTC is still in February: February's orders were counted."""
+    with time_machine.travel(datetime(2027, 2, 28, 20, 0, tzinfo=UTC), tick=True):  # 21:00 in Warsaw
+        for _ in range(3):
+            await _order(client, team["buyer"].email, "900.00")
+    with time_machine.travel(datetime(2027, 2, 28, 23, 30, tzinfo=UTC), tick=True):  # 00:30 on 1 March
+        march = await _order(client, team["buyer"].email, "900.00")
+    assert march["status"] == "sent_to_seller"
 
 
 async def test_an_order_over_the_limit_is_approved_from_the_emailed_link_without_logging_in(

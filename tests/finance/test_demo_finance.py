@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from portal import clock
 from portal.accounts.roles import Role
 from portal.accounts.tables import Company
 from portal.demo import seed_demo
@@ -16,7 +15,6 @@ from portal.demo_finance import seed_finance
 from portal.finance.balances import finance_overview
 from portal.finance.credit import credit_status
 from portal.finance.tables import CreditAccount, DocumentKind, Invoice, InvoiceLine, PaymentAllocation
-from portal.i18n import TIME_ZONE
 from tests.factories import make_person
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -56,7 +54,7 @@ async def test_the_demo_finance_is_consistent_and_seeded_once() -> None:
 
 async def test_budmax_has_overdue_invoices_and_elektroplus_is_near_its_limit() -> None:
     await seed_demo()
-    today = datetime.now(ZoneInfo(TIME_ZONE)).date()
+    today = clock.today()
     budmax = await make_person(await _company("6771004565"), Role.FINANCE)
     overview = await finance_overview(await budmax.scope(), today)
     assert overview.overdue_total > 0

@@ -7,7 +7,7 @@ from datetime import timedelta
 import httpx
 
 from portal.accounts.roles import Role
-from portal.finance.routes import today
+from portal.clock import today
 from portal.finance.tables import DocumentKind
 from tests.factories import log_in, make_company, make_person
 from tests.finance.documents import make_invoice

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 
+from portal import clock
 from portal.accounts.roles import Role
-from portal.finance.routes import today
+from portal.clock import today
 from tests.factories import log_in, make_company, make_person
 from tests.finance.documents import make_invoice, pay
 from tests.query_counter import count_queries
@@ -25,7 +26,7 @@ async def _documents(company: int, count: int) -> None:
         invoice = await make_invoice(
             company, "100.00", issued_on=today() - timedelta(days=20 * number), due_on=today() - timedelta(days=number)
         )
-        await pay(company, date.today() - timedelta(days=number), (invoice, "10.00"))
+        await pay(company, clock.today() - timedelta(days=number), (invoice, "10.00"))
 
 
 async def test_finance_pages_do_not_query_per_document(client: httpx.AsyncClient) -> None:

@@ -11,8 +11,8 @@ import httpx
 from openpyxl import load_workbook
 
 from portal.accounts.roles import Role
+from portal.clock import today
 from portal.finance.invoices import InvoiceFilters, list_invoices
-from portal.finance.routes import today
 from portal.finance.tables import DocumentKind
 from tests.factories import log_in, make_company, make_person
 from tests.finance.documents import make_invoice, pay

@@ -4,10 +4,12 @@ what cannot be ordered gets a clear message and leaves the cart as it was."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import httpx
 import pytest
+import time_machine
 
 from portal.accounts.roles import Role
 from portal.finance.tables import CreditAccount
@@ -172,3 +174,25 @@ async def test_the_order_list_filters_by_status_text_and_who_ordered(client: htt
     assert "PO-FILTER-1" not in (await client.get("/orders", params={"placed_by": buyer.user_id + 999})).text
     fragment = await client.get("/orders", params={"q": "PO-FILTER"}, headers=HTMX)
     assert "<html" not in fragment.text and "PO-FILTER-1" in fragment.text
+
+
+# 00:30 on 1 January in Warsaw, when the server's own (UTC) calendar still says 31 December.
+NEW_YEAR_IN_WARSAW = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+
+
+async def test_delivery_dates_and_order_numbers_follow_warsaws_calendar_not_the_servers(
+    client: httpx.AsyncClient,
+) -> None:
+    """A buyer ordering after midnight in Warsaw could ask for delivery yesterday, and the order
+    was numbered in the old year."""
+    with time_machine.travel(NEW_YEAR_IN_WARSAW, tick=True):
+        await _buyer_with_cart(client)
+        page = (await client.get("/checkout")).text
+
+        yesterday = await client.post("/checkout", data=_form(page, requested_delivery_on="2026-12-31"))
+        assert yesterday.status_code == 422 and "The delivery date cannot be in the past." in yesterday.text
+
+        today = await client.post("/checkout", data=_form(page, requested_delivery_on="2027-01-01"))
+        assert today.status_code == 303
+        order = (await Order.select(Order.number, Order.requested_delivery_on))[0]
+        assert order["number"].startswith("ZAM/2027/") and order["requested_delivery_on"] == date(2027, 1, 1)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 
+from portal import clock
 from portal.accounts.login import load_scope
 from portal.accounts.roles import Role
 from portal.accounts.tables import DeliveryAddress
@@ -46,6 +48,15 @@ def test_a_bad_schedule_says_what_to_fix() -> None:
     assert set(error.value.errors) == {"unit", "every", "first_on", "ends_on", "delivery_address_id"}
 
 
+def test_a_first_date_warsaw_has_left_behind_is_refused_though_utc_is_still_on_it() -> None:
+    # 00:30 on 1 January in Warsaw; the server's UTC calendar still says 31 December.
+    with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=UTC), tick=True):
+        with pytest.raises(Invalid) as error:
+            parse_schedule("1", "weeks", "2026-12-31", "", "1", "")
+        assert set(error.value.errors) == {"first_on"}
+        assert parse_schedule("1", "weeks", "2027-01-01", "", "1", "").first_on == date(2027, 1, 1)
+
+
 async def _scheduled(settings, *, order_limit_minor: int | None = None, price: str = "10.00"):
     company = await make_company()
     owner = await make_person(
@@ -57,7 +68,7 @@ async def _scheduled(settings, *, order_limit_minor: int | None = None, price: s
     list_id = await lists.create_list(scope, "Co tydzień", False, [(product, 10, "")])
     address = (await DeliveryAddress.select(DeliveryAddress.id).where(DeliveryAddress.company == company))[0]["id"]
     recurring_id = await recurring.schedule_list(
-        scope, list_id, parse_schedule("1", "weeks", date.today().isoformat(), "", str(address), "PO-REG")
+        scope, list_id, parse_schedule("1", "weeks", clock.today().isoformat(), "", str(address), "PO-REG")
     )
     signer = LinkSigner(settings.resolved_secret_key(), 3600)
     postbox = Postbox(build_environment(auto_reload=False), _Nowhere(), "http://testserver")
@@ -66,7 +77,7 @@ async def _scheduled(settings, *, order_limit_minor: int | None = None, price: s
 
 async def test_a_due_schedule_becomes_an_order_and_moves_to_its_next_date(settings) -> None:
     company, recurring_id, signer, postbox = await _scheduled(settings)
-    today = date.today()
+    today = clock.today()
     assert await recurring.due_recurring_orders(today) == [recurring_id]
 
     mails = await recurring.place_recurring_order(recurring_id, today, signer, postbox)
@@ -83,7 +94,7 @@ async def test_a_due_schedule_becomes_an_order_and_moves_to_its_next_date(settin
 
 async def test_a_recurring_order_over_the_limit_waits_for_an_approver(settings) -> None:
     company, recurring_id, signer, postbox = await _scheduled(settings, order_limit_minor=5_000)
-    mails = await recurring.place_recurring_order(recurring_id, date.today(), signer, postbox)
+    mails = await recurring.place_recurring_order(recurring_id, clock.today(), signer, postbox)
     order = (await Order.select(Order.status).where(Order.company == company))[0]
     assert order["status"] == "awaiting_approval"
     assert {mail.to for mail in mails} == {f"approver-{company}@example.com", f"owner-{company}@example.com"}
@@ -94,7 +105,7 @@ async def test_over_the_credit_limit_nothing_is_ordered_and_the_owner_is_told(se
     await CreditAccount.insert(
         CreditAccount(company=company, credit_limit=Decimal("100.00"), open_balance=Decimal("0"))
     )
-    mails = await recurring.place_recurring_order(recurring_id, date.today(), signer, postbox)
+    mails = await recurring.place_recurring_order(recurring_id, clock.today(), signer, postbox)
     assert await Order.count() == 0
     assert "Not placed" in mails[-1].text
     schedule = (await RecurringOrder.select().where(RecurringOrder.id == recurring_id))[0]
@@ -103,7 +114,7 @@ async def test_over_the_credit_limit_nothing_is_ordered_and_the_owner_is_told(se
 
 async def test_the_same_date_never_makes_two_orders(settings) -> None:
     company, recurring_id, signer, postbox = await _scheduled(settings)
-    today = date.today()
+    today = clock.today()
     await recurring.place_recurring_order(recurring_id, today, signer, postbox)
     await RecurringOrder.update({RecurringOrder.next_run_on: today}).where(RecurringOrder.id == recurring_id)
     await recurring.place_recurring_order(recurring_id, today, signer, postbox)
@@ -116,7 +127,7 @@ async def test_a_paused_schedule_is_not_due(settings) -> None:
     owner_scope = await load_scope(rows[0]["owner"], company, "")
     assert owner_scope is not None
     await recurring.set_paused(owner_scope, recurring_id, True)
-    assert await recurring.due_recurring_orders(date.today()) == []
+    assert await recurring.due_recurring_orders(clock.today()) == []
 
 
 async def test_the_owner_changes_a_schedule_and_bad_input_changes_nothing(client, settings) -> None:
@@ -126,7 +137,7 @@ async def test_the_owner_changes_a_schedule_and_bad_input_changes_nothing(client
     page = await client.get(f"/recurring/{recurring_id}")
     assert page.status_code == 200 and 'name="every" inputmode="numeric" value="1"' in page.text
     address = (await DeliveryAddress.select(DeliveryAddress.id).where(DeliveryAddress.company == company))[0]["id"]
-    first = (date.today() + timedelta(days=3)).isoformat()
+    first = (clock.today() + timedelta(days=3)).isoformat()
     form = {"every": "2", "unit": "months", "first_on": first, "ends_on": "", "delivery_address_id": str(address)}
 
     bad = await client.post(

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from portal import clock
 from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
 from portal.accounts.tables import CompanyKind
@@ -313,7 +314,7 @@ async def test_a_base_list_counts_from_its_first_to_its_last_day(
 
 
 async def test_without_a_date_todays_prices_apply(buyer: Scope, product: int) -> None:
-    today = date.today()
+    today = clock.today()
     await make_price_list("Yesterday's", is_base=True, valid_to=today - DAY, prices={product: "9.00"})
     await make_price_list("Today's", is_base=True, valid_from=today, valid_to=today, prices={product: "10.00"})
 
