@@ -3,8 +3,6 @@ its lines and payments, and the filtered list as CSV or XLSX for accounting."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -18,6 +16,7 @@ from portal.database import contains_text
 from portal.errors import NotFound
 from portal.finance.tables import DocumentKind, Invoice, InvoiceLine, InvoiceStatus, PaymentAllocation
 from portal.i18n import gettext as _
+from portal.web import exports
 
 PAGE_SIZE = 50
 # An export is one accounting period or a few; more than this is cut, never streamed unbounded.
@@ -367,38 +366,9 @@ async def export_rows(caller: Scope, filters: InvoiceFilters, as_of: date) -> li
 
 
 def as_csv(rows: list[InvoiceRow]) -> bytes:
-    """Semicolons, a decimal comma, ISO dates and a byte order mark: Polish Excel opens it as is."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_headers())
-    for row in rows:
-        writer.writerow(
-            str(value).replace(".", ",")
-            if isinstance(value, Decimal)
-            else value.isoformat()
-            if isinstance(value, date)
-            else value
-            for value in _values(row)
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return exports.as_csv(_headers(), (_values(row) for row in rows))
 
 
 def as_xlsx(rows: list[InvoiceRow]) -> bytes:
-    from openpyxl import Workbook  # slow to import; only exports need it
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("Invoices")
-    sheet.append(_headers())
-    for row in rows:
-        sheet.append(_values(row))
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells[2:5]:
-            cell.number_format = "yyyy-mm-dd"
-        for cell in cells[7:11]:
-            cell.number_format = "#,##0.00"
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    formats = {column: "yyyy-mm-dd" for column in range(2, 5)} | {column: "#,##0.00" for column in range(7, 11)}
+    return exports.as_xlsx(exports.Sheet(_("Invoices"), _headers(), (_values(row) for row in rows), formats))
