@@ -24,14 +24,14 @@ from portal.i18n import gettext as _
 from portal.jobs import send_after_response
 from portal.mail import Postbox
 from portal.web import page, redirect
-from portal.web.forms import FormData
+from portal.web.forms import FormData, record_id
 
 Html = Response[Any]
 QUANTITY_FIELD = "quantity-"
 
 
 def _number(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return record_id(text) if text else None
 
 
 async def _files(request: Request[Any, Any, Any], field: str) -> list[UploadFile | str]:
@@ -111,9 +111,9 @@ async def file_complaint(
                 description=form.get("description"),
                 damage_report_number=form.get("damage_report_number"),
                 quantities={
-                    int(name.removeprefix(QUANTITY_FIELD)): value
+                    line_id: value
                     for name, value in values.items()
-                    if name.startswith(QUANTITY_FIELD) and name.removeprefix(QUANTITY_FIELD).isdigit()
+                    if name.startswith(QUANTITY_FIELD) and (line_id := record_id(name.removeprefix(QUANTITY_FIELD)))
                 },
             ),
             await _files(request, "photos"),

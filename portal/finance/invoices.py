@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +17,7 @@ from portal.errors import NotFound
 from portal.finance.tables import DocumentKind, Invoice, InvoiceLine, InvoiceStatus, PaymentAllocation
 from portal.i18n import gettext as _
 from portal.web import exports
+from portal.web.forms import calendar_day, money, page_number
 
 PAGE_SIZE = 50
 # An export is one accounting period or a few; more than this is cut, never streamed unbounded.
@@ -46,21 +47,6 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _amount(value: str) -> Decimal | None:
-    try:
-        amount = Decimal(value.replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() else None
-
-
 @dataclass(frozen=True)
 class InvoiceFilters:
     # Matches the document number, a line's name or SKU.
@@ -86,15 +72,15 @@ class InvoiceFilters:
             text=parameters.get("q", "").strip()[:60],
             status=status if status in STATUSES else "",
             kind=kind if kind in DocumentKind.__members__.values() else "",
-            issued_from=_day(parameters.get("from", "")),
-            issued_to=_day(parameters.get("to", "")),
-            due_before=_day(parameters.get("due_before", "")),
+            issued_from=calendar_day(parameters.get("from", "")),
+            issued_to=calendar_day(parameters.get("to", "")),
+            due_before=calendar_day(parameters.get("due_before", "")),
             reference=parameters.get("ref", "").strip()[:60],
-            amount_min=_amount(parameters.get("min", "")),
-            amount_max=_amount(parameters.get("max", "")),
+            amount_min=money(parameters.get("min", "")),
+            amount_max=money(parameters.get("max", "")),
             sort=sort.lstrip("-") if sort.lstrip("-") in SORTS else "issued",
             descending=sort.startswith("-") or sort.lstrip("-") not in SORTS,
-            page=max(int(page), 1) if page.isdigit() else 1,
+            page=page_number(page),
         )
 
     def pairs(self) -> dict[str, str]:

@@ -69,7 +69,7 @@ class ParsedLine:
 _UNIT_SUFFIX = re.compile(r"(?<=\d)\s*[^\W\d_]{1,6}\.?$")
 # Thousands written with spaces, as Polish Excel and Word do: "1 000", "1\u00a0000", "1\u202f000".
 _DIGIT_GAPS = re.compile(r"(?<=\d)[\s\u00a0\u202f']+(?=\d)")
-_NUMBER = re.compile(r"([-+]?)(\d[\d.,]*)")
+_NUMBER = re.compile(r"([-+]?)(\d[\d.,]*)", re.ASCII)
 
 
 def read_quantity(text: str) -> tuple[int | None, LineProblem | None]:

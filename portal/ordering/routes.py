@@ -29,7 +29,7 @@ from portal.ordering import cart, checkout, lists, orders, quick_order, recurrin
 from portal.ordering.grid import GridPage, grid_facets, grid_page, grid_rows
 from portal.ordering.tables import OrderStatus
 from portal.web import page, redirect, wants_fragment
-from portal.web.forms import FormData
+from portal.web.forms import FormData, record_id, record_ids
 
 Html = Response[Any]
 
@@ -90,7 +90,7 @@ async def _row_response(
 @post("/cart/lines", guards=[requires(Permission.CART_EDIT)])
 async def add_to_cart(request: Request[Any, Any, Any], caller: Caller) -> Html:
     form = await FormData.of(request)
-    product_id = int(form.get("product_id")) if form.get("product_id").isdigit() else 0
+    product_id = record_id(form.get("product_id")) or 0
     try:
         added = await cart.add_to_cart(caller, product_id, form.get("quantity"))
     except Invalid as error:
@@ -238,7 +238,7 @@ async def reorder_order(request: Request[Any, Any, Any], caller: Caller, order_i
 
 
 def _chosen(form: FormData, field: str) -> set[int]:
-    return {int(value) for value in form.getall(field) if value.isdigit()}
+    return set(record_ids(form.getall(field)))
 
 
 async def _lines_back_in_cart(request: Request[Any, Any, Any], putting: Awaitable[int], otherwise: str) -> Html:
@@ -395,8 +395,9 @@ async def create_shopping_list(request: Request[Any, Any, Any], caller: Caller) 
     form = await FormData.of(request)
     name, shared, source = form.get("name"), form.get("shared") == "1", form.get("source")
     try:
-        if source.startswith("order:") and source.removeprefix("order:").isdigit():
-            list_id = await lists.list_from_order(caller, int(source.removeprefix("order:")), name, shared)
+        source_order = record_id(source.removeprefix("order:")) if source.startswith("order:") else None
+        if source_order is not None:
+            list_id = await lists.list_from_order(caller, source_order, name, shared)
         else:
             list_id = await lists.list_from_cart(caller, name, shared)
     except Invalid as error:

@@ -1,7 +1,12 @@
-"""Reading submitted forms in handlers: single values trimmed, repeated fields as lists."""
+"""Reading input in handlers and domain parsers: submitted forms (single values trimmed, repeated
+fields as lists), and the one strict, bounded reading of numbers, money and dates."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from litestar import Request
@@ -36,3 +41,85 @@ class FormData:
         return {
             key: values[0] for key, values in self._values.items() if not key.startswith("_") and "password" not in key
         }
+
+
+# --- Numbers, money and dates from input ----------------------------------------------------
+# Every handler and domain parser reads numbers, money and dates through these, never through
+# `str.isdigit()` (true for "²", which int() refuses), bare `int()` (no bound: 2**64 overflows
+# the database) or `Decimal()` (takes "NaN", "Infinity" and "1E+30").
+
+# Row ids are SERIAL (int4) on PostgreSQL; SQLite would take up to 2**63 - 1.
+ID_MAX = 2**31 - 1
+# Quantities and counts are stored as int4 too.
+WHOLE_MAX = 2**31 - 1
+# Nobody pages past this; a bigger page number is page 1's typo, not a request for nothing.
+PAGE_MAX = 100_000
+# Whole digits of an amount of money (a trillion) and its places (grosz).
+MONEY_DIGITS = 12
+MONEY_PLACES = 2
+# The dates a business document, a filter or a schedule can name; 9999-12-31 plus a week
+# overflows Python's date, so nothing near its end is accepted.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+
+_WHOLE = re.compile(r"[0-9]{1,18}", re.ASCII)
+_MONEY = re.compile(rf"(-?)([0-9]{{1,{MONEY_DIGITS}}})(?:[.,]([0-9]{{1,{MONEY_PLACES}}}))?", re.ASCII)
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]{5,15}(?:Z|[+-][0-9]{2}:?[0-9]{2})?", re.ASCII)
+# Thousands separators people type or paste in amounts: spaces, no-break and thin spaces.
+_GAPS = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def whole_number(text: str, *, minimum: int = 0, maximum: int = WHOLE_MAX) -> int | None:
+    """ASCII digits only, within [minimum, maximum]; None otherwise."""
+    text = text.strip()
+    if not _WHOLE.fullmatch(text):
+        return None
+    value = int(text)
+    return value if minimum <= value <= maximum else None
+
+
+def record_id(text: str) -> int | None:
+    """A row id as a form or query sends it; None for anything no row can have."""
+    return whole_number(text, minimum=1, maximum=ID_MAX)
+
+
+def record_ids(texts: Iterable[str]) -> list[int]:
+    return [found for found in map(record_id, texts) if found is not None]
+
+
+def page_number(text: str) -> int:
+    return whole_number(text, minimum=1, maximum=PAGE_MAX) or 1
+
+
+def money(text: str) -> Decimal | None:
+    """An amount as people type it ("1 234,56", "-50.00"): finite, at most a trillion, to the grosz."""
+    found = _MONEY.fullmatch(_GAPS.sub("", text))
+    if not found:
+        return None
+    sign, whole, fraction = found.groups()
+    return Decimal(f"{sign}{whole}.{fraction or '0'}")
+
+
+def calendar_day(text: str) -> date | None:
+    """An ISO date (2026-12-01) between EARLIEST_DAY and LATEST_DAY."""
+    text = text.strip()
+    if not _DAY.fullmatch(text):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if EARLIEST_DAY <= day <= LATEST_DAY else None
+
+
+def moment(text: str) -> datetime | None:
+    """An ISO date and time, with or without its offset, within the calendar_day range."""
+    text = text.strip()
+    if not _MOMENT.fullmatch(text):
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if EARLIEST_DAY <= parsed.date() <= LATEST_DAY else None
