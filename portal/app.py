@@ -36,7 +36,9 @@ from portal.pdf.routes import router as pdf_router
 from portal.storage import storage_for, use_file_storage
 from portal.stores import rate_limit_storage, store_registry
 from portal.web.errors import EXCEPTION_HANDLERS
+from portal.web.forms import check_path_parameters
 from portal.web.home import router as home_router
+from portal.web.limits import body_limits, largest_body
 from portal.web.locale import apply_request_locale
 from portal.web.security import security_headers
 from portal.web.templating import build_environment, template_config
@@ -72,6 +74,7 @@ def create_app(settings: Settings) -> Litestar:
 
     async def before_request(request: Request[Any, Any, Any]) -> None:
         apply_request_locale(request)
+        check_path_parameters(request)
 
     return Litestar(
         route_handlers=[
@@ -98,7 +101,7 @@ def create_app(settings: Settings) -> Litestar:
         stores=stores,
         on_app_init=[auth.on_app_init],
         plugins=[FlashPlugin(FlashConfig(template_config=templates))],
-        middleware=[security_headers],
+        middleware=[security_headers, body_limits],
         csrf_config=CSRFConfig(
             secret=secret_key,
             cookie_name="portal_csrf",
@@ -113,8 +116,8 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database_pool, live_updates, background_jobs(jobs, settings, postbox)],
         logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=True),
-        # A complaint carries several photos; each file is checked against the limit on its own.
-        request_max_body_size=settings.upload_max_bytes * 6,
+        # The backstop; portal/web/limits.py holds each kind of route to its own, smaller limit.
+        request_max_body_size=largest_body(settings),
         debug=False,
         openapi_config=None,
         state=State({"settings": settings, "engine": engine, "jobs": jobs, "live": live}),

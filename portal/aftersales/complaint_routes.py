@@ -25,6 +25,7 @@ from portal.jobs import send_after_response
 from portal.mail import Postbox
 from portal.web import page, redirect
 from portal.web.forms import FormData, record_id
+from portal.web.limits import BodyKind, body_kind
 
 Html = Response[Any]
 QUANTITY_FIELD = "quantity-"
@@ -90,7 +91,7 @@ async def new_complaint(request: Request[Any, Any, Any], caller: Caller) -> Html
     return await _filing_page(request, caller, dict(request.query_params.items()))
 
 
-@post("/complaints", guards=[requires(Permission.ORDER_VIEW)])
+@post("/complaints", guards=[requires(Permission.ORDER_VIEW)], opt=body_kind(BodyKind.UPLOAD))
 async def file_complaint(
     request: Request[Any, Any, Any],
     caller: Caller,
@@ -171,7 +172,7 @@ async def complaint_state(request: Request[Any, Any, Any], caller: Caller, compl
     return await _complaint_page(request, caller, complaint_id, block="state")
 
 
-@post("/complaints/{complaint_id:int}/status", guards=[requires()])
+@post("/complaints/{complaint_id:int}/status", guards=[requires()], opt=body_kind(BodyKind.UPLOAD))
 async def change_complaint_status(
     request: Request[Any, Any, Any],
     caller: Caller,
@@ -270,7 +271,7 @@ async def complaint_messages(request: Request[Any, Any, Any], caller: Caller, co
     return await _thread_fragment(request, caller, thread, block="messages")
 
 
-@post("/complaints/{complaint_id:int}/messages", guards=[requires()])
+@post("/complaints/{complaint_id:int}/messages", guards=[requires()], opt=body_kind(BodyKind.UPLOAD))
 async def post_complaint_message(
     request: Request[Any, Any, Any],
     caller: Caller,
@@ -288,7 +289,7 @@ async def order_messages(request: Request[Any, Any, Any], caller: Caller, order_
     return await _thread_fragment(request, caller, thread, block="messages")
 
 
-@post("/orders/{order_id:int}/messages", guards=[requires()])
+@post("/orders/{order_id:int}/messages", guards=[requires()], opt=body_kind(BodyKind.UPLOAD))
 async def post_order_message(
     request: Request[Any, Any, Any],
     caller: Caller,

@@ -30,6 +30,7 @@ from portal.ordering.grid import GridPage, grid_facets, grid_page, grid_rows
 from portal.ordering.tables import OrderStatus
 from portal.web import page, redirect, wants_fragment
 from portal.web.forms import FormData, record_id, record_ids
+from portal.web.limits import BodyKind, body_kind
 
 Html = Response[Any]
 
@@ -319,7 +320,7 @@ def _quick_order_page(
 
 async def _submitted_order_list(request: Request[Any, Any, Any]) -> list[quick_order.ParsedLine]:
     """The lines to check: the report's edited table when it is sent back, else the upload or the paste."""
-    form = await FormData.of(request)
+    form = await FormData.of(request, long_fields=("lines",))
     if form.getall("code"):
         return quick_order.lines_from_form(
             form.getall("line"), form.getall("code"), form.getall("quantity"), form.get("remove")
@@ -336,10 +337,12 @@ async def quick_order_form(request: Request[Any, Any, Any], caller: Caller) -> H
     return _quick_order_page(request, None, summary=await cart.cart_summary(caller))
 
 
-@post("/order/quick/check", guards=[requires(Permission.CART_EDIT)])
+@post("/order/quick/check", guards=[requires(Permission.CART_EDIT)], opt=body_kind(BodyKind.PASTE))
 async def check_quick_order(request: Request[Any, Any, Any], caller: Caller) -> Html:
     """The report on the pasted or uploaded lines, or on the report's lines as edited; adds nothing."""
-    pasted = (await FormData.of(request)).raw("lines")
+    pasted = (await FormData.of(request, long_fields=("lines",))).raw("lines")
+    # Never echoed back whole: a paste over the limit is refused, not returned in the textarea.
+    pasted = "" if quick_order.paste_too_long(pasted) else pasted
     summary = None if wants_fragment(request) else await cart.cart_summary(caller)
     try:
         lines = await _submitted_order_list(request)
@@ -349,7 +352,7 @@ async def check_quick_order(request: Request[Any, Any, Any], caller: Caller) -> 
     return _quick_order_page(request, report, pasted=pasted, summary=summary)
 
 
-@post("/order/quick/add", guards=[requires(Permission.CART_EDIT)])
+@post("/order/quick/add", guards=[requires(Permission.CART_EDIT)], opt=body_kind(BodyKind.PASTE))
 async def add_quick_order(request: Request[Any, Any, Any], caller: Caller) -> Html:
     """Adds the report's lines that are ready, checked once more as sent; the others stay out."""
     form = await FormData.of(request)
