@@ -128,3 +128,39 @@ async def test_a_recurring_schedule_in_year_9999_is_refused_and_skipping_it_work
     assert skipped.status_code in {200, 303}
     schedule = await RecurringOrder.select(RecurringOrder.next_run_on).where(RecurringOrder.id == recurring_id)
     assert schedule[0]["next_run_on"] > date(2099, 1, 1)
+
+
+async def test_a_static_path_longer_than_any_file_name_answers_404(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/static/" + "ł" * 300)).status_code == 404
+
+
+async def test_a_form_part_that_is_not_utf8_answers_400(client: httpx.AsyncClient) -> None:
+    """Found by the fuzzing walk: a file sent without a file name is a text field to the parser."""
+    ids = await _company_a()
+    await log_in(client, "kupiec@alfa-tajna.example")
+    token = csrf_token((await client.get("/")).text)
+    response = await client.post(
+        f"/orders/{ids['order_id']}/messages",
+        data={"body": "Dzień dobry", "_csrf_token": token},
+        files={"files": ("", b"\x89PNG\r\n\x1a\n\x00\x00")},
+    )
+    assert response.status_code == 400 and "Please check what you entered" in response.text
+
+
+async def test_an_attachment_whose_stored_file_is_gone_answers_404(client: httpx.AsyncClient) -> None:
+    """Found by the fuzzing walk: the row outlived its bytes."""
+    ids = await _company_a()
+    await log_in(client, "kupiec@alfa-tajna.example")
+    assert (await client.get(f"/files/{ids['attachment_id']}")).status_code == 404
+
+
+async def test_fragment_addresses_opened_in_the_browser_show_the_whole_page(client: httpx.AsyncClient) -> None:
+    """Found by the fuzzing walk: only htmx asks for a row or a state, but anyone may open them."""
+    ids = await _company_a()
+    await log_in(client, "kupiec@alfa-tajna.example")
+    state = await client.get(f"/complaints/{ids['complaint_id']}/state")
+    assert state.status_code == 200 and "<html" in state.text
+    row = await client.get(f"/deliveries/{ids['shipment_id']}/row")
+    assert row.status_code == 200 and "<html" in row.text
+    fragment = await client.get(f"/deliveries/{ids['shipment_id']}/row", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text

@@ -23,7 +23,7 @@ from portal.errors import Conflict, Invalid
 from portal.i18n import gettext as _
 from portal.jobs import send_after_response
 from portal.mail import Postbox
-from portal.web import page, redirect
+from portal.web import page, redirect, wants_fragment
 from portal.web.forms import FormData, record_id
 from portal.web.limits import BodyKind, body_kind
 
@@ -169,7 +169,8 @@ async def complaint_page(request: Request[Any, Any, Any], caller: Caller, compla
 @get("/complaints/{complaint_id:int}/state", guards=[requires()])
 async def complaint_state(request: Request[Any, Any, Any], caller: Caller, complaint_id: FromPath[int]) -> Html:
     """The state, timeline and documents, fetched again when the complaint announces a change."""
-    return await _complaint_page(request, caller, complaint_id, block="state")
+    # Only htmx asks for the state alone; a person who opens the address gets the whole page.
+    return await _complaint_page(request, caller, complaint_id, block="state" if wants_fragment(request) else None)
 
 
 @post("/complaints/{complaint_id:int}/status", guards=[requires()], opt=body_kind(BodyKind.UPLOAD))

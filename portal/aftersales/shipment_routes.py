@@ -27,7 +27,7 @@ from portal.i18n import gettext as _
 from portal.integration.api_keys import integration_for_key
 from portal.jobs import send_after_response
 from portal.mail import Postbox
-from portal.web import page, redirect
+from portal.web import page, redirect, wants_fragment
 from portal.web.api import MalformedBody, json_object, problem
 from portal.web.forms import FormData
 from portal.web.limits import BodyKind, body_kind
@@ -67,6 +67,9 @@ async def _deliveries(request: Request[Any, Any, Any], caller: Caller, template:
 @get("/deliveries/{shipment_id:int}/row", guards=[requires()])
 async def delivery_row(request: Request[Any, Any, Any], caller: Caller, shipment_id: FromPath[int]) -> Html:
     """One row of the deliveries table, fetched again when its shipment announces a change."""
+    if not wants_fragment(request):
+        # Only htmx asks for a row; a person who opens the address gets the shipment's page.
+        return await _shipment_page(request, caller, shipment_id)
     return page(
         request, "aftersales/deliveries.html", block="row", shipment=await shipments.shipment_row(caller, shipment_id)
     )

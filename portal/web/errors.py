@@ -121,10 +121,19 @@ def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[A
     )
 
 
+def _undecodable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # Text of a form (or a multipart part sent without a file name, which the parser takes for
+    # text) that is not in its charset: the sender's fault, found while parsing the body, in the
+    # CSRF check or in a handler.
+    log.info("undecodable request text on %s %s: %s", request.method, request.url.path, exc)
+    return error_page(request, 400, _("Please check what you entered and try again."))
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     NotAuthorizedException: _login_redirect,
     CompanyNotChosen: _choose_company,
     DomainError: _domain_error,
     HTTPException: _http_error,
+    UnicodeDecodeError: _undecodable,
     Exception: _server_error,
 }

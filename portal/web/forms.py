@@ -145,12 +145,17 @@ def moment(text: str) -> datetime | None:
     return parsed if EARLIEST_DAY <= parsed.date() <= LATEST_DAY else None
 
 
+# No file name, token or code in a path is longer; the file system refuses names past 255 bytes
+# with an error of its own.
+PATH_PARAMETER_MAX_CHARS = 200
+
+
 def check_path_parameters(request: Request[Any, Any, Any]) -> None:
     """Path parameters no route can have answer 404 before a handler runs: an `{id:int}` beyond
-    the ids' range (2**64 overflows the database driver) and a path with a NUL byte (the file
-    system refuses it with an error, not a "not found")."""
+    the ids' range (2**64 overflows the database driver) and a path with a NUL byte or longer
+    than any name (the file system refuses those with an error, not a "not found")."""
     for value in request.path_params.values():
         if isinstance(value, int) and not 1 <= value <= ID_MAX:
             raise NotFoundException()
-        if isinstance(value, str | PurePath) and "\x00" in str(value):
+        if isinstance(value, str | PurePath) and ("\x00" in str(value) or len(str(value)) > PATH_PARAMETER_MAX_CHARS):
             raise NotFoundException()
