@@ -4,11 +4,11 @@ fields as lists), and the one strict, bounded reading of numbers, money and date
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from babel.numbers import format_decimal
 from litestar import Request
@@ -68,6 +68,8 @@ class FormData:
 # `str.isdigit()` (true for "²", which int() refuses), bare `int()` (no bound: 2**64 overflows
 # the database) or `Decimal()` (takes "NaN", "Infinity" and "1E+30").
 
+T = TypeVar("T")
+
 # Row ids are SERIAL (int4) on PostgreSQL; SQLite would take up to 2**63 - 1.
 ID_MAX = 2**31 - 1
 # Quantities and counts are stored as int4 too.
@@ -121,28 +123,27 @@ def money(text: str) -> Decimal | None:
     return Decimal(f"{sign}{whole}.{fraction or '0'}")
 
 
-def calendar_day(text: str) -> date | None:
-    """An ISO date (2026-12-01) between EARLIEST_DAY and LATEST_DAY."""
+def _iso(text: str, shape: re.Pattern[str], parse: Callable[[str], T]) -> T | None:
+    """`parse` of text of the ASCII `shape` (date.fromisoformat takes more forms than we want)."""
     text = text.strip()
-    if not _DAY.fullmatch(text):
+    if not shape.fullmatch(text):
         return None
     try:
-        day = date.fromisoformat(text)
+        return parse(text)
     except ValueError:
         return None
-    return day if EARLIEST_DAY <= day <= LATEST_DAY else None
+
+
+def calendar_day(text: str) -> date | None:
+    """An ISO date (2026-12-01) between EARLIEST_DAY and LATEST_DAY."""
+    day = _iso(text, _DAY, date.fromisoformat)
+    return day if day is not None and EARLIEST_DAY <= day <= LATEST_DAY else None
 
 
 def moment(text: str) -> datetime | None:
     """An ISO date and time, with or without its offset, within the calendar_day range."""
-    text = text.strip()
-    if not _MOMENT.fullmatch(text):
-        return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed if EARLIEST_DAY <= parsed.date() <= LATEST_DAY else None
+    parsed = _iso(text, _MOMENT, datetime.fromisoformat)
+    return parsed if parsed is not None and EARLIEST_DAY <= parsed.date() <= LATEST_DAY else None
 
 
 # No file name, token or code in a path is longer; the file system refuses names past 255 bytes
