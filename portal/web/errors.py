@@ -87,6 +87,9 @@ def _domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[A
 
 def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, HTTPException)
+    # Raised before the request's hooks ran (a body over its limit, an unknown route): the
+    # messages below must already speak the request's language.
+    apply_request_locale(request)
     status = exc.status_code
     if status == 403 and "CSRF" in str(exc.detail):
         return error_page(request, 403, _("This form has expired. Reload the page and try again."))
