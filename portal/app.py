@@ -36,7 +36,7 @@ from portal.pdf.routes import router as pdf_router
 from portal.storage import storage_for, use_file_storage
 from portal.stores import rate_limit_storage, store_registry
 from portal.web.errors import EXCEPTION_HANDLERS
-from portal.web.forms import check_path_parameters
+from portal.web.forms import check_request_parameters
 from portal.web.home import router as home_router
 from portal.web.limits import body_limits, largest_body
 from portal.web.locale import apply_request_locale
@@ -74,7 +74,7 @@ def create_app(settings: Settings) -> Litestar:
 
     async def before_request(request: Request[Any, Any, Any]) -> None:
         apply_request_locale(request)
-        check_path_parameters(request)
+        check_request_parameters(request)
 
     return Litestar(
         route_handlers=[

@@ -15,7 +15,7 @@ from portal.integration.api_keys import create_api_key
 from portal.ordering.tables import RecurringOrder
 from portal.web.forms import calendar_day, money, page_number, record_id, whole_number
 from tests.accounts.test_tenancy import _company_a
-from tests.factories import csrf_token, log_in, make_company, make_person
+from tests.factories import csrf_token, log_in, make_company, make_person, make_priced_product
 
 
 def test_numbers_money_and_dates_are_read_strictly_and_within_bounds() -> None:
@@ -164,3 +164,37 @@ async def test_fragment_addresses_opened_in_the_browser_show_the_whole_page(clie
     assert row.status_code == 200 and "<html" in row.text
     fragment = await client.get(f"/deliveries/{ids['shipment_id']}/row", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "<html" not in fragment.text
+
+
+async def test_nul_characters_never_reach_the_database(client: httpx.AsyncClient) -> None:
+    """PostgreSQL refuses text holding NUL: a form's NUL is dropped, a query's answers 400."""
+    token = await _buyer(client)
+    product = await make_priced_product("10.00")
+    await client.post("/cart/lines", data={"product_id": product, "quantity": "1", "_csrf_token": token})
+    response = await client.post("/lists", data={"name": "Co\x00tydzień", "_csrf_token": token})
+    assert response.status_code == 303
+    assert "Cotydzień" in (await client.get("/lists")).text
+    assert (await client.get("/order", params={"q": "wkręt\x00"})).status_code == 400
+
+
+async def test_the_json_api_refuses_a_nul_character_with_400(client: httpx.AsyncClient) -> None:
+    key = await create_api_key("erp")
+    response = await client.post(
+        "/api/shipment-events",
+        content=b'{"event_id": "1", "tracking_number": "A\\u0000B", "status": "delivered"}',
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400 and "NUL" in response.json()["detail"]
+
+
+async def test_deciding_an_order_with_no_step_left_is_a_conflict(client: httpx.AsyncClient) -> None:
+    """Found by the fuzzing walk: an order awaiting approval with no pending step."""
+    ids = await _company_a()
+    approver = await make_person(ids["company_id"], Role.APPROVER)
+    await log_in(client, approver.email)
+    token = csrf_token((await client.get("/")).text)
+    response = await client.post(
+        f"/orders/{ids['order_id']}/decision", data={"decision": "approve", "reason": "", "_csrf_token": token}
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/approvals"
+    assert "Someone has decided this order already" in (await client.get("/approvals")).text

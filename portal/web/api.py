@@ -14,8 +14,9 @@ from portal.i18n import gettext as _
 
 API_PREFIX = "/api/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-# A lone surrogate ("\ud800" in JSON) decodes to a str that no database driver can encode.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# A lone surrogate ("\ud800" in JSON) decodes to a str that no database driver can encode, and
+# PostgreSQL stores no NUL ("\u0000") in text.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class MalformedBody(Exception):
@@ -36,13 +37,13 @@ def problem(status: int, title: str, detail: str, errors: dict[str, str] | None 
     return Response(content, status_code=status, media_type=PROBLEM_MEDIA_TYPE)
 
 
-def _has_surrogate(value: Any) -> bool:
+def _has_unstorable(value: Any) -> bool:
     if isinstance(value, str):
-        return bool(_SURROGATE.search(value))
+        return bool(_UNSTORABLE.search(value))
     if isinstance(value, dict):
-        return any(_has_surrogate(key) or _has_surrogate(item) for key, item in value.items())
+        return any(_has_unstorable(key) or _has_unstorable(item) for key, item in value.items())
     if isinstance(value, list):
-        return any(_has_surrogate(item) for item in value)
+        return any(_has_unstorable(item) for item in value)
     return False
 
 
@@ -57,6 +58,6 @@ async def json_object(request: Request[Any, Any, Any]) -> dict[str, Any]:
         raise MalformedBody(_("The body is not valid JSON.")) from None
     if not isinstance(body, dict):
         raise MalformedBody(_("Send one event as a JSON object."))
-    if _has_surrogate(body):
-        raise MalformedBody(_("The body holds text that is not valid Unicode (a lone surrogate)."))
+    if _has_unstorable(body):
+        raise MalformedBody(_("The body holds text that cannot be stored (a NUL character or a lone surrogate)."))
     return body

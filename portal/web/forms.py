@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from babel.numbers import format_decimal
 from litestar import Request
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import ClientException, NotFoundException
 
 from portal.errors import Invalid
 from portal.i18n import current_locale
@@ -30,11 +30,14 @@ class FormData:
 
     @classmethod
     async def of(cls, request: Request[Any, Any, Any], long_fields: tuple[str, ...] = ()) -> FormData:
-        """The form's text fields; Invalid (422) when one is longer than any field may be."""
+        """The form's text fields without NUL characters; Invalid (422) when one is longer than
+        any field may be."""
         form = await request.form()
         values: dict[str, list[str]] = {}
         for key, value in form.multi_items():
             if isinstance(value, str):
+                # PostgreSQL cannot store a NUL character in text; no person types one.
+                value = value.replace("\x00", "")
                 if len(value) > FIELD_MAX_CHARS and key not in long_fields:
                     raise Invalid(
                         {
@@ -151,10 +154,13 @@ def moment(text: str) -> datetime | None:
 PATH_PARAMETER_MAX_CHARS = 200
 
 
-def check_path_parameters(request: Request[Any, Any, Any]) -> None:
-    """Path parameters no route can have answer 404 before a handler runs: an `{id:int}` beyond
-    the ids' range (2**64 overflows the database driver) and a path with a NUL byte or longer
-    than any name (the file system refuses those with an error, not a "not found")."""
+def check_request_parameters(request: Request[Any, Any, Any]) -> None:
+    """Parameters no route can take are refused before a handler runs. Path: an `{id:int}`
+    beyond the ids' range (2**64 overflows the database driver) and a path with a NUL byte or
+    longer than any name (the file system refuses those with an error) answer 404. Query: a NUL
+    character answers 400 (PostgreSQL cannot store or compare text holding one)."""
+    if any("\x00" in value for _name, value in request.query_params.multi_items()):
+        raise ClientException(detail="NUL character in the query")
     for value in request.path_params.values():
         if isinstance(value, int) and not 1 <= value <= ID_MAX:
             raise NotFoundException()
