@@ -102,8 +102,9 @@ async def test_api_errors_are_problem_documents_not_pages(client: httpx.AsyncCli
     [
         ("lista.csv", b'kod;ilosc\n"' + b"A" * 140_000 + b'";1\n', "far too long"),
         ("lista.xlsx", b"PK\x03\x04" + b"\x00broken" * 100, "could not be read as an Excel workbook"),
+        ("lista.csv", b"\xff\xfe\x00\x00", "This file is not a CSV or XLSX file."),
     ],
-    ids=["csv-cell-over-128-kib", "malformed-xlsx"],
+    ids=["csv-cell-over-128-kib", "malformed-xlsx", "utf16-nul"],
 )
 async def test_a_broken_quick_order_file_is_the_pages_422_with_a_message(
     client: httpx.AsyncClient, name: str, content: bytes, message: str

@@ -308,7 +308,11 @@ def decode_text(content: bytes) -> str:
     """CSV as Excel writes it: UTF-8 with or without a BOM, UTF-16 ("Unicode text"), or
     Windows-1250 from a Polish Excel; anything else is not a text file."""
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16")
+        text = content.decode("utf-16", errors="replace")
+        # A NUL is no part of an order list, and PostgreSQL cannot compare text holding one.
+        if "\x00" in text:
+            raise Invalid({"file": _("This file is not a CSV or XLSX file.")})
+        return text
     if b"\x00" in content:
         raise Invalid({"file": _("This file is not a CSV or XLSX file.")})
     try:
