@@ -40,7 +40,9 @@ from portal.storage import storage_for, use_file_storage
 from portal.stores import store_registry
 from portal.throttle import Throttle
 from portal.web.errors import EXCEPTION_HANDLERS
+from portal.web.forms import check_request_parameters
 from portal.web.home import router as home_router
+from portal.web.limits import body_limits, largest_body
 from portal.web.locale import apply_request_locale
 from portal.web.security import add_security_headers
 from portal.web.templating import build_environment, template_config
@@ -80,6 +82,7 @@ def create_app(settings: Settings) -> Litestar:
 
     async def before_request(request: Request[Any, Any, Any]) -> None:
         apply_request_locale(request)
+        check_request_parameters(request)
 
     return Litestar(
         route_handlers=[
@@ -108,6 +111,7 @@ def create_app(settings: Settings) -> Litestar:
         on_app_init=[auth.on_app_init],
         plugins=[FlashPlugin(FlashConfig(template_config=templates))],
         before_send=[add_security_headers],
+        middleware=[body_limits],
         csrf_config=CSRFConfig(
             secret=secret_key,
             cookie_name="portal_csrf",
@@ -122,8 +126,8 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database_pool, live_updates, background_jobs(jobs, settings, postbox)],
         logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=True),
-        # A complaint carries several photos; each file is checked against the limit on its own.
-        request_max_body_size=settings.upload_max_bytes * 6,
+        # The backstop; portal/web/limits.py holds each kind of route to its own, smaller limit.
+        request_max_body_size=largest_body(settings),
         debug=False,
         openapi_config=None,
         state=State({"settings": settings, "engine": engine, "jobs": jobs, "live": live, "throttle": throttle}),

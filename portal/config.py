@@ -81,8 +81,14 @@ class Settings(BaseSettings):
     approval_reminder_hours: int = Field(default=24, ge=1)
     approval_escalation_hours: int = Field(default=48, ge=1)
     worker_concurrency: int = Field(default=10, ge=1, description="jobs one worker runs at once")
-    # Per uploaded file; the request body limit of the app must leave room for a few of them.
+    # Per uploaded file; an upload's request may carry this many of them.
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    upload_max_files: int = Field(default=6, ge=1)
+    # Request bodies by kind of route (portal/web/limits.py): ordinary forms, the quick order's
+    # paste or list file (a file over its 2 MB still gets the page's own message), one JSON document.
+    form_max_bytes: int = Field(default=256 * 1024, ge=16 * 1024)
+    paste_max_bytes: int = Field(default=4 * 1024 * 1024, ge=64 * 1024)
+    api_max_bytes: int = Field(default=64 * 1024, ge=4 * 1024)
     # Uploaded files' bytes, outside the web root; None keeps them in var_dir/files.
     files_dir: Path | None = None
 

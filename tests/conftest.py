@@ -105,3 +105,15 @@ async def client_at(app: Litestar, address: str = "127.0.0.1") -> AsyncIterator[
 async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     async with client_at(app) as http:
         yield http
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The fuzzing walk's figures, shown even with -q, so CI's log says how much it tried."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        figures = {name: value for name, value in getattr(report, "user_properties", []) if name.startswith("fuzz_")}
+        if figures and report.when == "call":
+            terminalreporter.write_line(
+                f"input fuzzing ({report.nodeid}): {figures.get('fuzz_requests')} requests to "
+                f"{figures.get('fuzz_routes')} routes x methods, {figures.get('fuzz_fields')} fields, "
+                f"{figures.get('fuzz_5xx')} answered 5xx"
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from email_validator import EmailNotValidError, validate_email
 from piccolo.query.methods.select import Select
@@ -25,6 +25,7 @@ from portal.errors import Conflict, Invalid, NotAllowed, NotFound
 from portal.i18n import gettext as _
 from portal.i18n import money_from_minor, money_to_minor
 from portal.mail import OutgoingMail, Postbox
+from portal.web.forms import money
 
 INVITATION_PURPOSE = "invitation"
 
@@ -111,15 +112,13 @@ class MemberTerms:
 
 
 def parse_amount(raw: str, field: str, errors: dict[str, str]) -> Decimal | None:
-    text = raw.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    if not text:
+    if not raw.strip():
         return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
+    amount = money(raw)
+    if amount is None:
         errors[field] = _("Enter an amount such as 5000 or 5000,00, or leave empty for no limit.")
         return None
-    if amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+    if amount < 0:
         errors[field] = _("Enter a positive amount with at most two decimal places.")
         return None
     return amount.quantize(Decimal("0.01"))

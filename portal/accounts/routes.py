@@ -25,7 +25,7 @@ from portal.i18n import gettext as _
 from portal.jobs import send_after_response
 from portal.mail import Postbox
 from portal.web import page, redirect, redirect_off_site, same_site_path
-from portal.web.forms import FormData
+from portal.web.forms import FormData, record_id
 
 Html = Response[Any]
 
@@ -146,9 +146,10 @@ async def choose_company_form(request: Request[Any, Any, Any], caller: Caller) -
 @post("/companies/choose")
 async def choose_company(request: Request[Any, Any, Any], caller: Caller) -> Html:
     form = await FormData.of(request)
-    if not form.get("company_id").isdigit():
+    company_id = record_id(form.get("company_id"))
+    if company_id is None:
         raise NotFound(_("No such company."))
-    chosen = await login.choose_company(caller.user_id, int(form.get("company_id")))
+    chosen = await login.choose_company(caller.user_id, company_id)
     if company_lock(request) not in (None, chosen.company_id):
         raise NotFound(_("No such company."))
     request.session["company_id"] = chosen.company_id

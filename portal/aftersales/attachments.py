@@ -4,6 +4,7 @@ what their bytes are rather than by their names, and who may download them again
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import unicodedata
 import zipfile
@@ -34,6 +35,8 @@ FILENAME_MAX_LENGTH = 200
 _MAX_DECODED_PIXELS = 40_000_000
 # PDF readers look for the end-of-file marker this far from the end, allowing trailing bytes.
 _PDF_TAIL = 1024
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -378,4 +381,10 @@ async def attachment_for_download(caller: Scope, attachment_id: int) -> tuple[At
     row = await Attachment.select(*_VIEW_COLUMNS, Attachment.storage_key).where(where).first()
     if row is None:
         raise NotFound(_("This file does not exist."))
-    return _view(row), await file_storage().read(row["storage_key"])
+    try:
+        content = await file_storage().read(row["storage_key"])
+    except FileNotFoundError:
+        # The row outlived its bytes (a restored database, a lost disk): gone for the reader too.
+        log.warning("attachment %s has no stored file %s", attachment_id, row["storage_key"])
+        raise NotFound(_("This file does not exist.")) from None
+    return _view(row), content

@@ -24,14 +24,15 @@ from portal.i18n import gettext as _
 from portal.jobs import send_after_response
 from portal.mail import Postbox
 from portal.web import page, redirect, wants_fragment
-from portal.web.forms import FormData
+from portal.web.forms import FormData, record_id
+from portal.web.limits import BodyKind, body_kind
 
 Html = Response[Any]
 QUANTITY_FIELD = "quantity-"
 
 
 def _number(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return record_id(text) if text else None
 
 
 async def _files(request: Request[Any, Any, Any], field: str) -> list[UploadFile | str]:
@@ -90,7 +91,7 @@ async def new_complaint(request: Request[Any, Any, Any], caller: Caller) -> Html
     return await _filing_page(request, caller, dict(request.query_params.items()))
 
 
-@post("/complaints", guards=[requires(Permission.ORDER_VIEW)])
+@post("/complaints", guards=[requires(Permission.ORDER_VIEW)], opt=body_kind(BodyKind.UPLOAD))
 async def file_complaint(
     request: Request[Any, Any, Any],
     caller: Caller,
@@ -111,9 +112,9 @@ async def file_complaint(
                 description=form.get("description"),
                 damage_report_number=form.get("damage_report_number"),
                 quantities={
-                    int(name.removeprefix(QUANTITY_FIELD)): value
+                    line_id: value
                     for name, value in values.items()
-                    if name.startswith(QUANTITY_FIELD) and name.removeprefix(QUANTITY_FIELD).isdigit()
+                    if name.startswith(QUANTITY_FIELD) and (line_id := record_id(name.removeprefix(QUANTITY_FIELD)))
                 },
             ),
             await _files(request, "photos"),
@@ -172,10 +173,11 @@ async def complaint_page(request: Request[Any, Any, Any], caller: Caller, compla
 @get("/complaints/{complaint_id:int}/state", guards=[requires()])
 async def complaint_state(request: Request[Any, Any, Any], caller: Caller, complaint_id: FromPath[int]) -> Html:
     """The state, timeline and documents, fetched again when the complaint announces a change."""
-    return await _complaint_page(request, caller, complaint_id, block="state")
+    # Only htmx asks for the state alone; a person who opens the address gets the whole page.
+    return await _complaint_page(request, caller, complaint_id, block="state" if wants_fragment(request) else None)
 
 
-@post("/complaints/{complaint_id:int}/status", guards=[requires()])
+@post("/complaints/{complaint_id:int}/status", guards=[requires()], opt=body_kind(BodyKind.UPLOAD))
 async def change_complaint_status(
     request: Request[Any, Any, Any],
     caller: Caller,
@@ -274,7 +276,7 @@ async def complaint_messages(request: Request[Any, Any, Any], caller: Caller, co
     return await _thread_fragment(request, caller, thread, block="messages")
 
 
-@post("/complaints/{complaint_id:int}/messages", guards=[requires()])
+@post("/complaints/{complaint_id:int}/messages", guards=[requires()], opt=body_kind(BodyKind.UPLOAD))
 async def post_complaint_message(
     request: Request[Any, Any, Any],
     caller: Caller,
@@ -292,7 +294,7 @@ async def order_messages(request: Request[Any, Any, Any], caller: Caller, order_
     return await _thread_fragment(request, caller, thread, block="messages")
 
 
-@post("/orders/{order_id:int}/messages", guards=[requires()])
+@post("/orders/{order_id:int}/messages", guards=[requires()], opt=body_kind(BodyKind.UPLOAD))
 async def post_order_message(
     request: Request[Any, Any, Any],
     caller: Caller,

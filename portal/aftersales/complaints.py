@@ -45,6 +45,7 @@ from portal.i18n import gettext as _
 from portal.live import announce
 from portal.mail import OutgoingMail, Postbox
 from portal.ordering.tables import Order, OrderLine
+from portal.web.forms import calendar_day, record_id, whole_number
 
 PAGE_SIZE = 50
 MAX_DESCRIPTION_LENGTH = 5000
@@ -360,9 +361,9 @@ def _chosen_quantities(form: ComplaintForm, typed: dict[int, str]) -> tuple[dict
         field = f"quantity-{line_id}"
         if line is None:
             errors["lines"] = _("A chosen line is not part of this order.")
-        elif not text.strip().isdigit():
+        elif (pieces := whole_number(text)) is None:
             errors[field] = _("Enter a whole number of pieces.")
-        elif int(text) > line.claimable:
+        elif pieces > line.claimable:
             errors[field] = _(
                 "At most %(num)d can be complained about: %(delivered)d delivered, %(claimed)d already under complaint."
             ) % {
@@ -370,8 +371,8 @@ def _chosen_quantities(form: ComplaintForm, typed: dict[int, str]) -> tuple[dict
                 "delivered": line.delivered,
                 "claimed": line.under_complaint,
             }
-        elif int(text) > 0:
-            chosen[line_id] = int(text)
+        elif pieces > 0:
+            chosen[line_id] = pieces
     if not chosen and not errors:
         errors["lines"] = _("Choose at least one line and the quantity concerned.")
     return chosen, errors
@@ -577,9 +578,8 @@ async def _changes_for(
             if not files:
                 errors["files"] = _("Attach the return label.")
         elif method == ReturnMethod.PICKUP:
-            try:
-                pickup_on = date.fromisoformat(change.pickup_on)
-            except ValueError:
+            pickup_on = calendar_day(change.pickup_on)
+            if pickup_on is None:
                 errors["pickup_on"] = _("Enter the pickup date.")
             else:
                 if pickup_on < clock.today():
@@ -626,7 +626,7 @@ async def _resolution_links(company_id: int, change: StatusChange, errors: dict[
 
 
 def _as_id(text: str) -> int:
-    return int(text) if text.strip().isdigit() else 0
+    return record_id(text) or 0
 
 
 async def change_status(
@@ -762,8 +762,7 @@ class ComplaintFilters:
     @classmethod
     def from_parameters(cls, parameters: dict[str, str]) -> ComplaintFilters:
         def number(name: str) -> int | None:
-            text = parameters.get(name, "").strip()
-            return int(text) if text.isdigit() else None
+            return record_id(parameters.get(name, ""))
 
         status = parameters.get("status", "")
         reason = parameters.get("reason", "")
@@ -1046,11 +1045,10 @@ async def update_policies(caller: Scope, values: dict[str, str]) -> None:
         for name, most in (("filing_days", MAX_FILING_DAYS), ("response_hours", MAX_RESPONSE_HOURS)):
             field = f"{name}-{policy.reason}"
             text = values.get(field, "").strip()
-            if not text.isdigit() or not 1 <= int(text) <= most:
+            number = whole_number(text, minimum=1, maximum=most)
+            if number is None:
                 errors[field] = _("Enter a whole number from 1 to %(num)d.") % {"num": most}
-                numbers.append(0)
-            else:
-                numbers.append(int(text))
+            numbers.append(number or 0)
         updates[policy.reason] = (numbers[0], numbers[1])
     if errors:
         raise Invalid(errors)

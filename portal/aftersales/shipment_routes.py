@@ -26,8 +26,10 @@ from portal.i18n import gettext as _
 from portal.integration.api_keys import ApiKeyLimiter
 from portal.jobs import send_after_response
 from portal.mail import Postbox
-from portal.web import page, redirect
+from portal.web import page, redirect, wants_fragment
+from portal.web.api import MalformedBody, json_object, problem
 from portal.web.forms import FormData
+from portal.web.limits import BodyKind, body_kind
 
 Html = Response[Any]
 
@@ -64,6 +66,9 @@ async def _deliveries(request: Request[Any, Any, Any], caller: Caller, template:
 @get("/deliveries/{shipment_id:int}/row", guards=[requires()])
 async def delivery_row(request: Request[Any, Any, Any], caller: Caller, shipment_id: FromPath[int]) -> Html:
     """One row of the deliveries table, fetched again when its shipment announces a change."""
+    if not wants_fragment(request):
+        # Only htmx asks for a row; a person who opens the address gets the shipment's page.
+        return await _shipment_page(request, caller, shipment_id)
     return page(
         request, "aftersales/deliveries.html", block="row", shipment=await shipments.shipment_row(caller, shipment_id)
     )
@@ -111,7 +116,7 @@ async def add_event(
     return send_after_response(redirect(request, f"/deliveries/{shipment_id}"), postbox, *outcome.mails)
 
 
-@post("/deliveries/{shipment_id:int}/documents", guards=[requires()])
+@post("/deliveries/{shipment_id:int}/documents", guards=[requires()], opt=body_kind(BodyKind.UPLOAD))
 async def add_proof_of_delivery(
     request: Request[Any, Any, Any], caller: Caller, shipment_id: FromPath[int], settings: NamedDependency[Settings]
 ) -> Html:
@@ -221,7 +226,7 @@ async def download_file(caller: Caller, attachment_id: FromPath[int]) -> Respons
 # --- JSON API --------------------------------------------------------------------------------
 
 
-@post("/api/shipment-events", status_code=201)
+@post("/api/shipment-events", status_code=201, opt=body_kind(BodyKind.API))
 async def post_shipment_event(
     request: Request[Any, Any, Any],
     postbox: NamedDependency[Postbox],
@@ -235,17 +240,15 @@ async def post_shipment_event(
     try:
         integration = await api_key_limiter.integration_for(request.headers.get("authorization", ""), address)
     except TooManyAttempts as error:
-        refused = _problem(429, _("Too many calls with a wrong key."), error.message)
+        refused = problem(429, _("Too many calls with a wrong key."), error.message)
         refused.headers["Retry-After"] = str(error.retry_after_seconds)
         return refused
     if integration is None:
-        return _problem(401, _("Unknown API key."), _("Send `Authorization: Bearer <key>` with an active key."))
+        return problem(401, _("Unknown API key."), _("Send `Authorization: Bearer <key>` with an active key."))
     try:
-        body = await request.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        return _problem(400, _("The body is not a JSON object."), _("Send one event as a JSON object."))
+        body = await json_object(request)
+    except MalformedBody as error:
+        return problem(400, _("The body is not a JSON object."), error.detail)
     try:
         event = shipments.parse_event(body, source=integration)
         if not str(body.get("tracking_number") or "").strip():
@@ -255,22 +258,14 @@ async def post_shipment_event(
         shipment_id = await shipments.shipment_for_tracking_number(str(body["tracking_number"]).strip())
         outcome = await shipments.record_event(shipment_id, event, postbox)
     except Invalid as error:
-        return _problem(422, _("The event is not valid."), error.message, errors=error.errors)
+        return problem(422, _("The event is not valid."), error.message, errors=error.errors)
     except NotFound as error:
-        return _problem(404, _("Unknown tracking number."), error.message)
+        return problem(404, _("Unknown tracking number."), error.message)
     response = Response(
         {"shipment": outcome.shipment_id, "status": outcome.status, "recorded": outcome.recorded},
         status_code=201 if outcome.recorded else 200,
     )
     return send_after_response(response, postbox, *outcome.mails)
-
-
-def _problem(status: int, title: str, detail: str, errors: dict[str, str] | None = None) -> Response[Any]:
-    """An RFC 9457 problem document."""
-    content: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    if errors:
-        content["errors"] = errors
-    return Response(content, status_code=status, media_type="application/problem+json")
 
 
 shipment_router = Router(

@@ -29,6 +29,7 @@ from portal.live import announce
 from portal.mail import OutgoingMail, Postbox
 from portal.ordering.orders import record_status
 from portal.ordering.tables import Order, OrderLine, OrderStatus
+from portal.web.forms import calendar_day, moment, page_number, record_id, whole_number
 
 PAGE_SIZE = 50
 # Carriers' clocks run a little ahead of ours now and then.
@@ -124,16 +125,10 @@ class DeliveryFilters:
     @classmethod
     def from_parameters(cls, parameters: dict[str, str]) -> DeliveryFilters:
         def day(name: str) -> date | None:
-            try:
-                return date.fromisoformat(parameters.get(name, ""))
-            except ValueError:
-                return None
+            return calendar_day(parameters.get(name, ""))
 
         status = parameters.get("status", "")
-        try:
-            page = max(1, int(parameters.get("page", "1")))
-        except ValueError:
-            page = 1
+        page = page_number(parameters.get("page", "1"))
         return cls(
             status=status if status in {"all", *ShipmentStatus} else "",
             carrier=parameters.get("carrier", "").strip()[:20],
@@ -382,24 +377,20 @@ class ShipmentRequest:
         for name, value in values.items():
             if not name.startswith("quantity-") or not value.strip():
                 continue
-            try:
-                quantity = int(value)
-            except ValueError:
-                errors[name] = _("Enter a whole number.")
-                continue
-            if quantity < 0:
+            quantity = whole_number(value)
+            line_id = record_id(name.removeprefix("quantity-"))
+            if quantity is None or line_id is None:
                 errors[name] = _("Enter a whole number.")
             elif quantity:
-                quantities[int(name.removeprefix("quantity-"))] = quantity
+                quantities[line_id] = quantity
 
         def day(name: str) -> date | None:
             if not values.get(name, "").strip():
                 return None
-            try:
-                return date.fromisoformat(values[name].strip())
-            except ValueError:
+            found = calendar_day(values[name])
+            if found is None:
                 errors[name] = _("Enter a date as YYYY-MM-DD.")
-                return None
+            return found
 
         request = cls(
             carrier=values.get("carrier", ""),
@@ -536,10 +527,8 @@ def parse_event(values: dict[str, Any], *, source: str) -> TrackingEvent:
     status = str(values.get("status") or "")
     if status not in set(ShipmentStatus):
         errors["status"] = _("Unknown status; use one of: {choices}.").format(choices=", ".join(ShipmentStatus))
-    occurred_at: datetime | None = None
-    try:
-        occurred_at = datetime.fromisoformat(str(values.get("occurred_at") or ""))
-    except ValueError:
+    occurred_at = moment(str(values.get("occurred_at") or ""))
+    if occurred_at is None:
         errors["occurred_at"] = _("Give the time as an ISO 8601 date and time, e.g. 2026-11-25T14:30:00+01:00.")
     else:
         if occurred_at.tzinfo is None:
@@ -713,13 +702,12 @@ async def record_office_event(
     require_back_office(caller)
     values = dict(values)
     typed = values.get("occurred_at", "").strip()
-    try:
-        moment = datetime.fromisoformat(typed) if typed else clock.now()
-    except ValueError:
-        raise Invalid({"occurred_at": _("Enter the date and time of the event.")}) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=clock.BUSINESS_ZONE)
-    values["occurred_at"] = moment.isoformat()
+    when = moment(typed) if typed else clock.now()
+    if when is None:
+        raise Invalid({"occurred_at": _("Enter the date and time of the event.")})
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=clock.BUSINESS_ZONE)
+    values["occurred_at"] = when.isoformat()
     values.pop("event_id", None)
     return await record_event(shipment_id, parse_event(values, source="office"), postbox, caller.user_id)
 

@@ -329,6 +329,9 @@ async def _decide(
             .order_by(ApprovalStep.position)
         )
         pending = [step for step in steps if step["state"] == ApprovalState.PENDING]
+        if not pending:
+            # Awaiting approval with no step left to decide: nothing for this decision to change.
+            raise Conflict(_("Someone has decided this order already; the page shows what happened."))
         current = pending[0]
         if link_id is not None:
             link = (

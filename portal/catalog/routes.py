@@ -15,6 +15,7 @@ from portal.catalog.details import document_file
 from portal.ordering.cart import cart_summary
 from portal.ordering.grid import product_offer
 from portal.web import page, wants_fragment
+from portal.web.forms import whole_number
 
 Html = Response[Any]
 
@@ -27,7 +28,7 @@ async def product_page(
     quantity: Annotated[str, QueryParameter(name="quantity")] = "",
 ) -> Html:
     """The whole page; for htmx (the grid's "why this price?") only the price explanation."""
-    wanted = int(quantity) if quantity.isdigit() and 0 < int(quantity) <= 1_000_000 else None
+    wanted = whole_number(quantity, minimum=1, maximum=1_000_000)
     offer = await product_offer(caller, product_id, wanted)
     context: dict[str, Any] = {"offer": offer, "product": offer.details.product, "quote": offer.quote}
     if wants_fragment(request):

@@ -17,6 +17,7 @@ from portal.accounts.scope import Scope
 from portal.catalog.assortment import visible_to
 from portal.catalog.tables import Category, Product
 from portal.i18n import current_locale
+from portal.web.forms import page_number, record_id
 
 PAGE_SIZE = 50
 # Facet values shown per attribute; past this a filter list stops helping.
@@ -68,11 +69,11 @@ class CatalogQuery:
         )
         return cls(
             text=first("q")[:100],
-            category_id=int(category) if category.isdigit() else None,
+            category_id=record_id(category),
             attributes=attributes,
             bought_before=first("bought") in {"1", "on", "true"},
             sort=CatalogSort(sort) if sort in CatalogSort.__members__.values() else CatalogSort.RELEVANCE,
-            page=max(int(page), 1) if page.isdigit() else 1,
+            page=page_number(page),
         )
 
     def parameters(self, **changes: Any) -> str:

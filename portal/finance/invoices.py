@@ -3,11 +3,9 @@ its lines and payments, and the filtered list as CSV or XLSX for accounting."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +16,8 @@ from portal.database import contains_text
 from portal.errors import NotFound
 from portal.finance.tables import DocumentKind, Invoice, InvoiceLine, InvoiceStatus, PaymentAllocation
 from portal.i18n import gettext as _
+from portal.web import exports
+from portal.web.forms import calendar_day, money, page_number
 
 PAGE_SIZE = 50
 # An export is one accounting period or a few; more than this is cut, never streamed unbounded.
@@ -47,21 +47,6 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _amount(value: str) -> Decimal | None:
-    try:
-        amount = Decimal(value.replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() else None
-
-
 @dataclass(frozen=True)
 class InvoiceFilters:
     # Matches the document number, a line's name or SKU.
@@ -87,15 +72,15 @@ class InvoiceFilters:
             text=parameters.get("q", "").strip()[:60],
             status=status if status in STATUSES else "",
             kind=kind if kind in DocumentKind.__members__.values() else "",
-            issued_from=_day(parameters.get("from", "")),
-            issued_to=_day(parameters.get("to", "")),
-            due_before=_day(parameters.get("due_before", "")),
+            issued_from=calendar_day(parameters.get("from", "")),
+            issued_to=calendar_day(parameters.get("to", "")),
+            due_before=calendar_day(parameters.get("due_before", "")),
             reference=parameters.get("ref", "").strip()[:60],
-            amount_min=_amount(parameters.get("min", "")),
-            amount_max=_amount(parameters.get("max", "")),
+            amount_min=money(parameters.get("min", "")),
+            amount_max=money(parameters.get("max", "")),
             sort=sort.lstrip("-") if sort.lstrip("-") in SORTS else "issued",
             descending=sort.startswith("-") or sort.lstrip("-") not in SORTS,
-            page=max(int(page), 1) if page.isdigit() else 1,
+            page=page_number(page),
         )
 
     def pairs(self) -> dict[str, str]:
@@ -367,38 +352,9 @@ async def export_rows(caller: Scope, filters: InvoiceFilters, as_of: date) -> li
 
 
 def as_csv(rows: list[InvoiceRow]) -> bytes:
-    """Semicolons, a decimal comma, ISO dates and a byte order mark: Polish Excel opens it as is."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_headers())
-    for row in rows:
-        writer.writerow(
-            str(value).replace(".", ",")
-            if isinstance(value, Decimal)
-            else value.isoformat()
-            if isinstance(value, date)
-            else value
-            for value in _values(row)
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return exports.as_csv(_headers(), (_values(row) for row in rows))
 
 
 def as_xlsx(rows: list[InvoiceRow]) -> bytes:
-    from openpyxl import Workbook  # slow to import; only exports need it
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("Invoices")
-    sheet.append(_headers())
-    for row in rows:
-        sheet.append(_values(row))
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells[2:5]:
-            cell.number_format = "yyyy-mm-dd"
-        for cell in cells[7:11]:
-            cell.number_format = "#,##0.00"
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    formats = {column: "yyyy-mm-dd" for column in range(2, 5)} | {column: "#,##0.00" for column in range(7, 11)}
+    return exports.as_xlsx(exports.Sheet(_("Invoices"), _headers(), (_values(row) for row in rows), formats))

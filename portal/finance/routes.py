@@ -18,6 +18,7 @@ from portal.finance import invoices, payment
 from portal.finance.balances import finance_overview
 from portal.finance.tables import DocumentKind
 from portal.web import page, wants_fragment
+from portal.web.forms import record_ids
 
 Html = Response[Any]
 
@@ -64,7 +65,7 @@ async def invoice_page(request: Request[Any, Any, Any], caller: Caller, invoice_
 
 @get("/finance/pay", guards=[requires(Permission.INVOICE_READ)])
 async def pay_invoices(request: Request[Any, Any, Any], caller: Caller, settings: NamedDependency[Settings]) -> Html:
-    chosen = [int(value) for value in request.query_params.getall("invoice", []) if value.isdigit()]
+    chosen = record_ids(request.query_params.getall("invoice", []))
     payee = payment.Payee(settings.seller_name, settings.seller_nip, settings.seller_bank_account)
     try:
         order = await payment.payment_order(caller, chosen, payee)

@@ -16,6 +16,7 @@ from portal.finance.tables import DocumentKind, Invoice, Payment
 from portal.i18n import current_locale, use_locale
 from portal.i18n import gettext as _
 from portal.pdf import fingerprint, render_pdf, stored_pdf
+from portal.web.forms import calendar_day
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
@@ -46,11 +47,10 @@ class Statement:
 
 
 def statement_range(start: str, end: str, today: date) -> tuple[date, date]:
-    try:
-        last = date.fromisoformat(end) if end else today
-        first = date.fromisoformat(start) if start else last - timedelta(days=DEFAULT_DAYS)
-    except ValueError as error:
-        raise Invalid({"range": _("Enter dates such as 2026-01-01.")}) from error
+    last = calendar_day(end) if end else today
+    first = calendar_day(start) if start else last - timedelta(days=DEFAULT_DAYS) if last else None
+    if first is None or last is None:
+        raise Invalid({"range": _("Enter dates such as 2026-01-01.")})
     if first > last:
         raise Invalid({"range": _("The start cannot come after the end.")})
     if (last - first).days > MAX_DAYS:

@@ -25,6 +25,7 @@ from portal.i18n import gettext as _
 from portal.ordering.offers import offers_by_product
 from portal.ordering.tables import Cart, CartLine
 from portal.pricing import PriceQuote, resolve_prices
+from portal.web.forms import whole_number
 
 GROSZ = Decimal("0.01")
 MAX_QUANTITY = 1_000_000
@@ -57,9 +58,9 @@ def apply_order_rules(requested: int, min_order_quantity: int, order_multiple: i
 
 def parse_quantity(text: str, *, allow_zero: bool = False) -> int:
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
-    if not cleaned.isdigit():
+    quantity = whole_number(cleaned, maximum=10**18)
+    if quantity is None:
         raise Invalid({"quantity": _("Enter a whole number.")})
-    quantity = int(cleaned)
     if quantity == 0 and not allow_zero:
         raise Invalid({"quantity": _("Enter a quantity of at least 1.")})
     if quantity > MAX_QUANTITY:

@@ -40,6 +40,7 @@ from portal.ordering.cart import CartView, cart_view, priced_lines
 from portal.ordering.orders import order_number, record_first_status
 from portal.ordering.tables import Cart, CartLine, Order, OrderLine, OrderStatus
 from portal.pricing import PriceSource
+from portal.web.forms import calendar_day, record_id
 
 MAX_PO_LENGTH = 60
 MAX_NOTE_LENGTH = 1000
@@ -93,9 +94,8 @@ class PlacedOrder:
 def _requested_date(text: str, errors: dict[str, str]) -> date | None:
     if not text:
         return None
-    try:
-        requested = date.fromisoformat(text)
-    except ValueError:
+    requested = calendar_day(text)
+    if requested is None:
         errors["requested_delivery_on"] = _("Enter a date such as 2026-12-01.")
         return None
     if requested < clock.today():
@@ -190,7 +190,7 @@ async def _facts(caller: Scope, submission_key: str, address_id: str, net: Decim
     author's budget and the value levels `net` is above (approvals'), and the company's active
     members, one row each (the facts repeat on every row), so approval needs no lookup of its own."""
     assert caller.company_id is not None
-    chosen = int(address_id) if address_id.isdigit() and str(int(address_id)) == address_id else None
+    chosen = record_id(address_id) if str(record_id(address_id)) == address_id else None
     own = QueryString(
         "SELECT c.name AS company_name, c.payment_method AS company_payment_method,"
         " c.payment_days AS company_payment_days,"

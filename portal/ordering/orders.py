@@ -20,6 +20,7 @@ from portal.errors import Conflict, NotFound
 from portal.i18n import gettext as _
 from portal.integration.outbox import emit
 from portal.ordering.tables import Order, OrderEvent, OrderLine, OrderStatus, PurchasedProduct
+from portal.web.forms import calendar_day, page_number, record_id
 
 PAGE_SIZE = 50
 # Until the seller confirms, the buyer may still change their mind.
@@ -98,10 +99,7 @@ class OrderFilters:
     @classmethod
     def from_parameters(cls, parameters: dict[str, str]) -> OrderFilters:
         def day(name: str) -> date | None:
-            try:
-                return date.fromisoformat(parameters.get(name, ""))
-            except ValueError:
-                return None
+            return calendar_day(parameters.get(name, ""))
 
         status = parameters.get("status", "")
         page = parameters.get("page", "1")
@@ -111,8 +109,8 @@ class OrderFilters:
             status=status if status in OrderStatus.__members__.values() else "",
             placed_from=day("from"),
             placed_to=day("to"),
-            placed_by=int(placed_by) if placed_by.isdigit() else None,
-            page=max(int(page), 1) if page.isdigit() else 1,
+            placed_by=record_id(placed_by),
+            page=page_number(page),
         )
 
     def parameters(self, page: int) -> str:

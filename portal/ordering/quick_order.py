@@ -27,6 +27,7 @@ from portal.i18n import current_locale
 from portal.i18n import gettext as _
 from portal.ordering.cart import MAX_QUANTITY, OrderQuantity, apply_order_rules
 from portal.pricing import PriceQuote, resolve_prices
+from portal.web.forms import whole_number
 
 MAX_LINES = 5_000
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -35,6 +36,9 @@ MAX_XLSX_UNPACKED_BYTES = 40 * 1024 * 1024
 # Rows of a sheet read at most, blank ones included, and columns of a row looked at.
 MAX_SHEET_ROWS = 4 * MAX_LINES
 MAX_COLUMNS = 30
+# A paste longer than this is refused before it is read: 5,000 lines of a code and a quantity fit
+# in far less, and reading megabytes of text would hold a request worker for seconds.
+MAX_PASTE_CHARS = 500_000
 # The longest code any of SKU, EAN or a customer's part number can be.
 MAX_CODE_LENGTH = 60
 
@@ -69,7 +73,7 @@ class ParsedLine:
 _UNIT_SUFFIX = re.compile(r"(?<=\d)\s*[^\W\d_]{1,6}\.?$")
 # Thousands written with spaces, as Polish Excel and Word do: "1 000", "1\u00a0000", "1\u202f000".
 _DIGIT_GAPS = re.compile(r"(?<=\d)[\s\u00a0\u202f']+(?=\d)")
-_NUMBER = re.compile(r"([-+]?)(\d[\d.,]*)")
+_NUMBER = re.compile(r"([-+]?)(\d[\d.,]*)", re.ASCII)
 
 
 def read_quantity(text: str) -> tuple[int | None, LineProblem | None]:
@@ -283,14 +287,32 @@ def too_many_lines_message() -> str:
 
 def parse_text(text: str) -> list[ParsedLine]:
     """Lines of pasted text (or a decoded CSV file); raises Invalid when there are too many."""
-    return parse_rows(_text_rows(text))
+    try:
+        return parse_rows(_text_rows(text))
+    except csv.Error:
+        # A cell past the csv module's field limit (128 KiB), or a NUL byte in a quoted cell.
+        raise Invalid({"lines": _("A cell of this list is far too long to be a code or a quantity.")}) from None
+
+
+def paste_too_long(text: str) -> bool:
+    return len(text) > MAX_PASTE_CHARS
+
+
+def paste_too_long_message() -> str:
+    return _("The pasted list is longer than %(max)s characters. Split it and check each part on its own.") % {
+        "max": format_decimal(MAX_PASTE_CHARS, locale=current_locale())
+    }
 
 
 def decode_text(content: bytes) -> str:
     """CSV as Excel writes it: UTF-8 with or without a BOM, UTF-16 ("Unicode text"), or
     Windows-1250 from a Polish Excel; anything else is not a text file."""
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16")
+        text = content.decode("utf-16", errors="replace")
+        # A NUL is no part of an order list, and PostgreSQL cannot compare text holding one.
+        if "\x00" in text:
+            raise Invalid({"file": _("This file is not a CSV or XLSX file.")})
+        return text
     if b"\x00" in content:
         raise Invalid({"file": _("This file is not a CSV or XLSX file.")})
     try:
@@ -357,6 +379,8 @@ def read_order_list(text: str, filename: str = "", content: bytes | None = None)
         if not lines:
             raise Invalid({"file": _("The file has no lines with a code and a quantity.")})
         return lines
+    if paste_too_long(text):
+        raise Invalid({"lines": paste_too_long_message()})
     lines = parse_text(text)
     if not lines:
         raise Invalid({"lines": _("Paste at least one line: a code and a quantity.")})
@@ -372,7 +396,7 @@ def lines_from_form(
     lines = []
     for index, (code, quantity_text) in enumerate(zip(codes, quantities, strict=False)):
         number_text = numbers[index] if index < len(numbers) else ""
-        number = int(number_text) if number_text.isdigit() else index + 1
+        number = whole_number(number_text, minimum=1) or index + 1
         if str(number) == remove or not (code.strip() or quantity_text.strip()):
             continue
         lines.append(parsed_line(number, code[:200], quantity_text[:50]))

@@ -27,6 +27,7 @@ from portal.ordering.cart import CartView, priced_lines
 from portal.ordering.checkout import OrderRequest, order_problems, submit_order
 from portal.ordering.lists import list_detail
 from portal.ordering.tables import OrderStatus, RecurringOrder, RecurringUnit, ShoppingListLine
+from portal.web.forms import calendar_day, record_id, whole_number
 
 MAX_EVERY = {RecurringUnit.WEEKS: 52, RecurringUnit.MONTHS: 12}
 
@@ -55,7 +56,8 @@ def parse_schedule(every: str, unit: str, first_on: str, ends_on: str, address: 
     if unit not in RecurringUnit.__members__.values():
         errors["unit"] = _("Choose weeks or months.")
     chosen_unit = RecurringUnit(unit) if unit in RecurringUnit.__members__.values() else RecurringUnit.WEEKS
-    if not every.isdigit() or not 1 <= int(every) <= MAX_EVERY[chosen_unit]:
+    interval = whole_number(every, minimum=1, maximum=MAX_EVERY[chosen_unit])
+    if interval is None:
         errors["every"] = _("Enter how often: 1 to 52 weeks or 1 to 12 months.")
     first = _day(first_on, "first_on", errors)
     if first is not None and first < clock.today():
@@ -65,20 +67,20 @@ def parse_schedule(every: str, unit: str, first_on: str, ends_on: str, address: 
         errors["ends_on"] = _("The end cannot come before the first date.")
     if len(po_number) > 60:
         errors["po_number"] = _("Keep the PO number under 60 characters.")
-    if not address.isdigit():
+    address_id = record_id(address)
+    if address_id is None:
         errors["delivery_address_id"] = _("Choose one of your company's delivery addresses.")
     if errors:
         raise Invalid(errors)
-    assert first is not None
-    return Schedule(int(every), chosen_unit, first, last, int(address), po_number)
+    assert first is not None and interval is not None and address_id is not None
+    return Schedule(interval, chosen_unit, first, last, address_id, po_number)
 
 
 def _day(text: str, field: str, errors: dict[str, str]) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
+    day = calendar_day(text)
+    if day is None:
         errors[field] = _("Enter a date such as 2026-12-01.")
-        return None
+    return day
 
 
 @dataclass(frozen=True)

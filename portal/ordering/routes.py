@@ -29,7 +29,8 @@ from portal.ordering import cart, checkout, lists, orders, quick_order, recurrin
 from portal.ordering.grid import GridPage, grid_facets, grid_page, grid_rows
 from portal.ordering.tables import OrderStatus
 from portal.web import page, redirect, wants_fragment
-from portal.web.forms import FormData
+from portal.web.forms import FormData, record_id, record_ids
+from portal.web.limits import BodyKind, body_kind
 
 Html = Response[Any]
 
@@ -90,7 +91,7 @@ async def _row_response(
 @post("/cart/lines", guards=[requires(Permission.CART_EDIT)])
 async def add_to_cart(request: Request[Any, Any, Any], caller: Caller) -> Html:
     form = await FormData.of(request)
-    product_id = int(form.get("product_id")) if form.get("product_id").isdigit() else 0
+    product_id = record_id(form.get("product_id")) or 0
     try:
         added = await cart.add_to_cart(caller, product_id, form.get("quantity"))
     except Invalid as error:
@@ -238,7 +239,7 @@ async def reorder_order(request: Request[Any, Any, Any], caller: Caller, order_i
 
 
 def _chosen(form: FormData, field: str) -> set[int]:
-    return {int(value) for value in form.getall(field) if value.isdigit()}
+    return set(record_ids(form.getall(field)))
 
 
 async def _lines_back_in_cart(request: Request[Any, Any, Any], putting: Awaitable[int], otherwise: str) -> Html:
@@ -319,7 +320,7 @@ def _quick_order_page(
 
 async def _submitted_order_list(request: Request[Any, Any, Any]) -> list[quick_order.ParsedLine]:
     """The lines to check: the report's edited table when it is sent back, else the upload or the paste."""
-    form = await FormData.of(request)
+    form = await FormData.of(request, long_fields=("lines",))
     if form.getall("code"):
         return quick_order.lines_from_form(
             form.getall("line"), form.getall("code"), form.getall("quantity"), form.get("remove")
@@ -336,10 +337,12 @@ async def quick_order_form(request: Request[Any, Any, Any], caller: Caller) -> H
     return _quick_order_page(request, None, summary=await cart.cart_summary(caller))
 
 
-@post("/order/quick/check", guards=[requires(Permission.CART_EDIT)])
+@post("/order/quick/check", guards=[requires(Permission.CART_EDIT)], opt=body_kind(BodyKind.PASTE))
 async def check_quick_order(request: Request[Any, Any, Any], caller: Caller) -> Html:
     """The report on the pasted or uploaded lines, or on the report's lines as edited; adds nothing."""
-    pasted = (await FormData.of(request)).raw("lines")
+    pasted = (await FormData.of(request, long_fields=("lines",))).raw("lines")
+    # Never echoed back whole: a paste over the limit is refused, not returned in the textarea.
+    pasted = "" if quick_order.paste_too_long(pasted) else pasted
     summary = None if wants_fragment(request) else await cart.cart_summary(caller)
     try:
         lines = await _submitted_order_list(request)
@@ -349,7 +352,7 @@ async def check_quick_order(request: Request[Any, Any, Any], caller: Caller) -> 
     return _quick_order_page(request, report, pasted=pasted, summary=summary)
 
 
-@post("/order/quick/add", guards=[requires(Permission.CART_EDIT)])
+@post("/order/quick/add", guards=[requires(Permission.CART_EDIT)], opt=body_kind(BodyKind.PASTE))
 async def add_quick_order(request: Request[Any, Any, Any], caller: Caller) -> Html:
     """Adds the report's lines that are ready, checked once more as sent; the others stay out."""
     form = await FormData.of(request)
@@ -395,8 +398,9 @@ async def create_shopping_list(request: Request[Any, Any, Any], caller: Caller) 
     form = await FormData.of(request)
     name, shared, source = form.get("name"), form.get("shared") == "1", form.get("source")
     try:
-        if source.startswith("order:") and source.removeprefix("order:").isdigit():
-            list_id = await lists.list_from_order(caller, int(source.removeprefix("order:")), name, shared)
+        source_order = record_id(source.removeprefix("order:")) if source.startswith("order:") else None
+        if source_order is not None:
+            list_id = await lists.list_from_order(caller, source_order, name, shared)
         else:
             list_id = await lists.list_from_cart(caller, name, shared)
     except Invalid as error:

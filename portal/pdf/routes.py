@@ -16,7 +16,7 @@ from portal.accounts.roles import Permission
 from portal.config import Settings
 from portal.finance.invoice_pdf import invoice_document, invoice_pdf, invoices_zip, pdf_filename
 from portal.finance.statement import statement, statement_pdf, statement_range
-from portal.web.forms import FormData
+from portal.web.forms import FormData, record_ids
 
 
 def _environment(request: Request[Any, Any, Any]) -> Environment:
@@ -46,7 +46,7 @@ async def invoices_zip_download(
     request: Request[Any, Any, Any], caller: Caller, settings: NamedDependency[Settings]
 ) -> Response[bytes]:
     form = await FormData.of(request)
-    chosen = [int(value) for value in form.getall("invoice") if value.isdigit()]
+    chosen = record_ids(form.getall("invoice"))
     content = await invoices_zip(_environment(request), caller, chosen, settings.seller_bank_account)
     response = _attachment(content, "application/zip", "faktury.zip")
     token = form.get("download_token")
