@@ -32,6 +32,9 @@ ATTACKS = [
     "/phish\x00",
     "",
 ]
+# Through HTTP a NUL never arrives: forms drop it and a query holding one answers 400 (see
+# tests/test_bad_input.py), so the helper's own test above is where it is refused.
+HTTP_ATTACKS = [target for target in ATTACKS if "\x00" not in target]
 
 
 @pytest.mark.parametrize("target", ATTACKS)
@@ -49,7 +52,7 @@ async def _buyer() -> str:
     return (await make_person(company, Role.BUYER)).email
 
 
-@pytest.mark.parametrize("target", ATTACKS)
+@pytest.mark.parametrize("target", HTTP_ATTACKS)
 async def test_login_never_sends_the_browser_off_site(client: httpx.AsyncClient, db, target: str) -> None:
     email = await _buyer()
     token = await form_token(client)
