@@ -56,6 +56,10 @@ class User(Table, tablename="portal_user"):
 class Company(Table):
     id = Serial(primary_key=True)
     kind = Varchar(length=10, choices=CompanyKind, default=CompanyKind.CUSTOMER)
+    # The customer's code in the seller's ERP: how every integration names it. None for the
+    # seller itself and for customers the ERP has not sent. Unique by a migration's index
+    # (SQLite cannot add a unique column).
+    code = Varchar(length=40, null=True, default=None)
     name = Varchar(length=200)
     nip = Varchar(length=10, unique=True)
     vat_id = Varchar(length=20, default="")

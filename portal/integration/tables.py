@@ -1,9 +1,11 @@
-"""API keys of integrations, and the outbox: events written in the same transaction as the change they report, so none is
+"""API keys of integrations, the ledger and runs of what ERPs send, and the outbox: events written in the same transaction as the change they report, so none is
 lost and none is sent for a change that did not happen. Delivery is the integration API's job."""
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Boolean, Serial, Timestamptz, Varchar
+from enum import StrEnum
+
+from piccolo.columns import JSON, Boolean, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -28,3 +30,56 @@ class ApiKey(Table):
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = Timestamptz(null=True, default=None)
+
+
+class SyncedRecord(Table):
+    """The ledger of every ERP record the portal was sent, one row per resource and key (unique
+    by a migration's index): the digest of its last content makes a repeated item free, the ERP's
+    modification time makes an older one harmless, and the last sync run that contained it tells
+    what a full export left out."""
+
+    id = Serial(primary_key=True)
+    resource = Varchar(length=40)
+    key = Varchar(length=300)
+    digest = Varchar(length=64)
+    erp_modified_at = Timestamptz(null=True, default=None)
+    deleted = Boolean(default=False)
+    last_run = Integer(null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class SyncRunStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    # Closing found the run far smaller than what the portal holds: a truncated export.
+    REFUSED = "refused"
+
+
+class SyncRun(Table):
+    """A full export of one resource: what its batches did not contain is deactivated at close."""
+
+    id = Serial(primary_key=True)
+    resource = Varchar(length=40, index=True)
+    integration = Varchar(length=60, default="")
+    status = Varchar(length=10, choices=SyncRunStatus, default=SyncRunStatus.OPEN)
+    started_at = Timestamptz(default=TimestamptzNow())
+    closed_at = Timestamptz(null=True, default=None)
+    contained = Integer(default=0)
+    deactivated = Integer(default=0)
+    detail = Varchar(length=500, default="")
+
+
+class BatchLog(Table):
+    """Each batch an integration sent or a file brought, with its counts and first errors, for
+    the Integration page."""
+
+    id = Serial(primary_key=True)
+    resource = Varchar(length=40, index=True)
+    # "api" for a batch call, "file" for an import.
+    source = Varchar(length=10, default="api")
+    integration = Varchar(length=60, default="")
+    received_at = Timestamptz(default=TimestamptzNow(), index=True)
+    atomic = Boolean(default=False)
+    applied = Boolean(default=True)
+    counts = JSON(default={})
+    errors = JSON(default=[])
