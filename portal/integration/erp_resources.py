@@ -3,17 +3,14 @@ order a first load needs them (categories before products, customers before thei
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
+from portal.accounts.erp_sync import RESOURCES as ACCOUNTS
+from portal.catalog.erp_sync import RESOURCES as CATALOG
+from portal.finance.erp_sync import RESOURCES as FINANCE
 from portal.integration.resources import Resource
+from portal.pricing.erp_sync import RESOURCES as PRICING
 
-
-@cache
-def erp_resources() -> dict[str, Resource[Any]]:
-    from portal.accounts.erp_sync import RESOURCES as ACCOUNTS
-    from portal.catalog.erp_sync import RESOURCES as CATALOG
-    from portal.finance.erp_sync import RESOURCES as FINANCE
-    from portal.pricing.erp_sync import RESOURCES as PRICING
-
-    return {resource.name: resource for resource in [*CATALOG, *ACCOUNTS, *PRICING, *FINANCE]}
+ERP_RESOURCES: dict[str, Resource[Any]] = {
+    resource.name: resource for resource in [*CATALOG, *ACCOUNTS, *PRICING, *FINANCE]
+}
