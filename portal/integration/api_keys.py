@@ -6,15 +6,25 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from dataclasses import dataclass
 
 from portal import clock
 from portal.config import Settings
 from portal.errors import Conflict, TooManyAttempts
 from portal.i18n import gettext as _
+from portal.integration.scopes import Scope
 from portal.integration.tables import ApiKey
 from portal.throttle import Rule, Throttle
 
 KEY_PREFIX = "pk_"
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    """The integration an API key belongs to, and what the key may touch."""
+
+    name: str
+    scopes: frozenset[Scope]
 
 
 def _digest(key: str) -> str:
@@ -65,6 +75,12 @@ class ApiKeyLimiter:
             settings.login_max_delay_seconds,
             settings.login_window_seconds,
         )
+
+    async def client_for(self, authorization: str, ip_address: str) -> ApiClient | None:
+        """The calling integration with its key's scopes, None for a wrong key."""
+        name = await self.integration_for(authorization, ip_address)
+        # Keys carry no scopes of their own yet: each may touch everything.
+        return None if name is None else ApiClient(name, frozenset(Scope))
 
     async def integration_for(self, authorization: str, ip_address: str) -> str | None:
         """The integration calling, None for a wrong key; TooManyAttempts once the address

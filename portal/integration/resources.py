@@ -8,7 +8,7 @@ the integration capability's business, not the resource's."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -73,6 +73,10 @@ class Resource(Generic[ItemT]):
     summary: str
     # One item as an ERP would send it, shown in the API's documentation.
     example: dict[str, Any] | None = None
+    # The first load's path for the resources that come by the hundred thousand (products,
+    # prices, stock): writes the new and changed items of a large file at database speed
+    # (staging tables and set-based merges) and answers the positions it rejected.
+    bulk_upsert: Callable[[Sequence[ItemT]], Awaitable[list[tuple[int, Rejected]]]] | None = None
 
     def key_of(self, values: BaseModel | dict[str, Any]) -> dict[str, str]:
         source = values.model_dump() if isinstance(values, BaseModel) else values

@@ -29,12 +29,41 @@ def is_api(request: Request[Any, Any, Any]) -> bool:
     return request.url.path.startswith(API_PREFIX)
 
 
-def problem(status: int, title: str, detail: str, errors: dict[str, str] | None = None) -> Response[Any]:
-    """An RFC 9457 problem document."""
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    errors: dict[str, str] | list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    """An RFC 9457 problem document; the integration API's `errors` are a list of
+    `{"pointer": <RFC 6901 JSON pointer to the field>, "detail": …}`."""
     content: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
         content["errors"] = errors
-    return Response(content, status_code=status, media_type=PROBLEM_MEDIA_TYPE)
+    return Response(content, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+class Problem(Exception):
+    """Raised anywhere under a JSON API route, answered as its problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+
+    def response(self) -> Response[Any]:
+        return problem(self.status, self.title, self.detail, self.errors, self.headers)
 
 
 def _has_unstorable(value: Any) -> bool:

@@ -16,7 +16,7 @@ from portal.accounts.guards import CompanyNotChosen
 from portal.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, TooManyAttempts
 from portal.i18n import format_file_size
 from portal.i18n import gettext as _
-from portal.web.api import is_api, problem
+from portal.web.api import Problem, is_api, problem
 from portal.web.locale import apply_request_locale
 from portal.web.redirects import redirect
 from portal.web.templating import page, wants_fragment
@@ -127,7 +127,13 @@ def _undecodable(request: Request[Any, Any, Any], exc: Exception) -> Response[An
     return error_page(request, 400, _("Please check what you entered and try again."))
 
 
+def _problem(_request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    assert isinstance(exc, Problem)
+    return exc.response()
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    Problem: _problem,
     NotAuthorizedException: _login_redirect,
     CompanyNotChosen: _choose_company,
     DomainError: _domain_error,
