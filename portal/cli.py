@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo, worker, api-key, bench."""
+"""The `portal` command: serve, migrate, demo, worker, api-key, import, bench."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import contextlib
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from pydantic import ValidationError
@@ -62,6 +64,58 @@ async def _make_api_key(settings: Settings, name: str) -> None:
     print(f"API key of {name} (shown only now): {key}")
 
 
+async def _import_file(settings: Settings, args: argparse.Namespace) -> int:
+    """`portal import`: the report on stdout; 1 when anything was rejected, 2 when the file or
+    the mapping could not be used at all."""
+    from portal.integration.erp_resources import ERP_RESOURCES
+    from portal.integration.files import FileRefused
+    from portal.integration.imports import ImportOptions, import_file
+    from portal.integration.mapping import MappingDocument, MappingRefused, parse_mapping
+
+    def refuse(*lines: str) -> int:
+        for line in lines:
+            print(line, file=sys.stderr)
+        return 2
+
+    resource = ERP_RESOURCES.get(args.resource)
+    if resource is None:
+        return refuse(
+            f"portal import: there is no resource {args.resource!r}; there are: {', '.join(ERP_RESOURCES) or 'none yet'}"
+        )
+    try:
+        content = args.file.read_bytes()
+        document: MappingDocument | None = None
+        if args.mapping is not None:
+            document = parse_mapping(args.mapping.read_text(encoding="utf-8"), args.mapping.name)
+    except (OSError, UnicodeDecodeError) as error:
+        return refuse(f"portal import: {error}")
+    except MappingRefused as refused:
+        return refuse(f"portal import: the mapping {args.mapping} cannot be used:", *_pointed(refused.errors))
+    options = ImportOptions(dry_run=args.dry_run, atomic=args.atomic, full=args.full, integration="portal import")
+    engine = engine_for(settings)
+    use_database(engine)
+    async with connection_pool(engine):
+        try:
+            report = await import_file(resource, content, args.file.name, document, options)
+        except MappingRefused as refused:
+            return refuse(f"portal import: the mapping {args.mapping} cannot be used:", *_pointed(refused.errors))
+        except FileRefused as refused:
+            return refuse(f"portal import: {args.file} cannot be imported:", *(f"  {p}" for p in refused.problems))
+    counts = ", ".join(f"{name} {count}" for name, count in report.counts.items())
+    print(
+        f"{resource.name} from {args.file.name} ({report.format}, {report.rows} rows, {report.items} items): {counts}"
+    )
+    for problem in report.problems:
+        print(f"  {problem}")
+    if report.detail:
+        print(report.detail)
+    return 1 if report.failed else 0
+
+
+def _pointed(errors: Sequence[Any]) -> list[str]:
+    return [f"  {error.pointer or '/'}: {error.detail}" for error in errors]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="portal", description="B2B customer self-service portal")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -78,6 +132,13 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("worker", help="run background jobs and schedules from the Valkey queue (production)")
     api_key = commands.add_parser("api-key", help="make the JSON API key of an integration (shown once)")
     api_key.add_argument("name", help="the integration, e.g. erp or dpd-feed")
+    importing = commands.add_parser("import", help="load a file an ERP exported (CSV, XLSX or JSON Lines)")
+    importing.add_argument("resource", help="what the file holds, e.g. products or prices")
+    importing.add_argument("file", type=Path, help="CSV (UTF-8 or Windows-1250; ; or ,), XLSX or JSON Lines")
+    importing.add_argument("--mapping", type=Path, help="a TOML (or JSON) file naming the columns' fields")
+    importing.add_argument("--dry-run", action="store_true", help="check every row and reference; change nothing")
+    importing.add_argument("--atomic", action="store_true", help="write nothing when any row is rejected")
+    importing.add_argument("--full", action="store_true", help="a full export: deactivate what the file lacks")
     bench = commands.add_parser("bench", help="the benchmark at a wholesaler's scale (PostgreSQL)")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True)
     bench_seed = bench_commands.add_parser("seed", help="migrate and fill the database with the benchmark's data set")
@@ -126,6 +187,10 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(run_worker(settings))
     elif args.command == "api-key":
         asyncio.run(_make_api_key(_settings_or_exit(), args.name))
+    elif args.command == "import":
+        outcome = asyncio.run(_import_file(_settings_or_exit(), args))
+        if outcome:
+            raise SystemExit(outcome)
     elif args.command == "bench" and args.bench_command == "seed":
         from portal.bench.seed import seed_command
 

@@ -544,16 +544,27 @@ class SourcedItem:
     # Where each placed value came from: its pointer in the item → (line, column).
     origins: dict[str, tuple[int, str | None]] = field(default_factory=dict)
     problems: list[ImportProblem] = field(default_factory=list)
+    # The column each field comes from, list indexes as "*" (`/tiers/*/unit_price`), for
+    # problems with a value the file left empty.
+    columns: dict[str, str] = field(default_factory=dict)
 
     def problem_at(self, item_pointer: str, detail: str) -> ImportProblem:
         """A problem the item's validation or the resource found at `item_pointer`, told by the
-        line and column that gave it (the longest placed prefix: an element's line for its
-        fields, the item's first line for the item as a whole)."""
+        line and column that gave it: the longest placed prefix tells the line (an element's
+        line for its fields, the item's first line for the item as a whole); a field left empty
+        is told by the column it would have come from."""
         probe = item_pointer
         while probe not in self.origins and probe:
             probe = probe.rsplit("/", 1)[0]
         line, column = self.origins.get(probe, (self.line, None))
+        if probe != item_pointer or column is None:
+            pattern = _ANY_INDEX.sub("/*", item_pointer)
+            inside = [name for place, name in self.columns.items() if place.startswith(pattern + "/")]
+            column = self.columns.get(pattern) or (inside[0] if len(inside) == 1 else column)
         return ImportProblem(line, detail, column, item_pointer)
+
+
+_ANY_INDEX = re.compile(r"/\d+(?=/|$)")
 
 
 @dataclass
@@ -578,6 +589,13 @@ def gather_items(source: SourceFile, mapping: Mapping) -> list[SourcedItem]:
     makes an item of its own (its validation says what is missing)."""
     groups: dict[tuple[str, ...], _Group] = {}
     constants = {path.names: value for path, value in mapping.constants}
+    columns = {
+        pointer(*target.path.names)
+        if target.path.list_at is None
+        else pointer(*target.path.list_names, "*", *target.path.tail): target.column
+        for target in mapping.targets
+        if target.path.index in (None, GATHER)
+    }
     for row in source.rows:
         scalars, elements = _row_values(row, mapping)
         parts = [scalars[path.names][0] if path.names in scalars else constants.get(path.names) for path in mapping.key]
@@ -585,7 +603,7 @@ def gather_items(source: SourceFile, mapping: Mapping) -> list[SourcedItem]:
         key = tuple(repr(part) for part in parts) if None not in parts else ("\x00line", str(row.line))
         group = groups.get(key)
         if group is None:
-            group = groups[key] = _Group(SourcedItem({}, row.line, {"": (row.line, None)}))
+            group = groups[key] = _Group(SourcedItem({}, row.line, {"": (row.line, None)}, columns=columns))
         _merge_row(group, row.line, scalars, elements)
     items = []
     for group in groups.values():
