@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import JSON, Boolean, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import JSON, UUID, Boolean, Bytea, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -83,3 +83,36 @@ class BatchLog(Table):
     applied = Boolean(default=True)
     counts = JSON(default={})
     errors = JSON(default=[])
+
+
+class ImportStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    # Imported: its report says what was kept and what was rejected, line by line.
+    DONE = "done"
+    # The file or its mapping could not be used at all, or the import broke off.
+    FAILED = "failed"
+
+
+class ImportJob(Table):
+    """A file an integration uploaded, imported by a background job. Its bytes are kept only
+    until the job has run; its report (counts, errors with line numbers) stays."""
+
+    # Not a serial: an integration polls its own job by an id nobody else can guess.
+    id = UUID(primary_key=True)
+    resource = Varchar(length=40)
+    integration = Varchar(length=60, default="")
+    filename = Varchar(length=255, default="")
+    content = Bytea(default=b"")
+    # The mapping as checked at upload (MappingDocument's fields), or None: columns by field name.
+    mapping = JSON(null=True, default=None)
+    dry_run = Boolean(default=False)
+    atomic = Boolean(default=False)
+    full = Boolean(default=False)
+    # The uploader's language, for the report's messages.
+    locale = Varchar(length=5, default="pl")
+    status = Varchar(length=10, choices=ImportStatus, default=ImportStatus.QUEUED)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)
+    report = JSON(default={})

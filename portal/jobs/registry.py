@@ -23,6 +23,7 @@ JOB_MODULES: tuple[str, ...] = (
     "portal.approvals.reminders",
     "portal.ordering.recurring",
     "portal.demo_aftersales",
+    "portal.integration.import_jobs",
 )
 
 
