@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ MAX_UNPACKED_XLSX_BYTES = 1024 * 1024 * 1024
 # A CSV field may span lines inside quotes, but an unclosed quote must not swallow the file.
 MAX_FIELD_CHARS = 1024 * 1024
 DELIMITERS = (";", ",", "\t")
+# A NUL, which PostgreSQL stores in no text, or a lone surrogate, which no driver can encode:
+# JSON may spell both ("\u0000", "\ud800"), decoded bytes never hold a surrogate.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class FileFormat(StrEnum):
@@ -150,9 +154,10 @@ def decode_text(content: bytes, encoding: str | None = None) -> str:
                 ),
                 line,
             ) from None
-        if "\x00" in text:
-            line = text[: text.index("\x00")].count("\n") + 1
-            raise FileRefused(_("The file holds a NUL character, so it is no text file."), line)
+        found = _UNSTORABLE.search(text)
+        if found:
+            line = text[: found.start()].count("\n") + 1
+            raise FileRefused(_("The file holds a NUL character or a lone surrogate, so it is no text file."), line)
         return text
     raise AssertionError("unreachable: the last candidate returns or raises")
 
@@ -284,9 +289,28 @@ def _read_json_lines(text: str) -> SourceFile:
         if not isinstance(value, dict):
             source.problems.append(ImportProblem(line, _("Each line must hold one JSON object.")))
             continue
+        if holds_unstorable_text(value):
+            source.problems.append(ImportProblem(line, _("The line holds a NUL character or a lone surrogate.")))
+            continue
         seen.update(dict.fromkeys(value))
         present = {name: cell for name, cell in value.items() if not _is_empty(cell)}
         if present:
             source.rows.append(SourceRow(line, present))
     source.columns = list(seen)
     return source
+
+
+def holds_unstorable_text(value: Any) -> bool:
+    """Whether a JSON value holds text no database can store (in a name or a value)."""
+    if isinstance(value, str):
+        return bool(_UNSTORABLE.search(value))
+    if isinstance(value, dict):
+        return any(holds_unstorable_text(name) or holds_unstorable_text(item) for name, item in value.items())
+    if isinstance(value, list):
+        return any(holds_unstorable_text(item) for item in value)
+    return False
+
+
+def printable_name(filename: str) -> str:
+    """A file's name as it may be stored and shown: no control characters, at most 255 long."""
+    return "".join(char for char in filename if char.isprintable())[:255]

@@ -13,7 +13,7 @@ from portal import clock
 from portal.i18n import gettext as _
 from portal.i18n import use_locale
 from portal.integration.erp_resources import ERP_RESOURCES
-from portal.integration.files import FileRefused
+from portal.integration.files import FileRefused, printable_name
 from portal.integration.imports import ImportOptions, import_file
 from portal.integration.mapping import MappingDocument, MappingRefused
 from portal.integration.resources import Resource
@@ -75,7 +75,7 @@ async def queue_import(
         ImportJob(
             resource=resource.name,
             integration=options.integration,
-            filename=filename[:255],
+            filename=printable_name(filename),
             content=content,
             mapping=mapping.model_dump(exclude_none=True) if mapping is not None else None,
             dry_run=options.dry_run,

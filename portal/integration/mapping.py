@@ -56,7 +56,15 @@ from pydantic import (
 from portal.clock import BUSINESS_ZONE
 from portal.i18n import gettext as _
 from portal.integration.batch import FieldError, pointer, validation_errors
-from portal.integration.files import FileFormat, FileRefused, ImportProblem, ReadOptions, SourceFile, SourceRow
+from portal.integration.files import (
+    FileFormat,
+    FileRefused,
+    ImportProblem,
+    ReadOptions,
+    SourceFile,
+    SourceRow,
+    holds_unstorable_text,
+)
 from portal.integration.resources import Resource
 
 # `tiers[]` in a path: each row adds an element. A number instead names the element.
@@ -106,6 +114,8 @@ def parse_mapping(text: str, filename: str = "") -> MappingDocument:
         ) from None
     if not isinstance(raw, dict):
         raise MappingRefused([FieldError("", _("The mapping must be one JSON object."))])
+    if holds_unstorable_text(raw):
+        raise MappingRefused([FieldError("", _("The mapping holds a NUL character or a lone surrogate."))])
     try:
         return MappingDocument.model_validate(raw)
     except ValidationError as error:

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from portal.clock import BUSINESS_ZONE
-from portal.integration.files import FileFormat, FileRefused, ReadOptions, SourceRow, read_file
+from portal.integration.files import FileFormat, FileRefused, ReadOptions, SourceRow, printable_name, read_file
 from portal.integration.imports import prepare_import
 from portal.integration.mapping import (
     ColumnsRefused,
@@ -134,6 +134,23 @@ def test_json_lines_keep_their_objects_and_report_lines_that_are_not_objects() -
         SourceRow(5, {"code": "W2"}),
     ]
     assert [problem.line for problem in source.problems] == [3, 4]
+
+
+def test_json_lines_holding_text_no_database_stores_are_problems_of_their_lines() -> None:
+    text = '{"code": "A\\u0000"}\n{"code": "\\ud800"}\n{"code": "W1"}\n'
+    source = read_file(text.encode(), "w.jsonl")
+    assert [row.line for row in source.rows] == [3]
+    assert [problem.line for problem in source.problems] == [1, 2]
+
+
+def test_an_encoding_that_makes_a_lone_surrogate_refuses_the_file() -> None:
+    with pytest.raises(FileRefused, match="surrogate"):
+        read_file(b"code\nA\\ud800\n", "x.csv", ReadOptions(encoding="unicode_escape"))
+
+
+def test_a_stored_file_name_keeps_printable_characters_only() -> None:
+    assert printable_name("cennik\x00\ud800\n.csv") == "cennik.csv"
+    assert len(printable_name("a" * 300)) == 255
 
 
 @pytest.mark.parametrize(
@@ -292,6 +309,7 @@ def test_a_mapping_naming_a_column_the_file_lacks_refuses_the_file() -> None:
         ('key = ["tiers[].min_quantity"]', "/key/0", "key"),
         ("unknown = 1", "/unknown", "Extra inputs"),
         ("not toml [", "", "not valid TOML"),
+        ('{"columns": {"A": "sku\\u0000"}}', "", "NUL"),
     ],
 )
 def test_a_mapping_that_cannot_work_is_refused_with_a_pointer(text: str, pointer: str, reason: str) -> None:

@@ -193,3 +193,17 @@ async def test_an_upload_over_the_import_limit_is_refused_before_it_is_read(
                 )
     assert answer.status_code == 413
     assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_the_report_speaks_the_uploaders_language(
+    api: httpx.AsyncClient, app: Litestar, settings: Settings
+) -> None:
+    answer = await api.post(
+        "/api/v1/imports",
+        data={"resource": "test-warehouses"},
+        files={"file": ("w.csv", b"Kod\nW1\n")},
+        headers={"Accept-Language": "pl"},
+    )
+    await run_jobs(app, settings)
+    report = (await api.get(answer.json()["url"])).json()
+    assert report["status"] == "failed" and report["detail"] == "Tego pliku nie da się zaimportować."

@@ -12,7 +12,6 @@ from portal.catalog.tables import Warehouse
 from portal.cli import main
 from portal.config import Settings
 from portal.database import connection_pool, engine_for, use_database
-from portal.i18n import use_locale
 from tests.integration.resources import WAREHOUSES, registered
 
 MAPPING = """
@@ -44,10 +43,8 @@ def stored_warehouses(settings: Settings) -> dict[str, str]:
 
 
 def run(*arguments: str) -> int:
-    """The command's exit code, its messages in English (the portal's own default is Polish)."""
     try:
-        with use_locale("en"):
-            main(["import", *arguments])
+        main(["import", *arguments])
     except SystemExit as exited:
         return int(exited.code or 0)
     return 0
