@@ -19,6 +19,7 @@ class BodyKind(StrEnum):
     PASTE = "paste"
     UPLOAD = "upload"
     API = "api"
+    BATCH = "batch"
 
 
 # A handler says its kind in its `opt`; one without says nothing and is an ordinary form.
@@ -37,6 +38,7 @@ def body_limit(settings: Settings, kind: BodyKind) -> int:
         # A complaint carries several photos; each file is checked against the limit on its own.
         BodyKind.UPLOAD: settings.upload_max_bytes * settings.upload_max_files,
         BodyKind.API: settings.api_max_bytes,
+        BodyKind.BATCH: settings.api_batch_max_bytes,
     }[kind]
 
 
