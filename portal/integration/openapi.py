@@ -225,6 +225,8 @@ def openapi_document() -> dict[str, Any]:
         *(key_model(resource) for resource in resources),
     ]
     _schemas, definitions = models_json_schema([(model, "validation") for model in models], ref_template=REF)
+    # Any name is read, and an unknown one answered 404; the document names the known ones.
+    definitions["$defs"]["OpenSyncRun"]["properties"]["resource"]["enum"] = sorted(ERP_RESOURCES)
     paths: dict[str, Any] = {f"/api/v1/{resource.name}/batch": _batch_operation(resource) for resource in resources}
     paths.update(_sync_run_paths())
     return {
