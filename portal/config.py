@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     form_max_bytes: int = Field(default=256 * 1024, ge=16 * 1024)
     paste_max_bytes: int = Field(default=4 * 1024 * 1024, ge=64 * 1024)
     api_max_bytes: int = Field(default=64 * 1024, ge=4 * 1024)
+    # One batch of the integration API: up to 1,000 items, at most this much.
+    api_batch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=64 * 1024)
     # A file an ERP uploads to the import API (`POST /api/v1/imports`), with its mapping.
     import_max_bytes: int = Field(default=50 * 1024 * 1024, ge=64 * 1024)
     # Uploaded files' bytes, outside the web root; None keeps them in var_dir/files.

@@ -13,8 +13,11 @@ from portal.integration.scopes import Scope
 from portal.web.api import Problem
 
 
-async def authorised_client(request: Request[Any, Any, Any], limiter: ApiKeyLimiter, scope: Scope) -> ApiClient:
-    """The calling integration when its key is active and carries `scope`; Problem 401, 403 or 429."""
+async def authorised_client(
+    request: Request[Any, Any, Any], limiter: ApiKeyLimiter, scope: Scope | None = None
+) -> ApiClient:
+    """The calling integration when its key is active and carries `scope` (None: any active
+    key, to be asked again once the scope is known); Problem 401, 403 or 429."""
     address = request.client.host if request.client else ""
     try:
         client = await limiter.client_for(request.headers.get("authorization", ""), address)
@@ -32,7 +35,7 @@ async def authorised_client(request: Request[Any, Any, Any], limiter: ApiKeyLimi
             _("Send `Authorization: Bearer <key>` with an active key."),
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if scope not in client.scopes:
+    if scope is not None and scope not in client.scopes:
         raise Problem(
             403,
             _("The key lacks a scope."),

@@ -117,15 +117,20 @@ def validation_errors(error: ValidationError, *prefix: str | int) -> list[FieldE
     return [FieldError(pointer(*prefix, *problem["loc"]), problem["msg"]) for problem in error.errors()]
 
 
+_KEY_MODELS: dict[str, type[BaseModel]] = {}
+
+
 def key_model(resource: Resource[Any]) -> type[BaseModel]:
     """What a delete item holds: the key's codes and, optionally, the ERP's modification time."""
-    fields: dict[str, Any] = {name: (str, ...) for name in resource.key_fields}
-    fields["modified_at"] = (AwareDatetime | None, None)
-    return create_model(
-        f"{resource.item_type.__name__}Key",
-        __config__=ConfigDict(extra="forbid", str_strip_whitespace=True, str_min_length=1),
-        **fields,
-    )
+    if resource.name not in _KEY_MODELS:
+        fields: dict[str, Any] = {name: (str, ...) for name in resource.key_fields}
+        fields["modified_at"] = (AwareDatetime | None, None)
+        _KEY_MODELS[resource.name] = create_model(
+            f"{resource.item_type.__name__}Key",
+            __config__=ConfigDict(extra="forbid", str_strip_whitespace=True, str_min_length=1, str_max_length=300),
+            **fields,
+        )
+    return _KEY_MODELS[resource.name]
 
 
 def digest_of(item: ErpItem) -> str:

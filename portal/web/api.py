@@ -35,12 +35,14 @@ def problem(
     detail: str,
     errors: dict[str, str] | list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Response[Any]:
     """An RFC 9457 problem document; the integration API's `errors` are a list of
-    `{"pointer": <RFC 6901 JSON pointer to the field>, "detail": …}`."""
+    `{"pointer": <RFC 6901 JSON pointer to the field>, "detail": …}`, and `extra` its own members."""
     content: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
         content["errors"] = errors
+    content.update(extra or {})
     return Response(content, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
@@ -54,6 +56,7 @@ class Problem(Exception):
         detail: str,
         errors: list[dict[str, str]] | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -61,9 +64,10 @@ class Problem(Exception):
         self.detail = detail
         self.errors = errors
         self.headers = headers
+        self.extra = extra
 
     def response(self) -> Response[Any]:
-        return problem(self.status, self.title, self.detail, self.errors, self.headers)
+        return problem(self.status, self.title, self.detail, self.errors, self.headers, self.extra)
 
 
 def _has_unstorable(value: Any) -> bool:

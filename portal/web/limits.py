@@ -19,6 +19,7 @@ class BodyKind(StrEnum):
     PASTE = "paste"
     UPLOAD = "upload"
     API = "api"
+    BATCH = "batch"
     IMPORT = "import"
 
 
@@ -38,6 +39,7 @@ def body_limit(settings: Settings, kind: BodyKind) -> int:
         # A complaint carries several photos; each file is checked against the limit on its own.
         BodyKind.UPLOAD: settings.upload_max_bytes * settings.upload_max_files,
         BodyKind.API: settings.api_max_bytes,
+        BodyKind.BATCH: settings.api_batch_max_bytes,
         BodyKind.IMPORT: settings.import_max_bytes,
     }[kind]
 

@@ -1,0 +1,253 @@
+"""The integration API's OpenAPI 3.1 document, built from the same pydantic models that validate
+what integrations send: the document cannot drift from the behaviour. Only the API is in it,
+never the HTML pages."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
+
+from portal.integration.batch import MAX_ITEMS, Outcome, key_model
+from portal.integration.erp_resources import ERP_RESOURCES
+from portal.integration.resources import Resource
+from portal.integration.sync_runs import MIN_SHARE
+
+API_VERSION = "1.0.0"
+REF = "#/components/schemas/{model}"
+
+
+class BatchRequest(BaseModel):
+    """The envelope of a batch; its items are checked one by one, so one bad item cannot sink
+    the others."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    upsert: list[Any] = Field(default_factory=list, max_length=MAX_ITEMS)
+    delete: list[Any] = Field(default_factory=list, max_length=MAX_ITEMS)
+    atomic: bool = Field(default=False, strict=True)
+    sync_run: int | None = Field(default=None, ge=1, le=2**31 - 1, strict=True)
+
+
+class OpenSyncRun(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    resource: str = Field(description="The resource the run exports in full, e.g. `products`.", max_length=40)
+
+
+class CloseSyncRun(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    force: bool = Field(
+        default=False,
+        strict=True,
+        description=f"Deactivate what the run left out even when it contained less than {MIN_SHARE:.0%} "
+        "of the records held.",
+    )
+
+
+class FieldErrorBody(BaseModel):
+    pointer: str = Field(description="RFC 6901 JSON pointer to the failing field of the request body.")
+    detail: str
+
+
+class ItemResultBody(BaseModel):
+    op: Literal["upsert", "delete"]
+    index: int = Field(description="The item's position in its list.")
+    key: dict[str, str] | None = Field(description="The item's ERP key; null when the item could not be read.")
+    outcome: Outcome
+    errors: list[FieldErrorBody] = Field(default_factory=list, description="Why the item was rejected.")
+
+
+class BatchReportBody(BaseModel):
+    resource: str
+    atomic: bool
+    applied: bool = Field(description="False when an atomic batch was refused and nothing was written.")
+    counts: dict[str, int] = Field(description="How many items had each outcome.")
+    results: list[ItemResultBody]
+
+
+class ProblemBody(BaseModel):
+    """RFC 9457 problem details."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldErrorBody] = Field(default_factory=list)
+
+
+class SyncRunBody(BaseModel):
+    id: int
+    resource: str
+    status: Literal["open", "closed", "refused"]
+    started_at: str
+    closed_at: str | None
+    contained: int = Field(description="Records the run contained, counted at close.")
+    deactivated: int = Field(description="Records deactivated at close because the run left them out.")
+    detail: str
+
+
+_SHARED_MODELS: list[type[BaseModel]] = [
+    BatchReportBody,
+    ProblemBody,
+    SyncRunBody,
+    OpenSyncRun,
+    CloseSyncRun,
+]
+
+
+def _problems(*statuses: int) -> dict[str, Any]:
+    descriptions = {
+        400: "The body is not a JSON object.",
+        401: "No key, or not an active one.",
+        403: "The key lacks the scope this call needs.",
+        404: "No such record.",
+        409: "The call collides with the current state.",
+        413: "The body is larger than this call accepts.",
+        422: "The request breaks a rule; `errors` point to the fields.",
+        429: "Too many calls with a wrong key; `Retry-After` says when to try again.",
+    }
+    content = {"application/problem+json": {"schema": {"$ref": REF.format(model="ProblemBody")}}}
+    return {str(status): {"description": descriptions[status], "content": content} for status in statuses}
+
+
+def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _json_answer(description: str, model: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": REF.format(model=model)}}}}
+
+
+def _batch_operation(resource: Resource[Any]) -> dict[str, Any]:
+    item = REF.format(model=resource.item_type.__name__)
+    key = REF.format(model=key_model(resource).__name__)
+    request: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "upsert": {"type": "array", "items": {"$ref": item}, "maxItems": MAX_ITEMS},
+            "delete": {"type": "array", "items": {"$ref": key}, "maxItems": MAX_ITEMS},
+            "atomic": {"type": "boolean", "default": False},
+            "sync_run": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, {"type": "null"}]},
+        },
+    }
+    if resource.example:
+        request["examples"] = [{"upsert": [resource.example]}]
+    keys = ", ".join(f"`{name}`" for name in resource.key_fields)
+    return {
+        "post": {
+            "operationId": f"batch_{resource.name.replace('-', '_')}",
+            "tags": [resource.scope.value],
+            "summary": resource.summary,
+            "description": (
+                f"Upsert and delete {resource.name} keyed by {keys}, at most {MAX_ITEMS} items or 5 MB a call. "
+                "Each item is answered: created, updated, unchanged (nothing written), deleted, not_found, "
+                "rejected (with the field and why) or stale (older than what the portal holds). Good items are "
+                "kept when others are rejected unless `atomic` is true. Deletion is soft; deleting what is gone "
+                "succeeds. Nested lists are replaced as a whole. Name an open `sync_run` to send a full export."
+            ),
+            "security": [{"apiKey": [resource.scope.value]}],
+            "requestBody": _json_body(request),
+            "responses": {
+                "200": _json_answer("Every item's outcome.", "BatchReportBody"),
+                **_problems(400, 401, 403, 413, 422, 429),
+            },
+        }
+    }
+
+
+def _sync_run_paths() -> dict[str, Any]:
+    run_id = {
+        "name": "run_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    }
+    security: list[dict[str, list[str]]] = [{"apiKey": []}]
+    return {
+        "/api/v1/sync-runs": {
+            "post": {
+                "operationId": "open_sync_run",
+                "tags": ["sync runs"],
+                "summary": "Open a full export of one resource",
+                "security": security,
+                "requestBody": _json_body({"$ref": REF.format(model="OpenSyncRun")}),
+                "responses": {
+                    "201": _json_answer("The open run; name its id in each batch.", "SyncRunBody"),
+                    **_problems(400, 401, 403, 404, 422, 429),
+                },
+            }
+        },
+        "/api/v1/sync-runs/{run_id}": {
+            "get": {
+                "operationId": "get_sync_run",
+                "tags": ["sync runs"],
+                "summary": "A sync run's state",
+                "security": security,
+                "parameters": [run_id],
+                "responses": {"200": _json_answer("The run.", "SyncRunBody"), **_problems(401, 403, 404, 429)},
+            }
+        },
+        "/api/v1/sync-runs/{run_id}/close": {
+            "post": {
+                "operationId": "close_sync_run",
+                "tags": ["sync runs"],
+                "summary": "Close a full export: deactivate what it did not contain",
+                "description": (
+                    f"A run that contained less than {MIN_SHARE:.0%} of the records the portal holds is refused "
+                    "(409) and deactivates nothing, unless `force` is true: a truncated export must not wipe "
+                    "the catalog."
+                ),
+                "security": security,
+                "parameters": [run_id],
+                "requestBody": _json_body({"$ref": REF.format(model="CloseSyncRun")}),
+                "responses": {
+                    "200": _json_answer("The closed run.", "SyncRunBody"),
+                    **_problems(400, 401, 403, 404, 409, 422, 429),
+                },
+            }
+        },
+    }
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    resources = list(ERP_RESOURCES.values())
+    models: list[type[BaseModel]] = [
+        *_SHARED_MODELS,
+        *(resource.item_type for resource in resources),
+        *(key_model(resource) for resource in resources),
+    ]
+    _schemas, definitions = models_json_schema([(model, "validation") for model in models], ref_template=REF)
+    # Any name is read, and an unknown one answered 404; the document names the known ones.
+    definitions["$defs"]["OpenSyncRun"]["properties"]["resource"]["enum"] = sorted(ERP_RESOURCES)
+    paths: dict[str, Any] = {f"/api/v1/{resource.name}/batch": _batch_operation(resource) for resource in resources}
+    paths.update(_sync_run_paths())
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Portal integration API",
+            "version": API_VERSION,
+            "description": (
+                "How the seller's ERP loads catalog, prices, stock, customers and finance documents. Every "
+                "record is keyed by the ERP's own codes, never by the portal's ids. Calls carry "
+                "`Authorization: Bearer <key>`; the seller's administrator makes keys with scopes on the "
+                "Integration page or with `portal api-key`. Errors are `application/problem+json` with JSON "
+                "pointers to the failing fields."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "tags": [{"name": scope} for scope in sorted({resource.scope.value for resource in resources})]
+        + [{"name": "sync runs"}],
+        "paths": paths,
+        "components": {
+            "schemas": definitions.get("$defs", {}),
+            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "An API key."}},
+        },
+    }

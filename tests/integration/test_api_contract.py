@@ -1,0 +1,103 @@
+"""The integration API against its own OpenAPI document: the document is valid OpenAPI 3.1, and
+requests schemathesis generates from it (valid and invalid, for every operation) get answers the
+document describes, never a 5xx."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anyio
+import anyio.from_thread
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from openapi_spec_validator import validate
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from portal.integration.api_keys import create_api_key
+from portal.integration.openapi import openapi_document
+from tests.conftest import BASE_URL
+from tests.integration.depots import depots_resource
+
+pytestmark = pytest.mark.usefixtures(depots_resource.__name__)
+
+EXAMPLES_PER_OPERATION = 12
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+def test_the_document_is_valid_openapi_3_1_and_covers_only_the_api() -> None:
+    document = openapi_document()
+    validate(document)
+    assert document["openapi"] == "3.1.0"
+    assert all(path.startswith("/api/v1/") for path in document["paths"])
+
+
+async def test_the_document_and_its_page_are_served(client: httpx.AsyncClient) -> None:
+    document = await client.get("/api/v1/openapi.json")
+    assert document.status_code == 200
+    assert document.json() == json.loads(json.dumps(openapi_document()))
+    docs = await client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    assert 'spec-url="/api/v1/openapi.json"' in docs.text
+    assert "/static/redoc.standalone.js" in docs.text
+
+
+async def test_generated_requests_get_documented_answers_and_never_a_5xx(client: httpx.AsyncClient) -> None:
+    headers = {"Authorization": f"Bearer {await create_api_key('erp')}"}
+    schema = schemathesis.openapi.from_dict(openapi_document())
+    operations = []
+    for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result.err()
+        operations.append(result.ok())
+    answered: dict[int, int] = {}
+
+    async def send(request: dict[str, Any]) -> httpx.Response:
+        response = await client.request(
+            request["method"],
+            request["url"],
+            headers=request.get("headers"),
+            params=request.get("params"),
+            json=request.get("json"),
+            content=request.get("data"),
+        )
+        answered[response.status_code] = answered.get(response.status_code, 0) + 1
+        return response
+
+    def explore(operation: Any, mode: GenerationMode) -> None:
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def check(case: Any) -> None:
+            request = case.as_transport_kwargs(base_url=BASE_URL, headers=headers)
+            response = anyio.from_thread.run(send, request)
+            case.validate_response(response, checks=CHECKS)
+
+        check()
+
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            await anyio.to_thread.run_sync(explore, operation, mode)
+
+    assert not any(status >= 500 for status in answered)
+    assert answered.get(200, 0) > 0
