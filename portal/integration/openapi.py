@@ -92,12 +92,49 @@ class SyncRunBody(BaseModel):
     detail: str
 
 
+class ImportAcceptedBody(BaseModel):
+    id: str = Field(description="The import job's id.")
+    status: Literal["queued"]
+    url: str = Field(description="Where to poll the job (also in `Location`).")
+
+
+class ImportErrorBody(BaseModel):
+    line: int = Field(description="The file's line (the header is line 1); 0 for the file or mapping as a whole.")
+    column: str | None = Field(description="The file's column, when one is to blame.")
+    pointer: str = Field(description="RFC 6901 JSON pointer into the item the line makes (or into the mapping).")
+    detail: str
+
+
+class ImportJobBody(BaseModel):
+    id: str
+    resource: str
+    filename: str
+    status: Literal["queued", "running", "done", "failed"]
+    dry_run: bool
+    atomic: bool
+    full: bool
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    counts: dict[str, int] = Field(
+        description="Items created, updated, unchanged, stale and rejected (and deactivated by a full import)."
+    )
+    rows: int | None = Field(description="Data lines read.")
+    items: int | None = Field(description="Items the lines made (rows of one key make one item).")
+    applied: bool = Field(description="False for a dry run, or an atomic import that rejected something.")
+    detail: str
+    error_count: int
+    errors: list[ImportErrorBody] = Field(description="The first 1,000 problems, by line.")
+
+
 _SHARED_MODELS: list[type[BaseModel]] = [
     BatchReportBody,
     ProblemBody,
     SyncRunBody,
     OpenSyncRun,
     CloseSyncRun,
+    ImportAcceptedBody,
+    ImportJobBody,
 ]
 
 
@@ -216,6 +253,63 @@ def _sync_run_paths() -> dict[str, Any]:
     }
 
 
+def _import_paths() -> dict[str, Any]:
+    flag = {"type": "string", "enum": ["true", "false"], "default": "false"}
+    upload = {
+        "type": "object",
+        "required": ["resource", "file"],
+        "properties": {
+            "resource": {"type": "string", "enum": sorted(ERP_RESOURCES), "description": "What the file holds."},
+            "file": {"type": "string", "contentMediaType": "application/octet-stream", "description": "The file."},
+            "mapping": {
+                "type": "string",
+                "description": "TOML (or JSON) naming the file's columns; without it columns are field names.",
+            },
+            "dry_run": {**flag, "description": "Check every row and reference; change nothing."},
+            "atomic": {**flag, "description": "Write nothing when any row is rejected."},
+            "full": {**flag, "description": "A full export: deactivate what the file does not contain."},
+        },
+    }
+    security: list[dict[str, list[str]]] = [{"apiKey": []}]
+    return {
+        "/api/v1/imports": {
+            "post": {
+                "operationId": "create_import",
+                "tags": ["imports"],
+                "summary": "Upload a file of one resource to be imported",
+                "description": (
+                    "CSV (UTF-8, UTF-16 or Windows-1250; `;`, `,` or tab; decimal commas), XLSX or JSON Lines, "
+                    "at most 50 MB with its mapping. The upload is checked (the resource, the file's kind, the "
+                    "mapping against the resource's fields) and imported by a background job; poll its URL. "
+                    "Needs the resource's scope."
+                ),
+                "security": security,
+                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": upload}}},
+                "responses": {
+                    "202": {
+                        **_json_answer("The import job, queued.", "ImportAcceptedBody"),
+                        "headers": {"Location": {"schema": {"type": "string"}, "description": "The job's URL."}},
+                    },
+                    **_problems(400, 401, 403, 413, 422, 429),
+                },
+            }
+        },
+        "/api/v1/imports/{import_id}": {
+            "get": {
+                "operationId": "get_import",
+                "tags": ["imports"],
+                "summary": "An import job's status, counts and errors by line",
+                "security": security,
+                "parameters": [{"name": "import_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": _json_answer("The job and, once run, its report.", "ImportJobBody"),
+                    **_problems(401, 403, 404, 429),
+                },
+            }
+        },
+    }
+
+
 @cache
 def openapi_document() -> dict[str, Any]:
     resources = list(ERP_RESOURCES.values())
@@ -229,6 +323,7 @@ def openapi_document() -> dict[str, Any]:
     definitions["$defs"]["OpenSyncRun"]["properties"]["resource"]["enum"] = sorted(ERP_RESOURCES)
     paths: dict[str, Any] = {f"/api/v1/{resource.name}/batch": _batch_operation(resource) for resource in resources}
     paths.update(_sync_run_paths())
+    paths.update(_import_paths())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -244,7 +339,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "tags": [{"name": scope} for scope in sorted({resource.scope.value for resource in resources})]
-        + [{"name": "sync runs"}],
+        + [{"name": "sync runs"}, {"name": "imports"}],
         "paths": paths,
         "components": {
             "schemas": definitions.get("$defs", {}),
