@@ -20,6 +20,9 @@ What it does, all on 127.0.0.1:
    the ASGI app with the engine's `run_querystring`/`run_ddl` wrapped (as `tests/query_counter.py`).
 5. Prints a table: requests/s, p50 and p99 at saturation and at one connection, SQL statements a
    request, each figure also as a ratio to the bare 50-row table (`×ref`).
+6. Import throughput (portal/bench/imports.py): items a second through the API's batch endpoint
+   and through a file, new and unchanged, in this process on a database of its own
+   (`<database>_imports`, dropped after); `--import-resource`, `--import-items`.
 """
 
 from __future__ import annotations
@@ -795,6 +798,38 @@ def _span(values: Sequence[int]) -> str:
     return str(low) if low == high else f"{low}–{high}"
 
 
+async def measure_imports(database_url: str, resource_name: str, count: int) -> str:
+    """The import throughput section (portal/bench/imports.py), on `database_url`, which it
+    migrates: a database of its own, so the data set measured above stays as it is."""
+    from portal.app import create_app
+    from portal.bench.imports import BenchSkipped, format_import_table, import_throughput
+    from portal.config import load_settings
+    from portal.database import connection_pool, migrate
+    from portal.integration.api_keys import create_api_key
+    from portal.integration.erp_resources import ERP_RESOURCES
+
+    resource = ERP_RESOURCES.get(resource_name)
+    if resource is None:
+        known = ", ".join(ERP_RESOURCES) or "none yet"
+        return f"Import throughput: skipped, there is no resource {resource_name!r} (there are: {known})."
+    app = create_app(load_settings().model_copy(update={"database_url": database_url, "valkey_url": None}))
+    async with connection_pool(app.state["engine"]):
+        await migrate()
+        key = await create_api_key("bench")
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://127.0.0.1:8000",
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=600,
+        ) as client:
+            try:
+                rows = await import_throughput(client, resource, count)
+            except BenchSkipped as reason:
+                return f"Import throughput: skipped, {reason}."
+    return format_import_table(resource.name, rows)
+
+
 def machine() -> str:
     model = "unknown CPU"
     with contextlib.suppress(OSError):
@@ -864,6 +899,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server workers (default: cores)")
     parser.add_argument("--keep-database", action="store_true", help="keep the scratch database")
     parser.add_argument("--demo", action="store_true", help="use the demo data even when a seed file exists")
+    parser.add_argument("--import-resource", default="warehouses", help="the resource of the import figures")
+    parser.add_argument("--import-items", type=int, help="items of the import figures (default 20,000; quick 3,000)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -924,6 +961,20 @@ def main(argv: list[str] | None = None) -> None:
         )
         print()
         print(format_table(rows))
+        say("import throughput, on a database of its own")
+        parts = urllib.parse.urlsplit(database_url)
+        imports_url = parts._replace(path=parts.path + "_imports").geturl()
+        asyncio.run(_database(imports_url, "create"))
+        try:
+            section = asyncio.run(
+                measure_imports(
+                    imports_url, args.import_resource, args.import_items or (3000 if args.quick else 20_000)
+                )
+            )
+        finally:
+            asyncio.run(_database(imports_url, "drop"))
+        print()
+        print(section)
     finally:
         with contextlib.suppress(Exception):
             asyncio.run(forget_keys(os.environ["PORTAL_VALKEY_URL"], os.environ["PORTAL_KEY_PREFIX"]))

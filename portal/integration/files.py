@@ -215,11 +215,11 @@ def _header(cells: list[Any]) -> list[str]:
 
 
 def _add_row(source: SourceFile, columns: list[str], line: int, cells: list[Any] | tuple[Any, ...]) -> None:
-    present = {
-        columns[position]: value.strip() if isinstance(value, str) else value
-        for position, value in enumerate(cells[: len(columns)])
-        if columns[position] and not _is_empty(value)
-    }
+    present: dict[str, Any] = {}
+    for name, value in zip(columns, cells, strict=False):
+        cell = value.strip() if isinstance(value, str) else value
+        if name and cell is not None and cell != "":
+            present[name] = cell
     if any(not _is_empty(value) for value in cells[len(columns) :]):
         source.problems.append(
             ImportProblem(

@@ -296,6 +296,8 @@ def _grouped(digits: str, separator: str) -> bool:
 def convert(value: Any, kind: Kind) -> Any:
     """The cell as its field's kind wants it, or as it was when it is not one (the item's
     validation then says what is wrong with it)."""
+    if isinstance(value, str) and kind in (Kind.TEXT, Kind.OTHER):
+        return value
     if kind is Kind.TEXT:
         return _as_text(value)
     if kind in (Kind.NUMBER, Kind.INTEGER):
@@ -597,7 +599,7 @@ def gather_items(source: SourceFile, mapping: Mapping) -> list[SourcedItem]:
     """One item per key, in the order keys first appear: rows with the same key add their
     list elements to one item and must agree on its other fields. A row without a whole key
     makes an item of its own (its validation says what is missing)."""
-    groups: dict[tuple[str, ...], _Group] = {}
+    groups: dict[tuple[Any, ...], _Group] = {}
     constants = {path.names: value for path, value in mapping.constants}
     columns = {
         pointer(*target.path.names)
@@ -608,9 +610,10 @@ def gather_items(source: SourceFile, mapping: Mapping) -> list[SourcedItem]:
     }
     for row in source.rows:
         scalars, elements = _row_values(row, mapping)
-        parts = [scalars[path.names][0] if path.names in scalars else constants.get(path.names) for path in mapping.key]
-        # repr: a JSON line's key may be any JSON value, and a dict is no dict key.
-        key = tuple(repr(part) for part in parts) if None not in parts else ("\x00line", str(row.line))
+        parts = tuple(
+            scalars[path.names][0] if path.names in scalars else constants.get(path.names) for path in mapping.key
+        )
+        key = _group_key(parts) if None not in parts else ("\x00line", str(row.line))
         group = groups.get(key)
         if group is None:
             group = groups[key] = _Group(SourcedItem({}, row.line, {"": (row.line, None)}, columns=columns))
@@ -623,6 +626,15 @@ def gather_items(source: SourceFile, mapping: Mapping) -> list[SourcedItem]:
                 _set(group.item.values, path.names, value)
         items.append(group.item)
     return items
+
+
+def _group_key(parts: tuple[Any, ...]) -> tuple[Any, ...]:
+    try:
+        hash(parts)
+    except TypeError:
+        # A JSON line's key may be any JSON value, and a dict is no dict key.
+        return tuple(repr(part) for part in parts)
+    return parts
 
 
 def _row_values(
@@ -657,17 +669,19 @@ def _merge_row(
 ) -> None:
     item = group.item
     for names, (value, column) in scalars.items():
-        place = pointer(*names)
         known = _get(item.values, names)
         if known is None:
             _set(item.values, names, value)
-            item.origins[place] = (line, column)
+            if line != item.line:
+                # The item's first line is where its fields come from unless told otherwise.
+                item.origins[pointer(*names)] = (line, column)
         elif known != value:
+            place = pointer(*names)
             item.problems.append(
                 ImportProblem(
                     line,
                     _("Line {first} of the same key says {known}, this line {value}.").format(
-                        first=item.origins[place][0], known=repr(known), value=repr(value)
+                        first=item.origins.get(place, (item.line, None))[0], known=repr(known), value=repr(value)
                     ),
                     column,
                     place,
@@ -706,6 +720,8 @@ def _place_lists(group: _Group) -> None:
 
 
 def _get(values: dict[str, Any], names: Sequence[str]) -> Any:
+    if len(names) == 1:
+        return values.get(names[0])
     for name in names:
         if not isinstance(values, dict):
             return None

@@ -72,6 +72,7 @@ WAREHOUSES: Resource[WarehouseItem] = Resource(
     upsert=upsert_warehouse,
     delete=delete_warehouse,
     summary="Warehouses (tests)",
+    example={"code": "WAW", "name": "Magazyn centralny", "address": {"city": "Warszawa"}},
     bulk_upsert=bulk_upsert_warehouses,
 )
 
