@@ -43,6 +43,7 @@ async def create_import(
     job. A mapping (TOML or JSON) names the file's columns; without one they are field names.
     `dry_run` checks every row and reference and changes nothing; `atomic` writes nothing when
     a row is rejected; `full` deactivates what the file does not contain."""
+    await authorised_client(request, api_key_limiter)
     form = await request.form()
     name = _text(form.get("resource"))
     resource = ERP_RESOURCES.get(name)
@@ -120,7 +121,8 @@ async def import_status(
     request: Request[Any, Any, Any], import_id: FromPath[uuid.UUID], api_key_limiter: NamedDependency[ApiKeyLimiter]
 ) -> Response[dict[str, Any]]:
     """An import job: its status (queued, running, done, failed), counts and errors with line
-    numbers. Ids are random, so an unknown one tells nobody anything."""
+    numbers."""
+    await authorised_client(request, api_key_limiter)
     found = await import_job(import_id)
     resource = ERP_RESOURCES.get(found.resource) if found else None
     if found is None or resource is None:

@@ -98,7 +98,7 @@ class ImportJob(Table):
     """A file an integration uploaded, imported by a background job. Its bytes are kept only
     until the job has run; its report (counts, errors with line numbers) stays."""
 
-    # Not a serial: an integration polls its own job by an id nobody else can guess.
+    # Not a serial: the id in a job's URL tells nothing of how many imports there were.
     id = UUID(primary_key=True)
     resource = Varchar(length=40)
     integration = Varchar(length=60, default="")
