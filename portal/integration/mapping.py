@@ -19,6 +19,9 @@ A mapping is TOML (or the same document as JSON):
     [constants]                         # the same value in every item, where the file gives none
     currency = "PLN"
 
+    [values.unit]                       # the file's words for a field's values, any letter case
+    "szt" = "pcs"
+
 Without a mapping the columns are taken by field name (a header may say `billing.street` or
 `tiers[].unit_price`), and a JSON line's members are the item's own.
 
@@ -100,6 +103,8 @@ class MappingDocument(BaseModel):
     sheet: str | None = Field(default=None, max_length=100)
     columns: dict[str, str] = Field(default_factory=dict)
     constants: dict[str, Any] = Field(default_factory=dict)
+    # Per field: the file's words for its values (`[values.unit]` "szt" = "pcs"), any letter case.
+    values: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
 def parse_mapping(text: str, filename: str = "") -> MappingDocument:
@@ -378,6 +383,8 @@ class Target:
     column: str
     path: FieldPath
     kind: Kind
+    # The file's words for the field's values, lower-cased, and what they stand for.
+    words: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -387,6 +394,8 @@ class Mapping:
     targets: tuple[Target, ...]
     constants: tuple[tuple[FieldPath, Any], ...]
     key: tuple[FieldPath, ...]
+    # [values] by field path, for the targets taken from a header.
+    words: dict[str, dict[str, Any]]
     read_options: ReadOptions
     # Given by the mapping (columns must then be in the file), or taken from the file's header.
     named_columns: bool
@@ -438,13 +447,25 @@ def compile_mapping(resource: Resource[Any], document: MappingDocument | None) -
                 ),
             )
         )
+    words = {
+        text.strip(): {str(said).lower(): meant for said, meant in table.items()}
+        for text, table in document.values.items()
+    }
     targets: list[Target] = []
     for column, text in document.columns.items():
         try:
             path = parse_path(text)
-            targets.append(Target(column, path, kind_of(field_type(resource.item_type, path))))
+            kind = kind_of(field_type(resource.item_type, path))
+            targets.append(Target(column, path, kind, words.get(path.text, {})))
         except ValueError as error:
             errors.append(FieldError(pointer("columns", column), str(error)))
+    if document.columns:
+        mapped = {target.path.text for target in targets}
+        errors += [
+            FieldError(pointer("values", text), _("No column gives {path}.").format(path=text))
+            for text in words
+            if text not in mapped
+        ]
     constants: list[tuple[FieldPath, Any]] = []
     for text, value in document.constants.items():
         try:
@@ -472,7 +493,7 @@ def compile_mapping(resource: Resource[Any], document: MappingDocument | None) -
         delimiter="\t" if document.delimiter in ("tab", "\\t") else document.delimiter,
         sheet=document.sheet,
     )
-    return Mapping(tuple(targets), tuple(constants), tuple(key), options, named_columns=bool(document.columns))
+    return Mapping(tuple(targets), tuple(constants), tuple(key), words, options, named_columns=bool(document.columns))
 
 
 def _overlaps(targets: Sequence[Target], constants: Sequence[tuple[FieldPath, Any]]) -> list[FieldError]:
@@ -524,7 +545,8 @@ def _by_field_name(resource: Resource[Any], source: SourceFile, base: Mapping) -
     for column in source.columns:
         try:
             path = parse_path(column)
-            targets.append(Target(column, path, kind_of(field_type(resource.item_type, path))))
+            kind = kind_of(field_type(resource.item_type, path))
+            targets.append(Target(column, path, kind, base.words.get(path.text, {})))
         except ValueError as error:
             if source.format is FileFormat.JSON_LINES:
                 targets.append(Target(column, FieldPath(column, (column,)), Kind.OTHER))
@@ -536,12 +558,16 @@ def _by_field_name(resource: Resource[Any], source: SourceFile, base: Mapping) -
                         column,
                     )
                 )
+    taken = {target.path.text for target in targets}
+    problems += [
+        ImportProblem(1, _("No column gives {path}.").format(path=text)) for text in base.words if text not in taken
+    ]
     if problems:
         raise ColumnsRefused(problems)
     overlaps = _overlaps(targets, base.constants)
     if overlaps:
         raise ColumnsRefused([ImportProblem(1, error.detail, error.pointer.split("/")[-1]) for error in overlaps])
-    return Mapping(tuple(targets), base.constants, base.key, base.read_options, named_columns=True)
+    return Mapping(tuple(targets), base.constants, base.key, base.words, base.read_options, named_columns=True)
 
 
 # --- Rows into items ----------------------------------------------------------------------------
@@ -646,7 +672,10 @@ def _row_values(
     for target in mapping.targets:
         if target.column not in row.cells:
             continue
-        value = convert(row.cells[target.column], target.kind)
+        cell = row.cells[target.column]
+        if target.words and isinstance(cell, str | int | float):
+            cell = target.words.get(str(cell).lower(), cell)
+        value = convert(cell, target.kind)
         path = target.path
         if path.list_at is None:
             scalars[path.names] = (value, target.column)

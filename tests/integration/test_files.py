@@ -250,6 +250,38 @@ def test_constants_fill_what_the_file_does_not_say_and_the_key_may_come_from_one
     assert (item.price_list, item.currency, len(item.tiers)) == ("DETAL", "EUR", 2)
 
 
+def test_the_files_words_for_values_are_translated_in_any_letter_case() -> None:
+    document = parse_mapping(
+        """
+        [columns]
+        "Cennik" = "price_list"
+        "Symbol" = "sku"
+        "Waluta" = "currency"
+        "Od" = "tiers[].min_quantity"
+        "Cena" = "tiers[].unit_price"
+        [values.currency]
+        "zł" = "PLN"
+        "euro" = "EUR"
+        """
+    )
+    text = "Cennik;Symbol;Waluta;Od;Cena\nHURT;K1;ZŁ;1;2,50\nHURT;K2;Euro;1;3,00\nHURT;K3;USD;1;4,00\n"
+    prepared = prepare_import(LIST_PRICES, text.encode(), "x.csv", document)
+    assert [item.currency for _sourced, item in prepared.valid if isinstance(item, ListPriceItem)] == ["PLN", "EUR"]
+    (problem,) = prepared.rejected[0].problems
+    assert (problem.line, problem.column) == (4, "Waluta")
+
+
+def test_words_for_a_field_no_column_gives_refuse_the_mapping_or_the_file() -> None:
+    with pytest.raises(MappingRefused) as refused:
+        compile_mapping(LIST_PRICES, parse_mapping('[columns]\n"A" = "sku"\n[values.currency]\n"zł" = "PLN"\n'))
+    assert [error.pointer for error in refused.value.errors] == ["/values/currency"]
+    by_name = parse_mapping('[values."address.city"]\n"WAW" = "Warszawa"\n[values.name]\n"x" = "y"\n')
+    prepared = prepare_import(WAREHOUSES, b"code;address.city;name\nW1;waw;A\n", "w.csv", by_name)
+    assert [item.address.city for _sourced, item in prepared.valid if isinstance(item, WarehouseItem)] == ["Warszawa"]
+    with pytest.raises(ColumnsRefused, match="No column gives name"):
+        prepare_import(WAREHOUSES, b"code;address.city\nW1;waw\n", "w.csv", by_name)
+
+
 def test_numbered_list_elements_read_a_wide_layout_from_one_row() -> None:
     document = parse_mapping(
         """
