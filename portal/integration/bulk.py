@@ -1,6 +1,6 @@
 """The first load's path for resources that come by the hundred thousand: the ledger decides
 what is unchanged or stale for a whole chunk at once, the resource writes the rest with its own
-set-based `bulk_upsert`, and the ledger rows are written with one statement per few hundred.
+set-based `bulk_upsert`, and the ledger rows are written with one statement per few thousand.
 
 It answers in the batch protocol's terms (a BatchReport with one ItemResult per item, pointers
 `/upsert/<position>/…`), so an import reads both paths the same way."""
@@ -31,8 +31,11 @@ from portal.integration.tables import SyncedRecord
 # Items one transaction takes: large enough for set-based writes to pay, small enough that
 # a first load of a million prices does not hold one transaction and all its keys in memory.
 CHUNK_ITEMS = 20_000
-# Ledger rows a statement writes: eight values each stay far below SQLite's parameter limit.
-LEDGER_ROWS_PER_STATEMENT = 500
+# Keys in one `IN (…)` list.
+KEYS_PER_STATEMENT = 500
+LEDGER_COLUMNS = ("resource", "key", "digest", "erp_modified_at", "deleted", "last_run", "updated_at")
+# Ledger rows a statement writes: both databases take at most 32,766 parameters in one.
+LEDGER_ROWS_PER_STATEMENT = 30_000 // len(LEDGER_COLUMNS)
 
 
 async def apply_bulk(
@@ -135,41 +138,33 @@ async def _remember_all(
     run_id: int | None,
 ) -> None:
     """The ledger rows of what was written, as the batch protocol leaves them (a modification
-    time or run the item does not name keeps the known one), inserted or replaced per key."""
+    time or run the item does not name keeps the known one), inserted or replaced per key: raw
+    SQL both databases run, because building thousands of rows through the query builder cost
+    as much as the resource's own writes."""
     now = clock.now()
     rows = []
     for stored_key, digest, item in written:
         known = ledger.get(stored_key) or {}
-        rows.append(
-            SyncedRecord(
-                resource=resource.name,
-                key=stored_key,
-                digest=digest,
-                erp_modified_at=item.modified_at or known.get("erp_modified_at"),
-                deleted=False,
-                last_run=run_id if run_id is not None else known.get("last_run"),
-                updated_at=now,
-            )
-        )
+        modified_at = item.modified_at or known.get("erp_modified_at")
+        last_run = run_id if run_id is not None else known.get("last_run")
+        rows.append((resource.name, stored_key, digest, modified_at, False, last_run, now))
+    columns = ", ".join(f'"{column}"' for column in LEDGER_COLUMNS)
+    updates = ", ".join(f'"{column}" = excluded."{column}"' for column in LEDGER_COLUMNS[2:])
+    one_row = "(" + ", ".join(["{}"] * len(LEDGER_COLUMNS)) + ")"
     for start in range(0, len(rows), LEDGER_ROWS_PER_STATEMENT):
-        await SyncedRecord.insert(*rows[start : start + LEDGER_ROWS_PER_STATEMENT]).on_conflict(
-            target=(SyncedRecord.resource, SyncedRecord.key),
-            action="DO UPDATE",
-            values=[
-                SyncedRecord.digest,
-                SyncedRecord.erp_modified_at,
-                SyncedRecord.deleted,
-                SyncedRecord.last_run,
-                SyncedRecord.updated_at,
-            ],
+        chunk = rows[start : start + LEDGER_ROWS_PER_STATEMENT]
+        await SyncedRecord.raw(
+            f'INSERT INTO "synced_record" ({columns}) VALUES {", ".join([one_row] * len(chunk))}'
+            f' ON CONFLICT ("resource", "key") DO UPDATE SET {updates}',
+            *(value for row in chunk for value in row),
         )
 
 
 async def mark_contained(resource: Resource[Any], stored_keys: Sequence[str], run_id: int) -> None:
     """Records the sync run `run_id` contained though nothing of them was written (unchanged,
     or refused this time): closing the run must not deactivate them."""
-    for start in range(0, len(stored_keys), LEDGER_ROWS_PER_STATEMENT):
+    for start in range(0, len(stored_keys), KEYS_PER_STATEMENT):
         await SyncedRecord.update({SyncedRecord.last_run: run_id, SyncedRecord.updated_at: clock.now()}).where(
             (SyncedRecord.resource == resource.name)
-            & SyncedRecord.key.is_in(list(stored_keys[start : start + LEDGER_ROWS_PER_STATEMENT]))
+            & SyncedRecord.key.is_in(list(stored_keys[start : start + KEYS_PER_STATEMENT]))
         )

@@ -221,3 +221,20 @@ async def test_modified_at_from_a_file_without_a_zone_is_warsaw_time(db: None) -
     row = await SyncedRecord.select(SyncedRecord.erp_modified_at).first()
     assert row is not None
     assert row["erp_modified_at"] == datetime.fromisoformat("2026-01-02T09:00:00+00:00")
+
+
+async def test_the_bulk_path_keeps_modification_times_so_an_older_file_is_stale(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "BULK_FROM_ITEMS", 1)
+    newer = "code;name;address.city;modified_at\nW1;Nowszy;Łódź;2026-03-02T10:00:00+01:00\n"
+    assert (await import_file(WAREHOUSES, newer.encode(), "w.csv")).counts["created"] == 1
+    # A later file without a time keeps the known one, as the batch protocol does.
+    renamed = "code;name;address.city\nW1;Bez czasu;Łódź\n"
+    assert (await import_file(WAREHOUSES, renamed.encode(), "w.csv")).counts["updated"] == 1
+    older = "code;name;address.city;modified_at\nW1;Starszy;Łódź;2026-03-01T10:00:00+01:00\n"
+    report = await import_file(WAREHOUSES, older.encode(), "w.csv")
+    assert report.counts["stale"] == 1 and not report.failed
+    assert (await Warehouse.select(Warehouse.name).first() or {})["name"] == "Bez czasu"
+    (ledger,) = await SyncedRecord.select(SyncedRecord.deleted, SyncedRecord.erp_modified_at)
+    assert ledger == {"deleted": False, "erp_modified_at": datetime.fromisoformat("2026-03-02T09:00:00+00:00")}
