@@ -9,11 +9,11 @@ never had: a deleted list or group is still known, so its entries and assignment
 before it is revived. Customer group membership belongs to the customers' resource
 (`portal.pricing.memberships`).
 
-Tiers: the first tier starts at quantity 1, on lists and contracts alike. It prices every
-quantity below the next break and is the list price the grid strikes through; a first tier at
-the product's minimum order would leave that price to whichever source comes next, and would go
-wrong as soon as the ERP changes the minimum. Breaks rise strictly; unit prices are positive with
-at most four decimal places.
+Tiers: the first tier starts at quantity 1, on lists and contracts alike, as the demo's and the
+benchmark's prices do: it prices every quantity below the next break. A first tier at a
+product's minimum order instead would hand the quantities below it to whichever source comes
+next, and would stop pricing orderable quantities as soon as the ERP lowered that minimum.
+Breaks rise strictly; unit prices are positive, with four decimal places at most.
 
 Caches: none to invalidate. Every price is read from these tables when it is asked for: the
 resolver, the grid's offers and the catalog's search keep nothing; the cached scope holds no
@@ -30,8 +30,6 @@ from typing import Any
 
 from piccolo.columns import Column
 from piccolo.custom_types import Combinable
-from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.table import Table
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,6 +40,7 @@ from portal.i18n import gettext as _
 from portal.integration.batch import lock_resource
 from portal.integration.resources import Applied, ErpItem, Rejected, Resource
 from portal.integration.scopes import Scope
+from portal.pricing.bulk_entries import merge_entries
 from portal.pricing.tables import (
     ContractPrice,
     CustomerGroup,
@@ -78,7 +77,7 @@ def tiers_field() -> Any:
 
 
 def valid_from_field() -> Any:
-    return Field(default=None, description="The first day it counts (inclusive); empty: from ever.")
+    return Field(default=None, description="The first day it counts (inclusive); empty: no first day.")
 
 
 def valid_to_field() -> Any:
@@ -285,22 +284,10 @@ async def delete_price_list_entry(key: dict[str, str]) -> bool:
     )
 
 
-# The first load's prices come by the million: they are copied into a staging table and merged
-# with two statements, instead of five per item.
-STAGING = "erp_price_list_entry_staging"
-_STAGING_COLUMNS = ("list_code", "sku", "min_quantity", "unit_price")
-# On both databases; the same column types as the entries' own, so the merge copies values as they are.
-_CREATE_STAGING = (
-    f"CREATE TEMP TABLE {STAGING} (list_code varchar(40) NOT NULL, sku varchar(40) NOT NULL,"
-    " min_quantity integer NOT NULL, unit_price numeric(14, 4) NOT NULL)"
-)
-# The staged rows whose list and product exist, by id.
-_RESOLVED = f"FROM {STAGING} s JOIN price_list l ON l.code = s.list_code JOIN product p ON p.sku = s.sku"
-
-
 async def bulk_upsert_price_list_entries(items: Sequence[PriceListEntryItem]) -> list[tuple[int, Rejected]]:
-    """Write many entries in a few statements, as `upsert_price_list_entry` would one by one (the
-    last of several items for one list and SKU wins); answer the positions refused and why."""
+    """Write many entries at once (`portal.pricing.bulk_entries`), as `upsert_price_list_entry`
+    would one by one: the last of several items for one list and SKU wins. Answers the positions
+    refused and why."""
     refused: dict[int, Rejected] = {}
     latest: dict[tuple[str, str], int] = {}
     for position, item in enumerate(items):
@@ -310,57 +297,22 @@ async def bulk_upsert_price_list_entries(items: Sequence[PriceListEntryItem]) ->
             refused[position] = refusal
             continue
         latest[(item.price_list, item.sku)] = position
-    rows = [
+    staged = [
         (items[position].price_list, items[position].sku, tier.min_quantity, tier.unit_price)
         for position in latest.values()
         for tier in items[position].tiers
     ]
-    engine = PriceListEntry._meta.db
-    async with write_transaction(engine):
+    async with write_transaction(PriceListEntry._meta.db):
         await lock_resource(PRICE_LIST_ENTRIES)
-        await _stage(engine, rows)
-        unknown_lists = await _codes(
-            f"SELECT DISTINCT s.list_code AS code FROM {STAGING} s WHERE NOT EXISTS"
-            " (SELECT 1 FROM price_list l WHERE l.code = s.list_code)"
-        )
-        unknown_skus = await _codes(
-            f"SELECT DISTINCT s.sku AS code FROM {STAGING} s WHERE NOT EXISTS"
-            " (SELECT 1 FROM product p WHERE p.sku = s.sku)"
-        )
-        await PriceListEntry.raw(
-            f"DELETE FROM price_list_entry WHERE (price_list, product) IN (SELECT l.id, p.id {_RESOLVED})"
-        )
-        await PriceListEntry.raw(
-            "INSERT INTO price_list_entry (price_list, product, min_quantity, unit_price, is_active)"
-            f" SELECT l.id, p.id, s.min_quantity, s.unit_price, TRUE {_RESOLVED} ORDER BY l.id, p.id, s.min_quantity"
-        )
-        await engine.run_ddl(f"DROP TABLE {STAGING}")
+        unknown = await merge_entries(staged)
     for position, item in enumerate(items):
         if position in refused:
             continue
-        if item.price_list in unknown_lists:
+        if item.price_list in unknown.price_lists:
             refused[position] = Rejected("price_list", _unknown_list(item.price_list))
-        elif item.sku in unknown_skus:
+        elif item.sku in unknown.skus:
             refused[position] = Rejected("sku", _unknown_sku(item.sku))
     return sorted(refused.items())
-
-
-async def _stage(engine: Any, rows: list[tuple[str, str, int, Decimal]]) -> None:
-    """A fresh staging table holding `rows`: by COPY on PostgreSQL, by one prepared insert on SQLite."""
-    await engine.run_ddl(f"DROP TABLE IF EXISTS {STAGING}")
-    await engine.run_ddl(_CREATE_STAGING)
-    transaction = engine.current_transaction.get()
-    if isinstance(engine, PostgresEngine):
-        await transaction.connection.copy_records_to_table(STAGING, columns=list(_STAGING_COLUMNS), records=rows)
-        # A new temporary table has no statistics: without them the merge's joins are planned blind.
-        await transaction.connection.execute(f"ANALYZE {STAGING}")
-    else:
-        assert isinstance(engine, SQLiteEngine)
-        await transaction.connection.executemany(f"INSERT INTO {STAGING} VALUES (?, ?, ?, ?)", rows)
-
-
-async def _codes(query: str) -> set[str]:
-    return {row["code"] for row in await PriceListEntry.raw(query)}
 
 
 # --- Price list assignments -----------------------------------------------------------------
@@ -380,43 +332,39 @@ class PriceListAssignmentItem(ErpItem):
     )
 
 
-async def _assignment_key(price_list_code: str, assignee_type: str, assignee: str) -> dict[Column, int | None]:
-    """The columns an assignment is found by: its list and the customer or the group."""
-    if assignee_type not in set(Assignee):
-        raise Rejected("assignee_type", _("Name the assignee's type: customer or customer_group."))
+async def _assignment_key(
+    price_list_code: str, assignee_type: str, assignee: str
+) -> tuple[Combinable, dict[Column, int]]:
+    """How an assignment is found, and the columns that say so: its list, and the customer or
+    the group it is given to."""
+    try:
+        kind = Assignee(assignee_type)
+    except ValueError:
+        raise Rejected("assignee_type", _("Name the assignee's type: customer or customer_group.")) from None
     price_list = await _price_list(price_list_code)
-    if assignee_type == Assignee.CUSTOMER:
-        return {
-            PriceListAssignment.price_list: price_list,
-            PriceListAssignment.company: await _customer(assignee, "assignee"),
-        }
-    return {
-        PriceListAssignment.price_list: price_list,
-        PriceListAssignment.customer_group: await _customer_group(assignee, "assignee"),
-    }
-
-
-def _matching(key: dict[Column, Any]) -> Combinable:
-    where: Any = None
-    for column, value in key.items():
-        where = column == value if where is None else where & (column == value)
-    return where
+    assignee_column: Column
+    if kind is Assignee.CUSTOMER:
+        assignee_column, assignee_id = PriceListAssignment.company, await _customer(assignee, "assignee")
+    else:
+        assignee_column, assignee_id = PriceListAssignment.customer_group, await _customer_group(assignee, "assignee")
+    where = (PriceListAssignment.price_list == price_list) & (assignee_column == assignee_id)
+    return where, {PriceListAssignment.price_list: price_list, assignee_column: assignee_id}
 
 
 async def upsert_price_list_assignment(item: PriceListAssignmentItem) -> Applied:
-    key = await _assignment_key(item.price_list, item.assignee_type, item.assignee)
-    return await _put(PriceListAssignment, _matching(key), {**key, PriceListAssignment.priority: item.priority})
+    where, key = await _assignment_key(item.price_list, item.assignee_type, item.assignee)
+    return await _put(PriceListAssignment, where, {**key, PriceListAssignment.priority: item.priority})
 
 
 async def delete_price_list_assignment(key: dict[str, str]) -> bool:
     try:
-        columns = await _assignment_key(key["price_list"], key["assignee_type"], key["assignee"])
+        where, _key = await _assignment_key(key["price_list"], key["assignee_type"], key["assignee"])
     except Rejected as refusal:
         if refusal.field == "assignee_type":
             raise
         # An unknown list or assignee: an assignment never known.
         return False
-    return await _deactivate(PriceListAssignment, _matching(columns))
+    return await _deactivate(PriceListAssignment, where)
 
 
 # --- Contract prices ------------------------------------------------------------------------

@@ -16,7 +16,9 @@ from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
 from portal.accounts.tables import Company, CompanyKind
 from portal.catalog.tables import ProductGroup
+from portal.config import load_settings
 from portal.database import write_transaction
+from portal.i18n import use_locale
 from portal.integration.batch import BatchReport, apply_batch
 from portal.integration.erp_resources import ERP_RESOURCES
 from portal.ordering.grid import grid_rows
@@ -39,7 +41,9 @@ DAY = timedelta(days=1)
 async def send(
     resource: str, upserts: list[dict[str, Any]] | None = None, deletes: list[dict[str, Any]] | None = None, **kw: Any
 ) -> BatchReport:
-    return await apply_batch(ERP_RESOURCES[resource], upserts or [], deletes or [], **kw)
+    """One batch, answered in English as these tests read it."""
+    with use_locale("en"):
+        return await apply_batch(ERP_RESOURCES[resource], upserts or [], deletes or [], **kw)
 
 
 def outcomes(report: BatchReport) -> list[str]:
@@ -657,15 +661,16 @@ async def test_the_bulk_path_answers_the_positions_it_refuses_and_writes_the_res
     await make_product(sku="P-1")
     await send("price-lists", [{"code": "L", "name": "Lista"}])
 
-    refused = await bulk_upsert_price_list_entries(
-        [
-            entry("L", "P-1", (1, "1.00")),
-            entry("NIE-MA", "P-1", (1, "1.00")),
-            entry("L", "NIE-MA", (1, "1.00")),
-            entry("L", "P-1", (5, "1.00")),
-            entry("L", "NIE-MA", (1, "2.00")),
-        ]
-    )
+    with use_locale("en"):
+        refused = await bulk_upsert_price_list_entries(
+            [
+                entry("L", "P-1", (1, "1.00")),
+                entry("NIE-MA", "P-1", (1, "1.00")),
+                entry("L", "NIE-MA", (1, "1.00")),
+                entry("L", "P-1", (5, "1.00")),
+                entry("L", "NIE-MA", (1, "2.00")),
+            ]
+        )
 
     assert [(position, refusal.field, refusal.reason) for position, refusal in refused] == [
         (1, "price_list", "There is no price list with the code NIE-MA."),
@@ -687,6 +692,21 @@ async def test_the_bulk_path_runs_twice_in_one_transaction(db: None) -> None:
 
     assert (first, second) == ([], [])
     assert await entry_rows("L") == [("P-1", 1, Decimal("1.00"), True), ("P-2", 1, Decimal("2.00"), True)]
+
+
+@pytest.mark.skipif(
+    not (load_settings().database_url or "").startswith("postgres"),
+    reason="the per-row foreign key checks it switches off are PostgreSQL's",
+)
+async def test_the_bulk_path_leaves_the_transactions_triggers_on(db: None) -> None:
+    await make_product(sku="P-1")
+    await send("price-lists", [{"code": "L", "name": "Lista"}])
+
+    async with write_transaction(PriceListEntry._meta.db):
+        await bulk_upsert_price_list_entries([entry("L", "P-1", (1, "1.00"))])
+        [setting] = await PriceListEntry.raw("SELECT current_setting('session_replication_role') AS role")
+
+    assert setting["role"] == "origin"
 
 
 # What the demo seeds, loaded by the ERP
