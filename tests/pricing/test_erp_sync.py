@@ -33,7 +33,18 @@ from portal.pricing.tables import (
     PriceListAssignment,
     PriceListEntry,
 )
-from tests.factories import make_company, make_person, make_product, make_product_group
+from tests.factories import (
+    add_list_prices,
+    assign_price_list,
+    make_company,
+    make_contract_price,
+    make_customer_group,
+    make_discount_rule,
+    make_person,
+    make_price_list,
+    make_product,
+    make_product_group,
+)
 
 DAY = timedelta(days=1)
 
@@ -681,6 +692,13 @@ async def test_the_bulk_path_answers_the_positions_it_refuses_and_writes_the_res
     assert await entry_rows("L") == [("P-1", 1, Decimal("1.00"), True)]
 
 
+async def test_the_bulk_path_with_nothing_to_write_writes_nothing(db: None) -> None:
+    await send("price-lists", [{"code": "L", "name": "Lista"}])
+
+    assert await bulk_upsert_price_list_entries([]) == []
+    assert await PriceListEntry.count() == 0
+
+
 async def test_the_bulk_path_runs_twice_in_one_transaction(db: None) -> None:
     await make_product(sku="P-1")
     await make_product(sku="P-2")
@@ -812,6 +830,120 @@ async def test_prices_loaded_like_the_demos_price_as_the_demo_does(customer: int
         Decimal("263.50"),
     )
     assert bolt_quote.tiers == (Tier(1, Decimal("0.2800")), Tier(1000, Decimal("0.2635")))
+
+
+async def test_prices_loaded_by_the_erp_price_exactly_as_the_same_rows_seeded_directly(db: None) -> None:
+    """One world written into the tables as the demo seeds them, for a customer buying in PLN;
+    the same world sent by the ERP for a customer buying in EUR (each currency its own base
+    list): both customers get the same quotes at every quantity."""
+    today = clock.today()
+    tools = await make_product_group()
+    await ProductGroup.update({ProductGroup.code: "G"}).where(ProductGroup.id == tools)
+    drill = await make_product(sku="DRILL", product_group=tools)
+    screw = await make_product(sku="SCREW", order_multiple=100, min_order_quantity=100)
+    foam = await make_product(sku="FOAM")
+    base = {drill: {1: "100.00", 10: "95.00", 50: "90.00"}, screw: {1: "0.3294", 100: "0.3030"}, foam: {1: "6.00"}}
+    group_list = {drill: {1: "93.00"}}
+    own_list = {screw: {1: "0.3100", 1000: "0.2900"}}
+    contract = {foam: {1: "5.00", 20: "4.50"}}
+    window = (today - 7 * DAY, today + 23 * DAY)
+
+    seeded = await make_company(currency="PLN")
+    seeded_group = await make_customer_group(seeded)
+    base_id, group_list_id, own_list_id = (
+        await make_price_list(currency="PLN", is_base=True),
+        await make_price_list("Group", currency="PLN"),
+        await make_price_list("Own", currency="PLN"),
+    )
+    for list_id, prices in ((base_id, base), (group_list_id, group_list), (own_list_id, own_list)):
+        for product_id, breaks in prices.items():
+            await add_list_prices(list_id, product_id, breaks)
+    await assign_price_list(group_list_id, customer_group_id=seeded_group, priority=50)
+    await assign_price_list(own_list_id, company_id=seeded, priority=10)
+    for quantity, unit_price in contract[foam].items():
+        await make_contract_price(
+            seeded, foam, unit_price, min_quantity=quantity, currency="PLN", valid_from=window[0], valid_to=window[1]
+        )
+    await make_discount_rule("10", customer_group_id=seeded_group, product_group_id=tools, valid_from=window[0])
+    await make_discount_rule("5", company_id=seeded, min_quantity=100)
+
+    loaded = await make_company(currency="EUR")
+    await Company.update({Company.code: "K-EUR"}).where(Company.id == loaded)
+    sku = {drill: "DRILL", screw: "SCREW", foam: "FOAM"}
+    await send("customer-groups", [{"code": "GRUPA", "name": "Grupa"}])
+    await join_group(loaded, "GRUPA")
+    await send(
+        "price-lists",
+        [
+            {"code": "BAZA-EUR", "name": "Base", "currency": "EUR", "is_base": True},
+            {"code": "GRUPA-EUR", "name": "Group", "currency": "EUR"},
+            {"code": "WLASNY-EUR", "name": "Own", "currency": "EUR"},
+        ],
+    )
+    await send(
+        "price-list-entries",
+        [
+            {"price_list": code, "sku": sku[product_id], "tiers": tiers(*breaks.items())}
+            for code, prices in (("BAZA-EUR", base), ("GRUPA-EUR", group_list), ("WLASNY-EUR", own_list))
+            for product_id, breaks in prices.items()
+        ],
+    )
+    await send(
+        "price-list-assignments",
+        [
+            {"price_list": "GRUPA-EUR", "assignee_type": "customer_group", "assignee": "GRUPA", "priority": 50},
+            {"price_list": "WLASNY-EUR", "assignee_type": "customer", "assignee": "K-EUR", "priority": 10},
+        ],
+    )
+    await send(
+        "contract-prices",
+        [
+            {
+                "customer": "K-EUR",
+                "contract_reference": "U/1",
+                "sku": "FOAM",
+                "currency": "EUR",
+                "tiers": tiers(*contract[foam].items()),
+                "valid_from": str(window[0]),
+                "valid_to": str(window[1]),
+            }
+        ],
+    )
+    await send(
+        "discount-rules",
+        [
+            {
+                "code": "R-G",
+                "name": "10%",
+                "customer_group": "GRUPA",
+                "product_group": "G",
+                "percent": "10",
+                "valid_from": str(window[0]),
+            },
+            {"code": "R-K", "name": "5%", "customer": "K-EUR", "percent": "5", "min_quantity": 100},
+        ],
+    )
+
+    def terms(quote: PriceQuote) -> tuple[Any, ...]:
+        discount = quote.discount
+        return (
+            quote.source,
+            quote.tier_min_quantity,
+            quote.base_unit_price,
+            quote.unit_price,
+            quote.list_unit_price,
+            quote.tiers,
+            None if discount is None else (discount.percent, discount.scope, discount.for_customer),
+        )
+
+    seeded_buyer = await (await make_person(seeded, Role.BUYER)).scope()
+    loaded_buyer = await (await make_person(loaded, Role.BUYER)).scope()
+    for quantity in (1, 10, 20, 50, 100, 1000):
+        asked = dict.fromkeys((drill, screw, foam), quantity)
+        seeded_quotes = await resolve_prices(seeded_buyer, asked)
+        loaded_quotes = await resolve_prices(loaded_buyer, asked)
+        assert len(loaded_quotes) == 3
+        assert {p: terms(q) for p, q in loaded_quotes.items()} == {p: terms(q) for p, q in seeded_quotes.items()}
 
 
 async def test_every_pricing_resource_is_offered_to_the_erp_in_the_order_a_first_load_needs() -> None:
