@@ -270,7 +270,7 @@ def _nip_taken(holder: dict[str, Any]) -> str:
     if holder["kind"] == CompanyKind.SELLER:
         return _("This is the seller's own NIP.")
     if holder["code"] is None:
-        return _("A company made in the portal has this NIP and another code already.")
+        return _("A company made in the portal without an ERP code has this NIP already.")
     return _("Customer %(code)s has this NIP already.") % {"code": holder["code"]}
 
 
