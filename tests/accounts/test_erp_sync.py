@@ -5,12 +5,14 @@ leaves only once the batch has committed."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, cast
 
+import httpx
 import pytest
 
 from portal.accounts.companies import blocked_from_ordering, company_profile, customers_for
@@ -37,9 +39,11 @@ from portal.config import Settings
 from portal.errors import Conflict, Invalid
 from portal.finance.credit import credit_status
 from portal.finance.tables import CreditAccount
+from portal.i18n import use_locale
 from portal.integration.batch import BatchReport, Outcome, apply_batch
 from portal.integration.erp_resources import ERP_RESOURCES
-from portal.jobs import JobContext, JobQueue
+from portal.jobs import JOB_MODULES, JobContext, JobQueue
+from portal.jobs.registry import spec_for
 from portal.mail import Postbox, mailer_for
 from portal.ordering import cart
 from portal.ordering.checkout import CheckoutForm, checkout_view, place_order
@@ -51,6 +55,7 @@ from tests.conftest import BASE_URL
 from tests.factories import (
     PASSWORD,
     assign_price_list,
+    log_in,
     make_category,
     make_company,
     make_customer_group,
@@ -455,6 +460,20 @@ async def test_a_deleted_customer_is_blocked_from_ordering_until_the_erp_sends_i
     assert placed.status is OrderStatus.SENT_TO_SELLER
 
 
+async def test_the_checkout_page_of_a_blocked_customer_says_why_it_cannot_order(client: httpx.AsyncClient) -> None:
+    await apply_batch(CUSTOMERS, [customer("K-1")], [{"code": "K-1"}])
+    buyer = await buyer_of("K-1")
+    await cart.add_to_cart(buyer, await make_priced_product(), "1")
+    await log_in(client, buyer.email)
+
+    page = await client.get("/checkout")
+
+    with use_locale("en"):
+        assert blocked_from_ordering() in page.text
+    button = re.search(r'<button type="submit" class="primary"[^>]*>', page.text)
+    assert button is not None and "disabled" in button.group(0)
+
+
 async def test_an_order_waiting_for_approval_is_not_approved_once_the_customer_is_deleted() -> None:
     await apply_batch(CUSTOMERS, [customer("K-1")], [])
     requester = await buyer_of("K-1", Role.REQUESTER)
@@ -502,6 +521,11 @@ def administrator(customer_code: str = "K-1", **fields: Any) -> dict[str, Any]:
         "locale": "en",
         **fields,
     }
+
+
+def test_invitation_mails_go_out_on_the_workers_schedule() -> None:
+    assert "portal.accounts.jobs" in JOB_MODULES
+    assert spec_for(send_due_invitations).cron is not None
 
 
 async def test_a_first_administrator_is_invited_by_one_mail_after_the_batch_commits(
