@@ -460,7 +460,7 @@ async def appoint_administrator(company_id: int, email: str, name: str, locale: 
     """Makes the person an administrator of the customer, as the seller's ERP says, inside the
     caller's transaction. A member of the company gains the role (no mail: they have access
     already); anyone else, someone of another company too, gets an invitation to this company
-    only, mailed by the `invitation_mails_due` job once that transaction has committed, so an
+    only, mailed by the `send_due_invitations` job once that transaction has committed, so an
     invitation rolled back is never mailed.
 
     Answers True when this made them an administrator or invited them as one, False when they
