@@ -53,6 +53,9 @@ TOKEN_ROUTES = {
     "/approvals/{token:str}",
     "/static/{file_path:path}",
 }
+# The integration API answers the seller's API keys, never a person's session (its own tests
+# pin that a call without a key reads nothing).
+INTEGRATION_API = "/api/v1/"
 
 
 async def _company_a():
@@ -205,7 +208,7 @@ async def _walk_routes_with_ids(
     token = csrf_token((await client.get("/")).text)
     walked = 0
     for route in create_app(settings).routes:
-        if not isinstance(route, HTTPRoute) or route.path in TOKEN_ROUTES:
+        if not isinstance(route, HTTPRoute) or route.path in TOKEN_ROUTES or route.path.startswith(INTEGRATION_API):
             continue
         parameters = re.findall(r"{(\w+):int}", route.path)
         if not parameters:
