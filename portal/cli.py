@@ -52,8 +52,11 @@ async def _api_key_command(settings: Settings, args: argparse.Namespace) -> None
     """`portal api-key create|rotate|revoke|list`: the same keys the Integration page manages."""
     from portal import clock
     from portal.errors import DomainError
+    from portal.i18n import set_locale
     from portal.integration import api_keys
 
+    # The command speaks English, refusals included, like the rest of its output.
+    set_locale("en")
     engine = engine_for(settings)
     use_database(engine)
     async with connection_pool(engine):

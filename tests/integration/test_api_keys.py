@@ -4,6 +4,7 @@ a SHA-256; rotation keeps the old value working for a grace period, revocation s
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from portal import clock
 from portal.cli import main
 from portal.config import Settings
 from portal.errors import Conflict, Invalid, TooManyAttempts
+from portal.i18n import use_locale
 from portal.integration.api_keys import (
     ApiClient,
     ApiKeyLimiter,
@@ -29,6 +31,12 @@ from portal.integration.tables import ApiKey
 from portal.throttle import Throttle
 
 GRACE = timedelta(hours=24)
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    with use_locale("en"):
+        yield
 
 
 def bearer(key: str) -> str:
