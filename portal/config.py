@@ -106,6 +106,14 @@ class Settings(BaseSettings):
             raise ValueError("must start with postgresql:// or sqlite:///")
         return value
 
+    @field_validator(
+        "sync_cadence_stock_minutes", "sync_cadence_prices_minutes", "sync_cadence_catalog_minutes", mode="before"
+    )
+    @classmethod
+    def _no_expectation_when_empty(cls, value: object) -> object:
+        # `PORTAL_SYNC_CADENCE_STOCK_MINUTES=` (empty) switches that warning off.
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("valkey_url")
     @classmethod
     def _known_store(cls, value: str | None) -> str | None:

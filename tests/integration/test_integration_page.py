@@ -15,7 +15,7 @@ from pydantic import Field
 from portal import clock
 from portal.accounts.roles import Role
 from portal.accounts.tables import AuditEntry, CompanyKind
-from portal.config import Settings
+from portal.config import Settings, load_settings
 from portal.i18n import use_locale
 from portal.integration import office_routes
 from portal.integration.api_keys import KeyState, api_key_named, client_for_key, create_api_key
@@ -23,7 +23,7 @@ from portal.integration.batch import Outcome, apply_batch
 from portal.integration.labels import key_state_label, outcome_label
 from portal.integration.resources import Applied, ErpItem, Rejected, Resource
 from portal.integration.scopes import Scope
-from portal.integration.sync_status import scope_syncs
+from portal.integration.sync_status import expected_cadences, scope_syncs
 from portal.integration.tables import ApiKey, BatchLog, SyncRun, SyncRunStatus
 from portal.web.security import CONTENT_SECURITY_POLICY
 from tests.factories import Person, csrf_token, log_in, make_company, make_person
@@ -397,3 +397,11 @@ async def test_the_page_speaks_polish_durations_included(client: httpx.AsyncClie
 
     assert "Klucze API" in page.text and "Ceny, Stany magazynowe" in page.text
     assert "czas od ostatniej synchronizacji: 2 godziny; oczekiwany odstęp: 5 minut." in page.text
+
+
+def test_an_empty_cadence_setting_switches_its_warning_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_SYNC_CADENCE_STOCK_MINUTES", "")
+    monkeypatch.setenv("PORTAL_SYNC_CADENCE_PRICES_MINUTES", "30")
+    settings = load_settings()
+    assert settings.sync_cadence_stock_minutes is None
+    assert expected_cadences(settings) == {Scope.PRICES: timedelta(minutes=30), Scope.CATALOG: timedelta(minutes=60)}
