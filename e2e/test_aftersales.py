@@ -37,7 +37,7 @@ def _post_event(live_server: LiveServer, tracking_number: str, status: str, plac
         "place": place,
     }
     request = urllib.request.Request(
-        live_server.url("/api/shipment-events"),
+        live_server.url("/api/v1/shipment-events"),
         data=json.dumps(body).encode(),
         headers={"Authorization": f"Bearer {DEMO_API_KEY}", "Content-Type": "application/json"},
         method="POST",

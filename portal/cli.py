@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from portal.config import Mode, Settings, load_settings
 from portal.database import connection_pool, engine_for, migrate, use_database
+from portal.integration.scopes import Scope
 
 
 def _settings_or_exit(**overrides: object) -> Settings:
@@ -49,19 +50,44 @@ async def _migrate(settings: Settings, seed: bool = False, sso_issuer: str | Non
 GRACEFUL_SHUTDOWN_SECONDS = 5
 
 
-async def _make_api_key(settings: Settings, name: str) -> None:
-    from portal.errors import Conflict
-    from portal.integration.api_keys import create_api_key
+async def _api_key_command(settings: Settings, args: argparse.Namespace) -> None:
+    """`portal api-key create|rotate|revoke|list`: the same keys the Integration page manages."""
+    from portal import clock
+    from portal.errors import DomainError
+    from portal.i18n import set_locale
+    from portal.integration import api_keys
 
+    # The command speaks English, refusals included, like the rest of its output.
+    set_locale("en")
     engine = engine_for(settings)
     use_database(engine)
     async with connection_pool(engine):
         try:
-            key = await create_api_key(name)
-        except Conflict as refused:
-            print(f"portal api-key: {refused.message}", file=sys.stderr)
+            if args.key_command == "create":
+                scopes = api_keys.parse_scopes(args.scope or [])
+                key = await api_keys.create_api_key(args.name, scopes)
+                print(f"API key of {args.name.strip()} (shown only now): {key}")
+            elif args.key_command == "rotate":
+                found = await api_keys.api_key_named(args.name)
+                key = await api_keys.rotate_api_key(found.id, api_keys.rotation_grace(settings))
+                rotated = await api_keys.api_key(found.id)
+                print(f"New API key of {found.name} (shown only now): {key}")
+                print(f"The old key keeps working until {rotated.previous_expires_at:%Y-%m-%d %H:%M} UTC.")
+            elif args.key_command == "revoke":
+                found = await api_keys.api_key_named(args.name)
+                await api_keys.revoke_api_key(found.id)
+                print(f"The API key of {found.name} is revoked.")
+            else:
+                now = clock.now()
+                for view in await api_keys.api_keys():
+                    used = f"{view.used_at:%Y-%m-%d %H:%M} from {view.last_used_address}" if view.used_at else "never"
+                    print(
+                        f"{view.name}\t{view.state(now).value}\t{' '.join(view.scopes)}\t"
+                        f"made {view.created_at:%Y-%m-%d %H:%M}\tlast used {used}"
+                    )
+        except DomainError as refused:
+            print(f"portal api-key {args.key_command}: {refused.message}", file=sys.stderr)
             raise SystemExit(2) from refused
-    print(f"API key of {name} (shown only now): {key}")
 
 
 async def _import_file(settings: Settings, args: argparse.Namespace) -> int:
@@ -130,8 +156,23 @@ def main(argv: list[str] | None = None) -> None:
     demo.add_argument("--sso", action="store_true", help="also run a local OIDC provider for the demo's SSO company")
     demo.add_argument("--sso-port", type=int, default=9400, help="the local provider's port (default 9400)")
     commands.add_parser("worker", help="run background jobs and schedules from the Valkey queue (production)")
-    api_key = commands.add_parser("api-key", help="make the JSON API key of an integration (shown once)")
-    api_key.add_argument("name", help="the integration, e.g. erp or dpd-feed")
+    api_key = commands.add_parser("api-key", help="make, rotate, revoke or list the integration API's keys")
+    key_commands = api_key.add_subparsers(dest="key_command", required=True)
+    key_create = key_commands.add_parser("create", help="make a key with its scopes (shown once)")
+    key_create.add_argument("name", help="the integration, e.g. erp or dpd-feed")
+    key_create.add_argument(
+        "--scope",
+        action="append",
+        metavar="SCOPE",
+        help=f"what the key may touch, repeated: {', '.join(scope.value for scope in Scope)}",
+    )
+    key_rotate = key_commands.add_parser(
+        "rotate", help="a new value for the key (shown once); the old one works for the grace period"
+    )
+    key_rotate.add_argument("name")
+    key_revoke = key_commands.add_parser("revoke", help="the key stops working at once")
+    key_revoke.add_argument("name")
+    key_commands.add_parser("list", help="every key with its scopes, state and last use (never its value)")
     importing = commands.add_parser("import", help="load a file an ERP exported (CSV, XLSX or JSON Lines)")
     importing.add_argument("resource", help="what the file holds, e.g. products or prices")
     importing.add_argument("file", type=Path, help="CSV (UTF-8 or Windows-1250; ; or ,), XLSX or JSON Lines")
@@ -186,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
 
         asyncio.run(run_worker(settings))
     elif args.command == "api-key":
-        asyncio.run(_make_api_key(_settings_or_exit(), args.name))
+        asyncio.run(_api_key_command(_settings_or_exit(), args))
     elif args.command == "import":
         outcome = asyncio.run(_import_file(_settings_or_exit(), args))
         if outcome:

@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=900, ge=1)
     # Wrong API keys, per address, counted apart from logins.
     api_key_attempts_per_address: int = Field(default=10, ge=1)
+    # A rotated API key's old value keeps working this long, so the integration can switch.
+    api_key_rotation_grace_hours: int = Field(default=24, ge=0, le=24 * 90)
+    # How often the ERP is expected to refresh each kind of data: the Integration page warns when
+    # a scope's resources were last synchronised longer ago. None: no expectation.
+    sync_cadence_stock_minutes: int | None = Field(default=5, ge=1)
+    sync_cadence_prices_minutes: int | None = Field(default=15, ge=1)
+    sync_cadence_catalog_minutes: int | None = Field(default=60, ge=1)
     # Reset emails per account and per address in a window.
     password_reset_requests_per_account: int = Field(default=3, ge=1)
     password_reset_requests_per_address: int = Field(default=10, ge=1)
@@ -102,6 +109,14 @@ class Settings(BaseSettings):
         if value is not None and urlsplit(value).scheme not in {"postgresql", "postgres", "sqlite"}:
             raise ValueError("must start with postgresql:// or sqlite:///")
         return value
+
+    @field_validator(
+        "sync_cadence_stock_minutes", "sync_cadence_prices_minutes", "sync_cadence_catalog_minutes", mode="before"
+    )
+    @classmethod
+    def _no_expectation_when_empty(cls, value: object) -> object:
+        # `PORTAL_SYNC_CADENCE_STOCK_MINUTES=` (empty) switches that warning off.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("valkey_url")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
 from urllib.parse import urlsplit
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -67,13 +68,53 @@ async def migrate() -> None:
         raise RuntimeError(f"migration failed: {result.message}")
 
 
+AfterCommit = Callable[[], Awaitable[None]]
+
+# What waits for the outermost write transaction of this task to commit.
+_waiting_for_commit: ContextVar[list[AfterCommit] | None] = ContextVar("waiting_for_commit", default=None)
+
+
 def write_transaction(engine: Engine) -> AbstractAsyncContextManager[object]:
     """A transaction for a check-then-write decision. SQLite takes its write lock at BEGIN
     (IMMEDIATE), so a concurrent writer waits instead of deciding on stale data; PostgreSQL
-    callers lock the rows they decide on (`lock_rows_for_decision`)."""
-    if isinstance(engine, SQLiteEngine):
-        return engine.transaction(transaction_type=TransactionType.immediate)
-    return engine.transaction()
+    callers lock the rows they decide on (`lock_rows_for_decision`). Inside another transaction
+    it joins that one. Once the outermost commits, it runs what `after_commit` left waiting."""
+    return _write_transaction(engine)
+
+
+@asynccontextmanager
+async def _write_transaction(engine: Engine) -> AsyncIterator[object]:
+    if engine.current_transaction.get() is not None:
+        async with engine.transaction() as joined:
+            yield joined
+        return
+    waiting: list[AfterCommit] = []
+    token = _waiting_for_commit.set(waiting)
+    try:
+        begin = (
+            engine.transaction(transaction_type=TransactionType.immediate)
+            if isinstance(engine, SQLiteEngine)
+            else engine.transaction()
+        )
+        async with begin as transaction:
+            yield transaction
+    finally:
+        _waiting_for_commit.reset(token)
+    for callback in waiting:
+        await callback()
+
+
+async def after_commit(callback: AfterCommit) -> None:
+    """Runs `callback` once the write transaction this code runs in has committed, and never if it
+    rolls back: for what must see the committed rows, such as forgetting a cached scope (a
+    request between the forgetting and the commit would cache the old rows again). Outside a
+    write transaction it runs at once. A savepoint rolled back inside the transaction does not
+    take its callbacks back: they must be harmless then (forgetting a cache is)."""
+    waiting = _waiting_for_commit.get()
+    if waiting is None:
+        await callback()
+    else:
+        waiting.append(callback)
 
 
 def contains_text(column: Column, text: str) -> Where:

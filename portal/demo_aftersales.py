@@ -59,6 +59,7 @@ from portal.database import write_transaction
 from portal.demo_orders import BUDMAX, ELEKTROPLUS
 from portal.finance.tables import DocumentKind, Invoice
 from portal.integration.api_keys import create_api_key
+from portal.integration.scopes import Scope as ApiScope
 from portal.integration.tables import ApiKey
 from portal.jobs.mail import deliver_or_queue
 from portal.jobs.registry import JobContext, job
@@ -71,7 +72,8 @@ from portal.storage import file_storage, storage_for, use_file_storage
 
 log = logging.getLogger("portal.demo")
 
-# The demo carrier integration: README shows a curl call with this key.
+# The demo's integration key, with every scope: README's curl calls (a carrier's shipment events,
+# an ERP's batches) use it.
 DEMO_INTEGRATION = "demo-carrier"
 DEMO_API_KEY = "pk_demo_carrier_2026"
 OFFICE_EMAIL = "office@hurtownia.example"
@@ -901,7 +903,7 @@ async def seed_aftersales() -> None:
     _bind_file_storage()
     async with write_transaction(Shipment._meta.db):
         if not await ApiKey.exists().where(ApiKey.name == DEMO_INTEGRATION):
-            await create_api_key(DEMO_INTEGRATION, key=DEMO_API_KEY)
+            await create_api_key(DEMO_INTEGRATION, ApiScope, key=DEMO_API_KEY)
         if await Order.exists().where(Order.submission_key == ORDERS[0].key):
             return
         started = time.perf_counter()

@@ -8,7 +8,7 @@ import gettext as stdlib_gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 from io import BytesIO
@@ -17,7 +17,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from babel.dates import get_timezone
+from babel.dates import format_timedelta, get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import NumberPattern, format_decimal
@@ -148,3 +148,8 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return babel_format_datetime(value, format="short", tzinfo=get_timezone(TIME_ZONE), locale=current_locale())
+
+
+def format_duration(value: timedelta) -> str:
+    """A length of time as people say it, rounded to its largest unit: `5 minut`, `2 hours`."""
+    return format_timedelta(value, locale=current_locale())

@@ -12,6 +12,7 @@ import pytest
 
 from portal.accounts.roles import Role
 from portal.integration.api_keys import create_api_key
+from portal.integration.scopes import Scope as ApiScope
 from portal.ordering.tables import RecurringOrder
 from portal.web.forms import calendar_day, money, page_number, record_id, whole_number
 from tests.accounts.test_tenancy import _company_a
@@ -80,9 +81,9 @@ async def test_a_nul_byte_in_a_static_path_answers_404(client: httpx.AsyncClient
 async def test_the_json_api_answers_a_malformed_body_with_400_problem_json(
     client: httpx.AsyncClient, content_type: str, body: bytes
 ) -> None:
-    key = await create_api_key("erp")
+    key = await create_api_key("erp", [ApiScope.SHIPMENTS])
     response = await client.post(
-        "/api/shipment-events",
+        "/api/v1/shipment-events",
         content=body,
         headers={"Authorization": f"Bearer {key}", "Content-Type": content_type},
     )
@@ -92,7 +93,7 @@ async def test_the_json_api_answers_a_malformed_body_with_400_problem_json(
 
 
 async def test_api_errors_are_problem_documents_not_pages(client: httpx.AsyncClient) -> None:
-    response = await client.get("/api/shipment-events")
+    response = await client.get("/api/v1/shipment-events")
     assert response.status_code == 405
     assert response.headers["content-type"].startswith("application/problem+json")
 
@@ -179,9 +180,9 @@ async def test_nul_characters_never_reach_the_database(client: httpx.AsyncClient
 
 
 async def test_the_json_api_refuses_a_nul_character_with_400(client: httpx.AsyncClient) -> None:
-    key = await create_api_key("erp")
+    key = await create_api_key("erp", [ApiScope.SHIPMENTS])
     response = await client.post(
-        "/api/shipment-events",
+        "/api/v1/shipment-events",
         content=b'{"event_id": "1", "tracking_number": "A\\u0000B", "status": "delivered"}',
         headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
     )

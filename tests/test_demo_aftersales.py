@@ -302,7 +302,7 @@ async def test_the_demo_carrier_key_posts_a_tracking_event(client: httpx.AsyncCl
     )
     assert parcel is not None
     response = await client.post(
-        "/api/shipment-events",
+        "/api/v1/shipment-events",
         headers={"Authorization": f"Bearer {DEMO_API_KEY}"},
         json={
             "event_id": "readme-example-1",

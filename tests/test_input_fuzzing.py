@@ -35,6 +35,7 @@ from portal.app import create_app
 from portal.config import Settings
 from portal.database import connection_pool
 from portal.integration.api_keys import create_api_key
+from portal.integration.scopes import Scope as ApiScope
 from tests.accounts.test_tenancy import _company_a
 from tests.conftest import BASE_URL
 from tests.factories import csrf_token, log_in, make_company, make_person
@@ -241,7 +242,7 @@ async def _world(app: Any) -> World:
         if role is not None:
             await log_in(clients[str(role)], emails[role])
         tokens[str(role)] = await _token(clients[str(role)], str(role))
-    return World(ids, clients, emails, tokens, await create_api_key("fuzz"))
+    return World(ids, clients, emails, tokens, await create_api_key("fuzz", ApiScope))
 
 
 async def _token(client: httpx.AsyncClient, role: str) -> str:
@@ -276,7 +277,7 @@ async def _targets(app: Any, world: World) -> list[Target]:
                         for name, value in fields.items():
                             target.fields.setdefault(name, value)
                         target.files |= files
-    targets[("/api/shipment-events", "POST")].fields.update(API_FIELDS)
+    targets[("/api/v1/shipment-events", "POST")].fields.update(API_FIELDS)
     return list(targets.values())
 
 

@@ -11,6 +11,7 @@ import httpx
 
 from portal.accounts.roles import Role
 from portal.integration.api_keys import create_api_key
+from portal.integration.scopes import Scope as ApiScope
 from portal.ordering.quick_order import MAX_PASTE_CHARS
 from tests.factories import csrf_token, log_in, make_company, make_person
 
@@ -67,9 +68,9 @@ async def test_a_streamed_body_without_a_length_is_cut_at_the_limit(client: http
 
 
 async def test_the_api_refuses_a_large_body_with_a_problem_document(client: httpx.AsyncClient) -> None:
-    key = await create_api_key("erp")
+    key = await create_api_key("erp", [ApiScope.SHIPMENTS])
     response = await client.post(
-        "/api/shipment-events",
+        "/api/v1/shipment-events",
         content=b'{"note": "' + b"x" * (100 * 1024) + b'"}',
         headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
     )

@@ -3,7 +3,13 @@
 Other capabilities use what is exported here, never the tables' internals."""
 
 from portal.accounts.companies import company_profile, customers_for
-from portal.accounts.customer_scope import SeenCustomers, customers_seen_by, seen_customers, sees_customer
+from portal.accounts.customer_scope import (
+    SeenCustomers,
+    customers_seen_by,
+    is_seller_admin,
+    seen_customers,
+    sees_customer,
+)
 from portal.accounts.guards import requires
 from portal.accounts.roles import Permission, Role
 from portal.accounts.scope import Scope
@@ -18,6 +24,7 @@ __all__ = [
     "customers_for",
     "customers_seen_by",
     "forget_scope",
+    "is_seller_admin",
     "requires",
     "seen_customers",
     "sees_customer",

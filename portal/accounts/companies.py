@@ -8,17 +8,13 @@ from dataclasses import dataclass, field
 from piccolo.query.functions.aggregate import Count
 
 from portal.accounts.customer_scope import customers_seen_by
-from portal.accounts.nip import is_valid_nip, normalize_nip
+from portal.accounts.nip import is_valid_eu_vat_id, is_valid_nip, normalize_nip, normalize_vat_id
 from portal.accounts.roles import Permission
 from portal.accounts.scope import Scope
-from portal.accounts.tables import Company, CompanyKind, DeliveryAddress, Membership, PaymentMethod
+from portal.accounts.tables import Company, CompanyKind, CompanyStatus, DeliveryAddress, Membership, PaymentMethod
 from portal.errors import Invalid, NotAllowed, NotFound
 from portal.i18n import gettext as _
 
-# EU VAT numbers: two-letter country prefix and 2–13 letters or digits (VIES format).
-_EU_VAT_ID = re.compile(
-    r"^(AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)[0-9A-Z]{2,13}$"
-)
 _POSTAL_CODE_PL = re.compile(r"^\d{2}-\d{3}$")
 
 
@@ -47,11 +43,38 @@ class NewCompany:
     delivery_addresses: tuple[Address, ...] = field(default_factory=tuple)
 
 
-def _check_address(address: Address, prefix: str, errors: dict[str, str]) -> None:
+def postal_code_problem(country: str, postal_code: str) -> str:
+    """Why the postal code cannot be one of the country's, or "" (only Polish ones are checked)."""
+    if country == "PL" and not _POSTAL_CODE_PL.match(postal_code):
+        return _("A Polish postal code looks like 00-950.")
+    return ""
+
+
+def address_problems(address: Address) -> dict[str, str]:
+    """What is wrong with an address, by the name of its field."""
+    problems: dict[str, str] = {}
     if not address.street.strip() or not address.city.strip():
-        errors[f"{prefix}street"] = _("Enter the street and the city.")
-    if address.country == "PL" and not _POSTAL_CODE_PL.match(address.postal_code):
-        errors[f"{prefix}postal_code"] = _("A Polish postal code looks like 00-950.")
+        problems["street"] = _("Enter the street and the city.")
+    if postal_problem := postal_code_problem(address.country, address.postal_code):
+        problems["postal_code"] = postal_problem
+    return problems
+
+
+def _check_address(address: Address, prefix: str, errors: dict[str, str]) -> None:
+    errors.update({f"{prefix}{name}": problem for name, problem in address_problems(address).items()})
+
+
+def vat_id_problem(vat_id: str, nip: str) -> str:
+    """Why an EU VAT number cannot be the company's, or "" when it can (or is empty): a Polish
+    company's is PL and its own NIP."""
+    vat_id = normalize_vat_id(vat_id)
+    if not vat_id:
+        return ""
+    if not is_valid_eu_vat_id(vat_id):
+        return _("An EU VAT number starts with the country code, e.g. PL5260250995.")
+    if vat_id.startswith("PL") and vat_id[2:] != normalize_nip(nip):
+        return _("A Polish EU VAT number is PL followed by the company's NIP.")
+    return ""
 
 
 def validate_new_company(company: NewCompany) -> NewCompany:
@@ -60,9 +83,8 @@ def validate_new_company(company: NewCompany) -> NewCompany:
         errors["name"] = _("Enter the company's name.")
     if not is_valid_nip(company.nip):
         errors["nip"] = _("This NIP is not valid: check its ten digits.")
-    vat_id = company.vat_id.replace(" ", "").upper()
-    if vat_id and not _EU_VAT_ID.match(vat_id):
-        errors["vat_id"] = _("An EU VAT number starts with the country code, e.g. PL5260250995.")
+    if vat_problem := vat_id_problem(company.vat_id, company.nip):
+        errors["vat_id"] = vat_problem
     if company.payment_days < 0 or company.payment_days > 365:
         errors["payment_days"] = _("Payment terms are between 0 and 365 days.")
     _check_address(company.billing, "billing_", errors)
@@ -84,7 +106,7 @@ async def create_company(company: NewCompany) -> int:
                 kind=company.kind,
                 name=company.name.strip(),
                 nip=nip,
-                vat_id=company.vat_id.replace(" ", "").upper(),
+                vat_id=normalize_vat_id(company.vat_id),
                 billing_street=company.billing.street,
                 billing_postal_code=company.billing.postal_code,
                 billing_city=company.billing.city,
@@ -114,6 +136,12 @@ async def create_company(company: NewCompany) -> int:
     return company_id
 
 
+def blocked_from_ordering() -> str:
+    """What a customer the seller blocked (or the ERP deleted) is told where it would order: its
+    people still sign in, see their orders and pay their invoices, but order nothing."""
+    return _("This account is blocked by the seller, so it cannot order. Contact your sales rep.")
+
+
 @dataclass(frozen=True)
 class CompanyProfile:
     id: int
@@ -129,6 +157,10 @@ class CompanyProfile:
     sales_rep_name: str
     sales_rep_email: str
     delivery_addresses: tuple[Address, ...]
+
+    @property
+    def blocked(self) -> bool:
+        return self.status == CompanyStatus.BLOCKED
 
 
 async def company_profile(caller: Scope) -> CompanyProfile:
@@ -147,8 +179,9 @@ async def company_profile(caller: Scope) -> CompanyProfile:
         raise NotFound(_("No company chosen."))
     addresses = (
         await DeliveryAddress.select()
-        .where(DeliveryAddress.company == caller.company_id)
+        .where((DeliveryAddress.company == caller.company_id) & DeliveryAddress.is_active.eq(True))
         .order_by(DeliveryAddress.is_default, ascending=False)
+        .order_by(DeliveryAddress.label)
     )
     return CompanyProfile(
         id=row["id"],

@@ -23,6 +23,11 @@ def sees_every_customer(caller: Scope) -> bool:
     return caller.is_seller and caller.can(Permission.CUSTOMERS_ALL)
 
 
+def is_seller_admin(caller: Scope) -> bool:
+    """The seller's administrator: sees every customer and manages people."""
+    return sees_every_customer(caller) and caller.can(Permission.USERS_MANAGE)
+
+
 def _is_rep(caller: Scope) -> bool:
     return caller.is_seller and caller.can(Permission.CUSTOMERS_VIEW)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from piccolo.query.methods.select import Select
@@ -18,12 +20,13 @@ from portal.accounts.roles import Permission, Role, roles_for_company_kind
 from portal.accounts.scope import Scope
 from portal.accounts.scope_cache import forget_scope
 from portal.accounts.session_ends import end_sessions
-from portal.accounts.tables import Invitation, Membership, User
+from portal.accounts.sso import connection_for_email, email_domain
+from portal.accounts.tables import Company, CompanyKind, Invitation, Membership, User
 from portal.accounts.tokens import LinkSigner
-from portal.database import lock_rows_for_decision, write_transaction
+from portal.database import after_commit, lock_rows_for_decision, write_transaction
 from portal.errors import Conflict, Invalid, NotAllowed, NotFound
+from portal.i18n import DEFAULT_LOCALE, money_from_minor, money_to_minor
 from portal.i18n import gettext as _
-from portal.i18n import money_from_minor, money_to_minor
 from portal.mail import OutgoingMail, Postbox
 from portal.web.forms import money
 
@@ -283,13 +286,28 @@ async def invite(caller: Scope, email: str, terms: MemberTerms, signer: LinkSign
             object_id=invitation_id,
             details={"email": email, "roles": [role.value for role in terms.roles]},
         )
+    return _invitation_mail(
+        invitation_id, email, caller.locale, caller.name, caller.company_name, expires_at, signer, postbox
+    )
+
+
+def _invitation_mail(
+    invitation_id: int,
+    email: str,
+    locale: str,
+    inviter: str,
+    company: str,
+    expires_at: datetime,
+    signer: LinkSigner,
+    postbox: Postbox,
+) -> OutgoingMail:
     token = signer.sign(INVITATION_PURPOSE, invitation_id)
     return postbox.compose(
         "invitation",
         to=email,
-        locale=caller.locale,
-        inviter=caller.name,
-        company=caller.company_name,
+        locale=locale,
+        inviter=inviter,
+        company=company,
         link=postbox.link(f"/invitations/{token}"),
         expires_at=expires_at,
     )
@@ -324,6 +342,8 @@ class InvitationView:
     email: str
     company_name: str
     has_account: bool
+    # The name the seller's ERP gave, offered in the form; empty for invitations made in the portal.
+    name: str = ""
 
 
 async def open_invitation(token: str, signer: LinkSigner) -> InvitationView:
@@ -333,6 +353,7 @@ async def open_invitation(token: str, signer: LinkSigner) -> InvitationView:
         await Invitation.select(
             Invitation.id,
             Invitation.email,
+            Invitation.name,
             Invitation.company.name.as_alias("company_name"),
             Invitation.accepted_at,
             Invitation.revoked_at,
@@ -346,7 +367,9 @@ async def open_invitation(token: str, signer: LinkSigner) -> InvitationView:
     if row["accepted_at"] is not None:
         raise NotFound(_("This invitation has already been used. Log in with your email and password."))
     has_account = await User.exists().where(User.email == row["email"])
-    return InvitationView(id=row["id"], email=row["email"], company_name=row["company_name"], has_account=has_account)
+    return InvitationView(
+        id=row["id"], email=row["email"], company_name=row["company_name"], has_account=has_account, name=row["name"]
+    )
 
 
 async def accept_invitation(
@@ -428,3 +451,212 @@ async def team_limits(caller: Scope) -> list[MemberRow]:
     )
     ordering = {Role.BUYER.value, Role.REQUESTER.value}
     return [_member_row(row) for row in rows if ordering & set(row["roles"])]
+
+
+# --- Administrators the seller's ERP names -------------------------------------------------------
+
+
+async def appoint_administrator(company_id: int, email: str, name: str, locale: str) -> bool:
+    """Makes the person an administrator of the customer, as the seller's ERP says, inside the
+    caller's transaction. A member of the company gains the role (no mail: they have access
+    already); anyone else, someone of another company too, gets an invitation to this company
+    only, mailed by the `send_due_invitations` job once that transaction has committed, so an
+    invitation rolled back is never mailed.
+
+    Answers True when this made them an administrator or invited them as one, False when they
+    already were (a pending invitation takes the new name and language; a member's own name and
+    language are theirs to keep). Invalid when they cannot be one: the company deactivated them,
+    they are the seller's staff, or their domain signs in through another company's SSO."""
+    email = parse_email(email)
+    admin = Role.COMPANY_ADMIN.value
+    user_id = await _user_id(email)
+    membership = await _membership_for_decision(user_id, company_id)
+    if membership is not None:
+        if not membership["is_active"]:
+            raise Invalid(
+                {
+                    "email": _(
+                        "%(email)s was deactivated by the customer's administrator: they reactivate them in the portal."
+                    )
+                    % {"email": email}
+                }
+            )
+        if admin in membership["roles"]:
+            return False
+        assert user_id is not None
+        await _change_roles(company_id, user_id, membership, [*membership["roles"], admin])
+        return True
+    await _check_invitable(company_id, email, user_id)
+    pending = await _pending_invitations_of(company_id, email)
+    if pending:
+        invitation = pending[0]
+        await Invitation.update(
+            {Invitation.roles: sorted({*invitation["roles"], admin}), Invitation.name: name, Invitation.locale: locale}
+        ).where(Invitation.id == invitation["id"])
+        return admin not in invitation["roles"]
+    rows = await Invitation.insert(
+        Invitation(
+            company=company_id,
+            email=email,
+            roles=[admin],
+            name=name,
+            locale=locale,
+            mail_due=True,
+            # The link's lifetime starts when its mail goes: `invitation_mails_due` sets it then.
+            expires_at=clock.now(),
+        )
+    ).returning(Invitation.id)
+    await audit.record(
+        "member.invited",
+        company_id=company_id,
+        object_type="invitation",
+        object_id=rows[0]["id"],
+        details={"email": email, "roles": [admin], "by": "erp"},
+    )
+    return True
+
+
+async def dismiss_administrator(company_id: int, email: str) -> bool:
+    """The person is no longer an administrator of the customer, as the seller's ERP says:
+    a pending invitation loses the role (revoked when no other role is left); a member loses it
+    (deactivated, with their sessions ended, when no other role is left). False when they were
+    neither. Conflict when members would be left without an administrator: the company could
+    not manage its people any more."""
+    email = normalize_email(email)
+    admin = Role.COMPANY_ADMIN.value
+    found = False
+    for invitation in await _pending_invitations_of(company_id, email):
+        if admin not in invitation["roles"]:
+            continue
+        found = True
+        roles = [role for role in invitation["roles"] if role != admin]
+        await Invitation.update(
+            {Invitation.roles: roles} if roles else {Invitation.revoked_at: clock.now(), Invitation.mail_due: False}
+        ).where(Invitation.id == invitation["id"])
+    user_id = await _user_id(email)
+    membership = await _membership_for_decision(user_id, company_id)
+    if membership is None or not membership["is_active"] or admin not in membership["roles"]:
+        return found
+    assert user_id is not None
+    roles = [role for role in membership["roles"] if role != admin]
+    others = await lock_rows_for_decision(
+        Membership.select(Membership.roles).where(
+            (Membership.company == company_id) & Membership.is_active.eq(True) & (Membership.id != membership["id"])
+        )
+    )
+    remaining = [row["roles"] for row in others] + ([roles] if roles else [])
+    if remaining and not any(admin in member_roles for member_roles in remaining):
+        raise Conflict(
+            _("%(email)s is the customer's last administrator: name another one before removing them.")
+            % {"email": email}
+        )
+    await _change_roles(company_id, user_id, membership, roles)
+    return True
+
+
+async def invitation_mails_due(signer: LinkSigner, postbox: Postbox, inviter: str) -> list[OutgoingMail]:
+    """The mails of invitations that wait for theirs (made by the ERP), composed in each invited
+    person's language with `inviter` as who invites; from here those invitations count as mailed
+    and their links' lifetime starts. The caller sends the mails."""
+    async with write_transaction(Invitation._meta.db):
+        due = await lock_rows_for_decision(
+            Invitation.select(Invitation.id, Invitation.email, Invitation.locale, Invitation.company).where(
+                Invitation.mail_due.eq(True) & Invitation.accepted_at.is_null() & Invitation.revoked_at.is_null()
+            )
+        )
+        if not due:
+            return []
+        expires_at = clock.now() + timedelta(seconds=signer.max_age_seconds)
+        await Invitation.update({Invitation.mail_due: False, Invitation.expires_at: expires_at}).where(
+            Invitation.id.is_in([invitation["id"] for invitation in due])
+        )
+        company_ids = sorted({invitation["company"] for invitation in due})
+        company_names = {
+            row["id"]: row["name"]
+            for row in await Company.select(Company.id, Company.name).where(Company.id.is_in(company_ids))
+        }
+    return [
+        _invitation_mail(
+            invitation["id"],
+            invitation["email"],
+            invitation["locale"] or DEFAULT_LOCALE,
+            inviter,
+            company_names[invitation["company"]],
+            expires_at,
+            signer,
+            postbox,
+        )
+        for invitation in due
+    ]
+
+
+async def _user_id(email: str) -> int | None:
+    user = await User.select(User.id).where(User.email == email).first()
+    return None if user is None else int(user["id"])
+
+
+async def _membership_for_decision(user_id: int | None, company_id: int) -> dict[str, Any] | None:
+    if user_id is None:
+        return None
+    row: dict[str, Any] | None = await lock_rows_for_decision(
+        Membership.select(Membership.id, Membership.roles, Membership.is_active).where(
+            (Membership.user == user_id) & (Membership.company == company_id)
+        )
+    ).first()
+    return row
+
+
+async def _pending_invitations_of(company_id: int, email: str) -> list[dict[str, Any]]:
+    """Invitations of this person to this company not yet used, revoked or expired (one whose
+    mail is still due has not started to expire)."""
+    return list(
+        await Invitation.select(Invitation.id, Invitation.roles)
+        .where(
+            (Invitation.company == company_id)
+            & (Invitation.email == email)
+            & Invitation.accepted_at.is_null()
+            & Invitation.revoked_at.is_null()
+            & (Invitation.mail_due.eq(True) | (Invitation.expires_at > clock.now()))
+        )
+        .order_by(Invitation.id, ascending=False)
+    )
+
+
+async def _check_invitable(company_id: int, email: str, user_id: int | None) -> None:
+    if user_id is not None and await Membership.exists().where(
+        (Membership.user == user_id) & (Membership.company.kind == CompanyKind.SELLER)
+    ):
+        raise Invalid(
+            {"email": _("%(email)s belongs to the seller's own staff, not to a customer.") % {"email": email}}
+        )
+    # A domain proven by a company's SSO is that company's: its claim was allowed only because no
+    # other company's people use it, and its people sign in at that company's provider.
+    connection = await connection_for_email(email)
+    if connection is not None and connection.company_id != company_id:
+        raise Invalid(
+            {
+                "email": _(
+                    "People with addresses at %(domain)s sign in through another company's single sign-on, so they cannot be invited to this one."
+                )
+                % {"domain": email_domain(email)}
+            }
+        )
+
+
+async def _change_roles(company_id: int, user_id: int, membership: dict[str, Any], roles: list[str]) -> None:
+    """The ERP's change of a member's roles; no roles left deactivates the membership."""
+    changes: dict[Any, Any] = {Membership.roles: roles}
+    if not roles:
+        changes[Membership.is_active] = False
+    await Membership.update(changes).where(Membership.id == membership["id"])
+    await audit.record(
+        "member.updated" if roles else "member.deactivated",
+        company_id=company_id,
+        object_type="user",
+        object_id=user_id,
+        details={"roles": {"from": list(membership["roles"]), "to": roles}, "by": "erp"},
+    )
+    # After the commit, so a concurrent request cannot cache the old roles again.
+    await after_commit(partial(forget_scope, user_id))
+    if not roles:
+        await after_commit(partial(end_sessions, user_id))

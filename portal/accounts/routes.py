@@ -250,7 +250,13 @@ async def invitation_form(
 ) -> Html:
     invitation = await members.open_invitation(token, signer)
     return page(
-        request, "accounts/invitation.html", block="form", token=token, invitation=invitation, errors={}, name=""
+        request,
+        "accounts/invitation.html",
+        block="form",
+        token=token,
+        invitation=invitation,
+        errors={},
+        name=invitation.name,
     )
 
 

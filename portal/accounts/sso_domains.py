@@ -19,8 +19,7 @@ import dns.exception
 
 from portal import clock
 from portal.accounts import audit
-from portal.accounts.customer_scope import sees_every_customer
-from portal.accounts.roles import Permission
+from portal.accounts.customer_scope import is_seller_admin
 from portal.accounts.scope import Scope
 from portal.accounts.tables import Company, Membership, SsoDomain
 from portal.config import Settings
@@ -228,10 +227,6 @@ async def replace_claims(
 
 
 # --- Proof and the seller's decision -------------------------------------------------------------
-
-
-def is_seller_admin(caller: Scope) -> bool:
-    return sees_every_customer(caller) and caller.can(Permission.USERS_MANAGE)
 
 
 async def verify_claim(

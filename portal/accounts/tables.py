@@ -78,12 +78,18 @@ class Company(Table):
 class DeliveryAddress(Table):
     id = Serial(primary_key=True)
     company = ForeignKey(Company, null=False, index=True)
+    # The address's code in the seller's ERP, unique per company by a migration's index; None
+    # for addresses the ERP has not sent.
+    code = Varchar(length=40, null=True, default=None)
     label = Varchar(length=100)
     street = Varchar(length=200)
     postal_code = Varchar(length=10)
     city = Varchar(length=100)
     country = Varchar(length=2, default="PL")
     is_default = Boolean(default=False)
+    # An address the ERP no longer sends: kept, because orders and recurring schedules point
+    # at it, but no longer offered for new orders.
+    is_active = Boolean(default=True)
 
 
 class Membership(Table):
@@ -108,6 +114,14 @@ class Invitation(Table):
     order_limit_minor = BigInt(null=True, default=None)
     monthly_limit_minor = BigInt(null=True, default=None)
     invited_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
+    # Who the seller's ERP says is invited, to greet them and write in their language; empty
+    # for invitations made in the portal (the mail goes out in the inviter's language).
+    name = Varchar(length=200, default="")
+    locale = Varchar(length=2, default="")
+    # The invitation's mail is still to be sent: set for invitations written inside a larger
+    # transaction (an ERP batch), whose mail a job sends once they are committed. Its link's
+    # lifetime starts then, so `expires_at` is set by that job.
+    mail_due = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     accepted_at = Timestamptz(null=True, default=None)

@@ -20,14 +20,16 @@ from portal.aftersales.shipment_documents import delivery_note_pdf, packing_list
 from portal.aftersales.tables import AttachmentPurpose, Shipment, ShipmentStatus
 from portal.config import Settings
 from portal.database import write_transaction
-from portal.errors import Invalid, NotFound, TooManyAttempts
+from portal.errors import Invalid, NotFound
 from portal.i18n import current_locale
 from portal.i18n import gettext as _
+from portal.integration.api_auth import authorised_client
 from portal.integration.api_keys import ApiKeyLimiter
+from portal.integration.scopes import Scope
 from portal.jobs import send_after_response
 from portal.mail import Postbox
 from portal.web import page, redirect, wants_fragment
-from portal.web.api import MalformedBody, json_object, problem
+from portal.web.api import MalformedBody, Problem, json_object
 from portal.web.forms import FormData
 from portal.web.limits import BodyKind, body_kind
 
@@ -226,7 +228,7 @@ async def download_file(caller: Caller, attachment_id: FromPath[int]) -> Respons
 # --- JSON API --------------------------------------------------------------------------------
 
 
-@post("/api/shipment-events", status_code=201, opt=body_kind(BodyKind.API))
+@post("/api/v1/shipment-events", status_code=201, opt=body_kind(BodyKind.API))
 async def post_shipment_event(
     request: Request[Any, Any, Any],
     postbox: NamedDependency[Postbox],
@@ -234,23 +236,16 @@ async def post_shipment_event(
 ) -> Response[Any]:
     """A carrier's or ERP's tracking event:
     `{"event_id", "tracking_number", "status", "occurred_at", "place"?, "note"?}` with
-    `Authorization: Bearer <key>`. 201 recorded, 200 the same event id again, 401 bad key,
-    404 unknown tracking number, 422 invalid fields: every refusal a problem+json document."""
-    address = request.client.host if request.client else ""
-    try:
-        integration = await api_key_limiter.integration_for(request.headers.get("authorization", ""), address)
-    except TooManyAttempts as error:
-        refused = problem(429, _("Too many calls with a wrong key."), error.message)
-        refused.headers["Retry-After"] = str(error.retry_after_seconds)
-        return refused
-    if integration is None:
-        return problem(401, _("Unknown API key."), _("Send `Authorization: Bearer <key>` with an active key."))
+    `Authorization: Bearer <key>` of a key with the `shipments` scope. 201 recorded, 200 the same
+    event id again, 401 bad key, 403 a key without the scope, 404 unknown tracking number, 422
+    invalid fields: every refusal a problem+json document whose errors point at the fields."""
+    client = await authorised_client(request, api_key_limiter, Scope.SHIPMENTS)
     try:
         body = await json_object(request)
     except MalformedBody as error:
-        return problem(400, _("The body is not a JSON object."), error.detail)
+        raise Problem(400, _("The body is not a JSON object."), error.detail) from error
     try:
-        event = shipments.parse_event(body, source=integration)
+        event = shipments.parse_event(body, source=client.name)
         if not str(body.get("tracking_number") or "").strip():
             raise Invalid({"tracking_number": _("Give the parcel's tracking number.")})
         if event.external_id is None:
@@ -258,9 +253,19 @@ async def post_shipment_event(
         shipment_id = await shipments.shipment_for_tracking_number(str(body["tracking_number"]).strip())
         outcome = await shipments.record_event(shipment_id, event, postbox)
     except Invalid as error:
-        return problem(422, _("The event is not valid."), error.message, errors=error.errors)
+        raise Problem(
+            422,
+            _("The event is not valid."),
+            error.message,
+            errors=[{"pointer": f"/{field}", "detail": detail} for field, detail in error.errors.items()],
+        ) from error
     except NotFound as error:
-        return problem(404, _("Unknown tracking number."), error.message)
+        raise Problem(
+            404,
+            _("Unknown tracking number."),
+            error.message,
+            errors=[{"pointer": "/tracking_number", "detail": error.message}],
+        ) from error
     response = Response(
         {"shipment": outcome.shipment_id, "status": outcome.status, "recorded": outcome.recorded},
         status_code=201 if outcome.recorded else 200,

@@ -15,9 +15,10 @@ from typing import Any
 
 from portal import clock
 from portal.accounts import audit
+from portal.accounts.companies import blocked_from_ordering
 from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
-from portal.accounts.tables import Membership
+from portal.accounts.tables import Company, CompanyStatus, Membership
 from portal.accounts.tokens import LinkSigner
 from portal.approvals.rules import (
     Approver,
@@ -350,6 +351,11 @@ async def _decide(
             raise NotAllowed(_("Another approver must decide this step."))
         if decider_id not in {a.user_id for a in await eligible_approvers(order["company"], set())}:
             raise NotAllowed(_("You are no longer an approver of this company."))
+        # Approving sends the order on its way: a blocked company orders nothing. Rejecting stays possible.
+        if approve and await Company.exists().where(
+            (Company.id == order["company"]) & (Company.status == CompanyStatus.BLOCKED)
+        ):
+            raise Conflict(blocked_from_ordering())
         now = clock.now()
         await ApprovalStep.update(
             {

@@ -815,7 +815,7 @@ async def measure_imports(database_url: str, resource_name: str, count: int) -> 
     app = create_app(load_settings().model_copy(update={"database_url": database_url, "valkey_url": None}))
     async with connection_pool(app.state["engine"]):
         await migrate()
-        key = await create_api_key("bench")
+        key = await create_api_key("bench", [resource.scope])
         transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
         async with httpx.AsyncClient(
             transport=transport,

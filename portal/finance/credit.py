@@ -9,6 +9,7 @@ from typing import Any
 
 from piccolo.querystring import QueryString
 
+from portal import clock
 from portal.accounts.scope import Scope
 from portal.finance.tables import CreditAccount, DocumentKind
 from portal.i18n import format_money
@@ -107,3 +108,31 @@ async def credit_status(caller: Scope) -> CreditStatus:
     """Limit, open balance and uninvoiced orders in one statement."""
     rows = await CreditAccount.raw("{}", credit_figures(caller.company_id))
     return credit_from(rows[0], caller.currency)
+
+
+async def set_credit_limit(company_id: int, limit: Decimal | None, currency: str) -> bool:
+    """The seller's credit limit for the company, in its currency; None: no limit (the account
+    goes, as "no account" means no limit). The open balance stays as the ERP or finance reported
+    it; a new account starts owing nothing until they do. Answers whether anything changed.
+    Credit is computed per request (`credit_figures`): nothing cached to forget."""
+    account = (
+        await CreditAccount.select(CreditAccount.credit_limit, CreditAccount.currency)
+        .where(CreditAccount.company == company_id)
+        .first()
+    )
+    if limit is None:
+        if account is None:
+            return False
+        await CreditAccount.delete().where(CreditAccount.company == company_id)
+        return True
+    if account is None:
+        await CreditAccount.insert(
+            CreditAccount(company=company_id, currency=currency, credit_limit=limit, open_balance=Decimal("0.00"))
+        )
+        return True
+    if Decimal(str(account["credit_limit"])) == limit and account["currency"] == currency:
+        return False
+    await CreditAccount.update(
+        {CreditAccount.credit_limit: limit, CreditAccount.currency: currency, CreditAccount.updated_at: clock.now()}
+    ).where(CreditAccount.company == company_id)
+    return True

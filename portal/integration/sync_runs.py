@@ -13,7 +13,7 @@ from portal.database import write_transaction
 from portal.errors import Conflict, NotFound
 from portal.i18n import gettext as _
 from portal.integration.batch import lock_resource
-from portal.integration.resources import Resource, key_from_ledger
+from portal.integration.resources import Rejected, Resource, key_from_ledger
 from portal.integration.tables import SyncedRecord, SyncRun, SyncRunStatus
 
 # What a run must contain of the records the portal holds for it to deactivate the rest.
@@ -69,12 +69,12 @@ async def close_run(resource: Resource[Any], run_id: int, *, force: bool = False
     """Deactivate what the run did not contain; Conflict when the run is already closed or is far
     smaller than what is held (then it is marked refused and nothing is deactivated)."""
     refusal = ""
-    async with write_transaction(SyncRun._meta.db):
+    async with write_transaction(SyncRun._meta.db) as transaction:
         run = await sync_run(run_id)
         if run.resource != resource.name:
             raise NotFound(_("There is no sync run {run} of {resource}.").format(run=run_id, resource=resource.name))
         if run.status != SyncRunStatus.OPEN:
-            raise Conflict(_("Sync run {run} is already {status}.").format(run=run_id, status=run.status))
+            raise Conflict(_("Sync run {run} is already closed.").format(run=run_id))
         await lock_resource(resource)
         live = (SyncedRecord.resource == resource.name) & (SyncedRecord.deleted == False)  # noqa: E712
         held = await SyncedRecord.count().where(live)
@@ -87,25 +87,42 @@ async def close_run(resource: Resource[Any], run_id: int, *, force: bool = False
             await _finish(run_id, SyncRunStatus.REFUSED, contained, 0, detail)
             refusal = detail
         else:
-            await _deactivate_left_out(resource, run_id, contained)
+            await _deactivate_left_out(transaction, resource, run_id, contained)
     if refusal:
         raise Conflict(refusal)
     return await sync_run(run_id)
 
 
-async def _deactivate_left_out(resource: Resource[Any], run_id: int, contained: int) -> None:
+async def _deactivate_left_out(transaction: Any, resource: Resource[Any], run_id: int, contained: int) -> None:
+    """Delete what the run left out; a record the resource refuses to delete (the last
+    administrator of a customer, say) stays, and the run's detail says which and why."""
     live = (SyncedRecord.resource == resource.name) & (SyncedRecord.deleted == False)  # noqa: E712
     left_out = await SyncedRecord.select(SyncedRecord.id, SyncedRecord.key).where(
         live & ((SyncedRecord.last_run != run_id) | SyncedRecord.last_run.is_null())
     )
+    deleted: list[int] = []
+    kept: list[str] = []
     for row in left_out:
-        await resource.delete(key_from_ledger(resource, row["key"]))
-    for start in range(0, len(left_out), 500):
-        ids = [row["id"] for row in left_out[start : start + 500]]
+        key = key_from_ledger(resource, row["key"])
+        savepoint = await transaction.savepoint()
+        try:
+            await resource.delete(key)
+        except Rejected as refusal:
+            await savepoint.rollback_to()
+            kept.append(f"{' / '.join(key.values())}: {refusal.reason}")
+            continue
+        await savepoint.release()
+        deleted.append(row["id"])
+    for start in range(0, len(deleted), 500):
         await SyncedRecord.update({SyncedRecord.deleted: True, SyncedRecord.updated_at: clock.now()}).where(
-            SyncedRecord.id.is_in(ids)
+            SyncedRecord.id.is_in(deleted[start : start + 500])
         )
-    await _finish(run_id, SyncRunStatus.CLOSED, contained, len(left_out), "")
+    detail = ""
+    if kept:
+        detail = _("Kept {count} records the run left out: {records}").format(count=len(kept), records="; ".join(kept))[
+            :500
+        ]
+    await _finish(run_id, SyncRunStatus.CLOSED, contained, len(deleted), detail)
 
 
 async def _finish(run_id: int, status: SyncRunStatus, contained: int, deactivated: int, detail: str) -> None:

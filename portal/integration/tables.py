@@ -21,15 +21,24 @@ class OutboxEvent(Table):
 
 
 class ApiKey(Table):
-    """The key one integration (an ERP, a carrier) calls the JSON API with. Only its SHA-256 is
-    kept; the key itself is shown once, when it is made."""
+    """The key one integration (an ERP, a carrier) calls the JSON API with, and the scopes it may
+    touch. Only SHA-256 digests are kept; a key itself is shown once, when it is made or rotated.
+    A rotated key's old digest stays valid until `previous_expires_at`, so the integration can
+    switch without a gap; a revoked key stops at once."""
 
     id = Serial(primary_key=True)
     name = Varchar(length=60, unique=True)
     key_hash = Varchar(length=64, unique=True)
-    active = Boolean(default=True)
+    # Scope names separated by spaces, as OAuth writes them.
+    scopes = Varchar(length=200, default="")
     created_at = Timestamptz(default=TimestamptzNow())
+    revoked_at = Timestamptz(null=True, default=None)
+    # Uses of the current key and of the rotated one, written at most once a minute each.
     last_used_at = Timestamptz(null=True, default=None)
+    last_used_address = Varchar(length=45, default="")
+    previous_hash = Varchar(length=64, null=True, default=None, index=True)
+    previous_expires_at = Timestamptz(null=True, default=None)
+    previous_last_used_at = Timestamptz(null=True, default=None)
 
 
 class SyncedRecord(Table):

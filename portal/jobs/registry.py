@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 # Modules whose `@job` functions the worker runs. A capability adds its module here, one line.
 JOB_MODULES: tuple[str, ...] = (
     "portal.jobs.mail",
+    "portal.accounts.jobs",
     "portal.approvals.reminders",
     "portal.ordering.recurring",
     "portal.demo_aftersales",

@@ -16,9 +16,9 @@ from piccolo.query.methods.select import Select
 from piccolo.querystring import QueryString
 
 from portal import clock
-from portal.accounts.companies import Address, CompanyProfile, company_profile
+from portal.accounts.companies import Address, CompanyProfile, blocked_from_ordering, company_profile
 from portal.accounts.scope import Scope
-from portal.accounts.tables import PaymentMethod
+from portal.accounts.tables import CompanyStatus, PaymentMethod
 from portal.accounts.tokens import LinkSigner
 from portal.approvals.requests import request_first_approval
 from portal.approvals.rules import (
@@ -56,7 +56,12 @@ class CheckoutView:
 
     @property
     def can_submit(self) -> bool:
-        return bool(self.cart.lines) and self.cart.totals.blocked_lines == 0
+        return bool(self.cart.lines) and self.cart.totals.blocked_lines == 0 and not self.company.blocked
+
+    @property
+    def refusal(self) -> str:
+        """Why this company cannot order at all now, or ""."""
+        return blocked_from_ordering() if self.company.blocked else ""
 
 
 async def checkout_view(caller: Scope) -> CheckoutView:
@@ -193,16 +198,17 @@ async def _facts(caller: Scope, submission_key: str, address_id: str, net: Decim
     chosen = record_id(address_id) if str(record_id(address_id)) == address_id else None
     own = QueryString(
         "SELECT c.name AS company_name, c.payment_method AS company_payment_method,"
-        " c.payment_days AS company_payment_days,"
+        " c.payment_days AS company_payment_days, c.status AS company_status,"
         " author.name AS author_name, author.email AS author_email, author.locale AS author_locale,"
         " a.id AS address_id, a.label, a.street, a.postal_code, a.city, a.country, a.is_default,"
         " e.id AS earlier_id, e.number AS earlier_number, e.status AS earlier_status"
         " FROM company c JOIN portal_user author ON author.id = {}"
-        " LEFT JOIN delivery_address a ON a.company = c.id AND a.id = {}"
+        " LEFT JOIN delivery_address a ON a.company = c.id AND a.id = {} AND a.is_active = {}"
         " LEFT JOIN customer_order e ON e.submission_key = {} AND e.company = c.id AND e.placed_by = {}"
         " WHERE c.id = {}",
         caller.user_id,
         chosen,
+        True,
         submission_key,
         caller.user_id,
         caller.company_id,
@@ -298,7 +304,10 @@ async def submit_order(
 async def _write_order(
     caller: Scope, request: OrderRequest, facts: _Facts, payment_days: int, signer: LinkSigner, postbox: Postbox
 ) -> PlacedOrder:
-    """The order, its lines, its first status and approval steps; inside the submission's transaction."""
+    """The order, its lines, its first status and approval steps; inside the submission's transaction.
+    Every order passes here, so the company's block is checked here, on the row this transaction read."""
+    if facts.row["company_status"] == CompanyStatus.BLOCKED:
+        raise Invalid({"form": blocked_from_ordering()})
     need = facts.need
     totals = request.lines.totals
     status = OrderStatus.AWAITING_APPROVAL if need.needed else OrderStatus.SENT_TO_SELLER

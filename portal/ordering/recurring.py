@@ -13,7 +13,7 @@ from typing import Any
 from piccolo.columns import Column
 
 from portal import clock
-from portal.accounts.companies import company_profile
+from portal.accounts.companies import blocked_from_ordering, company_profile
 from portal.accounts.login import load_scope
 from portal.accounts.scope import Scope
 from portal.accounts.tables import PaymentMethod
@@ -266,6 +266,8 @@ async def place_recurring_order(
             problems = await order_problems(owner, lines, method)
             if address is None:
                 result = _("Not placed: the delivery address no longer exists.")
+            elif company.blocked:
+                result = _("Not placed: %(reason)s") % {"reason": blocked_from_ordering()}
             elif problems:
                 result = _("Not placed: %(reason)s") % {"reason": " ".join(problems.values())}
             else:

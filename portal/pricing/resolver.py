@@ -3,8 +3,11 @@
 Precedence (also in README):
   Only prices in the customer's currency count, and only what is valid on the day asked about
   (today by default): `valid_from`/`valid_to` are inclusive and NULL is open-ended, on price
-  lists, contract prices and discount rules alike. A source has a price for a quantity when it
-  has a break (`min_quantity`) at or below that quantity; the largest such break applies.
+  lists, contract prices and discount rules alike. What the ERP deleted (`is_active` off) counts
+  nowhere: a price list, its entries, an assignment, a contract price, a discount rule, and a
+  customer group, whose assignments and rules then reach none of its members.
+  A source has a price for a quantity when it has a break (`min_quantity`) at or below that
+  quantity; the largest such break applies.
   The first source with a price wins:
     1. the customer's contract price for the product: final, no discount ever applies to it
        (contract rows overlapping at one break: the latest `valid_from`, then the newest row);
@@ -326,18 +329,23 @@ async def resolve_prices(
 
 
 _VALID_ON = "({alias}.valid_from IS NULL OR {alias}.valid_from <= {{}}) AND ({alias}.valid_to IS NULL OR {alias}.valid_to >= {{}})"
+# The active customer groups of the company given as the one value.
+_CALLER_GROUPS = (
+    'SELECT m."group" FROM customer_group_member m JOIN customer_group g ON g.id = m."group"'
+    " WHERE m.company = {} AND g.is_active"
+)
 
 
 def _offered_lists(caller: Scope, on: date) -> tuple[str, list[Any]]:
-    """`FROM …` of the price lists the caller may buy from on `on`, in its currency: each base
-    list, and each assignment to the company or to one of its groups (a list assigned several
-    times gives several rows). An assignment naming a company belongs to that company only,
-    whatever group it also names."""
+    """`FROM …` of the active price lists the caller may buy from on `on`, in its currency: each
+    base list, and each active assignment to the company or to one of its active groups (a list
+    assigned several times gives several rows). An assignment naming a company belongs to that
+    company only, whatever group it also names."""
     source = (
-        "FROM price_list l LEFT JOIN price_list_assignment a ON a.price_list = l.id"
-        " AND (a.company = {} OR (a.company IS NULL AND a.customer_group IN"
-        ' (SELECT m."group" FROM customer_group_member m WHERE m.company = {})))'
-        f" WHERE l.currency = {{}} AND {_VALID_ON.format(alias='l')} AND (l.is_base OR a.price_list IS NOT NULL)"
+        "FROM price_list l LEFT JOIN price_list_assignment a ON a.price_list = l.id AND a.is_active"
+        f" AND (a.company = {{}} OR (a.company IS NULL AND a.customer_group IN ({_CALLER_GROUPS})))"
+        f" WHERE l.is_active AND l.currency = {{}} AND {_VALID_ON.format(alias='l')}"
+        " AND (l.is_base OR a.price_list IS NOT NULL)"
     )
     return source, [caller.company_id, caller.company_id, caller.currency, on, on]
 
@@ -349,7 +357,7 @@ def price_columns(caller: Scope, on: date) -> QueryString:
     entries = json_array(
         Product._meta.db,
         {"list": "e.price_list", "min": "e.min_quantity", "price": "e.unit_price"},
-        f"FROM price_list_entry e WHERE e.product = p.id AND e.price_list IN (SELECT l.id {offered})",
+        f"FROM price_list_entry e WHERE e.product = p.id AND e.is_active AND e.price_list IN (SELECT l.id {offered})",
         *offered_values,
     )
     contracts = json_array(
@@ -362,7 +370,7 @@ def price_columns(caller: Scope, on: date) -> QueryString:
             "valid_from": "c.valid_from",
             "valid_to": "c.valid_to",
         },
-        "FROM contract_price c WHERE c.company = {} AND c.product = p.id AND c.currency = {}"
+        "FROM contract_price c WHERE c.company = {} AND c.product = p.id AND c.currency = {} AND c.is_active"
         f" AND {_VALID_ON.format(alias='c')}",
         caller.company_id,
         caller.currency,
@@ -374,8 +382,8 @@ def price_columns(caller: Scope, on: date) -> QueryString:
 
 def offer_columns(caller: Scope, on: date, product_ids: QueryString) -> QueryString:
     """Two columns, filled on one row of the statement only: `offered_lists` and
-    `discount_terms` (rules naming the company, or naming no company and one of its groups,
-    for everything or for one of `product_ids`), as JSON."""
+    `discount_terms` (active rules naming the company, or naming no company and one of its
+    active groups, for everything or for one of `product_ids`), as JSON."""
     offered, offered_values = _offered_lists(caller, on)
     lists = json_array(
         Product._meta.db,
@@ -405,9 +413,8 @@ def offer_columns(caller: Scope, on: date, product_ids: QueryString) -> QueryStr
             "valid_from": "d.valid_from",
             "valid_to": "d.valid_to",
         },
-        "FROM discount_rule d WHERE (d.company = {} OR (d.company IS NULL AND d.customer_group IN"
-        ' (SELECT m."group" FROM customer_group_member m WHERE m.company = {})))'
-        f" AND (d.product IS NULL OR d.product IN ({{}})) AND {_VALID_ON.format(alias='d')}",
+        f"FROM discount_rule d WHERE d.is_active AND (d.company = {{}} OR (d.company IS NULL AND d.customer_group IN"
+        f" ({_CALLER_GROUPS}))) AND (d.product IS NULL OR d.product IN ({{}})) AND {_VALID_ON.format(alias='d')}",
         caller.company_id,
         caller.company_id,
         product_ids,

@@ -1,5 +1,8 @@
 """Tables of pricing: customer groups, price lists and their entries (tiers), assignments,
-contract prices and discount rules. Only `portal.pricing.resolver` reads them to price goods."""
+contract prices and discount rules. Only `portal.pricing.resolver` reads them to price goods.
+
+`is_active` is the ERP's soft delete (`portal.pricing.erp_sync`): a row whose flag is off prices
+nothing, and sending it again turns the flag back on."""
 
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ class CustomerGroup(Table):
     id = Serial(primary_key=True)
     code = Varchar(length=40, unique=True)
     name = Varchar(length=200)
+    # Off: the group's list assignments and discount rules reach none of its members.
+    is_active = Boolean(default=True)
 
 
 class CustomerGroupMember(Table):
@@ -36,6 +41,7 @@ class PriceList(Table):
     is_base = Boolean(default=False)
     valid_from = Date(null=True, default=None)
     valid_to = Date(null=True, default=None)
+    is_active = Boolean(default=True)
 
 
 class PriceListEntry(Table):
@@ -45,6 +51,7 @@ class PriceListEntry(Table):
     product = ForeignKey(Product, null=False, index=True, on_delete=OnDelete.cascade)
     min_quantity = Integer(default=1)
     unit_price = Numeric(digits=UNIT_PRICE_DIGITS)
+    is_active = Boolean(default=True)
 
 
 class PriceListAssignment(Table):
@@ -54,6 +61,7 @@ class PriceListAssignment(Table):
     company = ForeignKey(Company, null=True, default=None, index=True, on_delete=OnDelete.cascade)
     customer_group = ForeignKey(CustomerGroup, null=True, default=None, on_delete=OnDelete.cascade)
     priority = Integer(default=100)
+    is_active = Boolean(default=True)
 
 
 class ContractPrice(Table):
@@ -67,6 +75,7 @@ class ContractPrice(Table):
     unit_price = Numeric(digits=UNIT_PRICE_DIGITS)
     valid_from = Date(null=True, default=None)
     valid_to = Date(null=True, default=None)
+    is_active = Boolean(default=True)
 
 
 class DiscountRule(Table):
@@ -74,6 +83,9 @@ class DiscountRule(Table):
     product group or one product, from a minimum quantity, within validity dates."""
 
     id = Serial(primary_key=True)
+    # The rule's code in the seller's ERP; None for rules made in the portal. Unique by a
+    # migration's index (SQLite cannot add a unique column).
+    code = Varchar(length=40, null=True, default=None)
     name = Varchar(length=200)
     company = ForeignKey(Company, null=True, default=None, index=True, on_delete=OnDelete.cascade)
     customer_group = ForeignKey(CustomerGroup, null=True, default=None, on_delete=OnDelete.cascade)
@@ -83,3 +95,4 @@ class DiscountRule(Table):
     min_quantity = Integer(default=1)
     valid_from = Date(null=True, default=None)
     valid_to = Date(null=True, default=None)
+    is_active = Boolean(default=True)

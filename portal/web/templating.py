@@ -19,6 +19,7 @@ from portal.i18n import (
     current_locale,
     format_date,
     format_datetime,
+    format_duration,
     format_file_size,
     format_money,
     format_quantity,
@@ -26,6 +27,7 @@ from portal.i18n import (
     gettext,
     ngettext,
 )
+from portal.integration.labels import key_state_label, outcome_label, run_status_label, scope_label, source_label
 from portal.ordering.labels import grid_row_words
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -55,6 +57,12 @@ def build_environment(auto_reload: bool) -> Environment:
         filesize=format_file_size,
         quantity=format_quantity,
         shipment_status=shipment_status_label,
+        duration=format_duration,
+        api_scope=scope_label,
+        batch_outcome=outcome_label,
+        key_state=key_state_label,
+        sync_run_status=run_status_label,
+        batch_source=source_label,
     )
     env.globals["current_locale"] = current_locale
     env.globals["grid_row_words"] = grid_row_words

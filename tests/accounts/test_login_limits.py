@@ -19,6 +19,7 @@ from portal.accounts.roles import Role
 from portal.accounts.tables import User
 from portal.config import Settings
 from portal.integration.api_keys import create_api_key
+from portal.integration.scopes import Scope as ApiScope
 from tests.conftest import client_at
 from tests.factories import PASSWORD, csrf_token, make_company, make_person
 from tests.mailbox import Mailbox
@@ -185,13 +186,13 @@ async def test_password_hashing_runs_off_the_event_loop(db, monkeypatch: pytest.
 async def test_parallel_wrong_api_keys_get_only_the_allowed_few_answers(
     app, client, settings: Settings, db, clock
 ) -> None:
-    key = await create_api_key("erp")
+    key = await create_api_key("erp", [ApiScope.SHIPMENTS])
     # No time of the event: a call that gets past its key is answered 422, whatever the date.
     event = {"event_id": "e-1", "tracking_number": "NOPE", "status": "in_transit"}
     async with client_at(app, "203.0.113.5") as robot:
         answers = await asyncio.gather(
             *(
-                robot.post("/api/shipment-events", json=event, headers={"Authorization": f"Bearer pk_wrong{n}"})
+                robot.post("/api/v1/shipment-events", json=event, headers={"Authorization": f"Bearer pk_wrong{n}"})
                 for n in range(60)
             )
         )
@@ -208,7 +209,7 @@ async def test_parallel_wrong_api_keys_get_only_the_allowed_few_answers(
     # The integration's own parallel calls from elsewhere are never held up by the count.
     right = await asyncio.gather(
         *(
-            client.post("/api/shipment-events", json=event, headers={"Authorization": f"Bearer {key}"})
+            client.post("/api/v1/shipment-events", json=event, headers={"Authorization": f"Bearer {key}"})
             for _ in range(30)
         )
     )

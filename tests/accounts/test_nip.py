@@ -1,7 +1,7 @@
 import pytest
 
 from portal.accounts.companies import Address, NewCompany, create_company
-from portal.accounts.nip import format_nip, is_valid_nip, normalize_nip
+from portal.accounts.nip import format_nip, is_valid_eu_vat_id, is_valid_nip, normalize_nip
 from portal.accounts.tables import Company
 from portal.errors import Invalid
 
@@ -36,3 +36,17 @@ async def test_a_bad_postal_code_and_vat_id_are_named_field_by_field(db: None) -
             NewCompany(name="Firma", nip="5260250995", vat_id="XX123", billing=Address("ul. A 1", "0001", "Warszawa"))
         )
     assert set(refused.value.errors) == {"vat_id", "billing_postal_code"}
+
+
+@pytest.mark.parametrize(
+    "vat_id", ["PL5260250995", "pl 526-025-09-95", "DE123456789", "ATU12345678", "FRAB123456789", "NL123456789B01"]
+)
+def test_eu_vat_numbers_of_their_countrys_shape_pass(vat_id: str) -> None:
+    assert is_valid_eu_vat_id(vat_id)
+
+
+@pytest.mark.parametrize(
+    "vat_id", ["PL5260250996", "DE12345678", "AT12345678", "NL123456789", "XX123456789", "5260250995", "", "PL"]
+)
+def test_eu_vat_numbers_of_another_shape_or_a_bad_polish_nip_fail(vat_id: str) -> None:
+    assert not is_valid_eu_vat_id(vat_id)

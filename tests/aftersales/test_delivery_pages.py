@@ -8,6 +8,7 @@ import pytest
 from portal.accounts.roles import Role
 from portal.aftersales.tables import Shipment, ShipmentEvent
 from portal.integration.api_keys import create_api_key
+from portal.integration.scopes import Scope as ApiScope
 from portal.ordering.tables import Order, OrderStatus
 from tests.aftersales.shipping import Shop, make_shop, ship
 from tests.factories import csrf_token, log_in, make_person
@@ -115,7 +116,7 @@ async def test_shipment_documents_download_as_pdf(client, shop: Shop) -> None:
 
 async def test_a_carrier_posts_events_once_each_and_gets_clear_refusals(client, shop: Shop) -> None:
     shipment = await ship(shop, {shop.order.line_ids[0]: 10}, "DPD-API-1")
-    key = await create_api_key("dpd-feed")
+    key = await create_api_key("dpd-feed", [ApiScope.SHIPMENTS])
     auth = {"Authorization": f"Bearer {key}"}
     event = {
         "event_id": "dpd-1",
@@ -125,40 +126,57 @@ async def test_a_carrier_posts_events_once_each_and_gets_clear_refusals(client, 
         "place": "Stryków",
     }
 
-    first = await client.post("/api/shipment-events", json=event, headers=auth)
+    first = await client.post("/api/v1/shipment-events", json=event, headers=auth)
     assert first.status_code == 201
     assert first.json() == {"shipment": shipment, "status": "in_transit", "recorded": True}
-    again = await client.post("/api/shipment-events", json=event, headers=auth)
+    again = await client.post("/api/v1/shipment-events", json=event, headers=auth)
     assert again.status_code == 200 and again.json()["recorded"] is False
 
     unknown = await client.post(
-        "/api/shipment-events", json={**event, "event_id": "x", "tracking_number": "NOPE"}, headers=auth
+        "/api/v1/shipment-events", json={**event, "event_id": "x", "tracking_number": "NOPE"}, headers=auth
     )
     assert unknown.status_code == 404
     assert unknown.headers["content-type"].startswith("application/problem+json")
     assert "NOPE" in unknown.json()["detail"]
+    assert [error["pointer"] for error in unknown.json()["errors"]] == ["/tracking_number"]
 
     invalid = await client.post(
-        "/api/shipment-events",
+        "/api/v1/shipment-events",
         json={**event, "event_id": "y", "status": "teleported", "occurred_at": "yesterday"},
         headers=auth,
     )
     assert invalid.status_code == 422
-    assert set(invalid.json()["errors"]) == {"status", "occurred_at"}
+    assert {error["pointer"] for error in invalid.json()["errors"]} == {"/status", "/occurred_at"}
+    assert all(error["detail"] for error in invalid.json()["errors"])
 
-    no_key = await client.post("/api/shipment-events", json={**event, "event_id": "z"})
+    no_key = await client.post("/api/v1/shipment-events", json={**event, "event_id": "z"})
     wrong_key = await client.post(
-        "/api/shipment-events", json={**event, "event_id": "z"}, headers={"Authorization": "Bearer pk_wrong"}
+        "/api/v1/shipment-events", json={**event, "event_id": "z"}, headers={"Authorization": "Bearer pk_wrong"}
     )
     assert no_key.status_code == wrong_key.status_code == 401
     assert await ShipmentEvent.count().where(ShipmentEvent.source == "dpd-feed") == 1
 
 
+async def test_a_key_without_the_shipments_scope_is_refused_with_403(client, shop: Shop) -> None:
+    await ship(shop, {shop.order.line_ids[0]: 10}, "DPD-SCOPE")
+    catalog_only = await create_api_key("erp-catalog", [ApiScope.CATALOG, ApiScope.PRICES])
+    event = {"event_id": "s-1", "tracking_number": "DPD-SCOPE", "status": "in_transit", "occurred_at": _moment(1)}
+
+    refused = await client.post(
+        "/api/v1/shipment-events", json=event, headers={"Authorization": f"Bearer {catalog_only}"}
+    )
+
+    assert refused.status_code == 403
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "shipments" in refused.json()["detail"]
+    assert await ShipmentEvent.count().where(ShipmentEvent.external_id == "s-1") == 0
+
+
 async def test_a_failed_delivery_posted_by_the_carrier_emails_the_buyer(client, shop: Shop, mailbox: Mailbox) -> None:
     await ship(shop, {shop.order.line_ids[0]: 10}, "DPD-FAIL")
-    key = await create_api_key("dpd-feed")
+    key = await create_api_key("dpd-feed", [ApiScope.SHIPMENTS])
     response = await client.post(
-        "/api/shipment-events",
+        "/api/v1/shipment-events",
         json={
             "event_id": "fail-1",
             "tracking_number": "DPD-FAIL",

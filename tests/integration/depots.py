@@ -15,6 +15,7 @@ from portal.integration.resources import Applied, ErpItem, Rejected, Resource
 from portal.integration.scopes import Scope
 
 RETIRED = "(retired)"
+HEAD_OFFICE = "HQ"
 
 
 class Depot(ErpItem):
@@ -35,6 +36,8 @@ async def upsert_depot(depot: Depot) -> Applied:
 
 
 async def retire_depot(key: dict[str, str]) -> bool:
+    if key["code"] == HEAD_OFFICE:
+        raise Rejected("code", "The head office is never retired.")
     found = await Warehouse.exists().where(Warehouse.code == key["code"])
     await Warehouse.update({Warehouse.city: RETIRED}).where(Warehouse.code == key["code"])
     return found

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from portal.integration.api_keys import create_api_key
 from portal.integration.openapi import openapi_document
+from portal.integration.scopes import Scope
 from tests.conftest import BASE_URL, client_at
 from tests.integration.depots import depots_resource
 
@@ -85,7 +86,7 @@ def _multipart(parts: list[tuple[str, tuple[str | None, Any]]] | None) -> Any:
 
 
 async def test_generated_requests_get_documented_answers_and_never_a_5xx(app: Litestar) -> None:
-    headers = {"Authorization": f"Bearer {await create_api_key('erp')}"}
+    headers = {"Authorization": f"Bearer {await create_api_key('erp', Scope)}"}
     schema = schemathesis.openapi.from_dict(openapi_document())
     operations = []
     for result in schema.get_all_operations():

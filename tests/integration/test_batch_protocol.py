@@ -10,15 +10,16 @@ import pytest
 
 from portal.catalog.tables import Warehouse
 from portal.integration.api_keys import create_api_key
+from portal.integration.scopes import Scope
 from portal.integration.tables import BatchLog, SyncedRecord
-from tests.integration.depots import RETIRED, depots_resource
+from tests.integration.depots import HEAD_OFFICE, RETIRED, depots_resource
 
 pytestmark = pytest.mark.usefixtures(depots_resource.__name__)
 
 
 @pytest.fixture
 async def erp(app, client: httpx.AsyncClient) -> httpx.AsyncClient:
-    client.headers["Authorization"] = f"Bearer {await create_api_key('erp')}"
+    client.headers["Authorization"] = f"Bearer {await create_api_key('erp', Scope)}"
     return client
 
 
@@ -151,6 +152,18 @@ async def test_a_forced_close_deactivates_even_a_small_run(erp) -> None:
     await send(erp, sync_run=run["id"], upsert=[{"code": "D0", "name": "Depot"}])
     closed = await erp.post(f"/api/v1/sync-runs/{run['id']}/close", json={"force": True})
     assert closed.json()["deactivated"] == 3
+
+
+async def test_a_record_the_resource_will_not_delete_outlives_the_run_that_left_it_out(erp) -> None:
+    await send(erp, upsert=[{"code": code, "name": code} for code in ("A", HEAD_OFFICE)])
+    run = (await erp.post("/api/v1/sync-runs", json={"resource": "test-depots"})).json()
+    await send(erp, sync_run=run["id"], upsert=[{"code": "A", "name": "A"}])
+
+    closed = (await erp.post(f"/api/v1/sync-runs/{run['id']}/close", json={})).json()
+
+    assert (closed["status"], closed["deactivated"]) == ("closed", 0)
+    assert "HQ: The head office is never retired." in closed["detail"]
+    assert (await depots())[HEAD_OFFICE] == (HEAD_OFFICE, "")
 
 
 @pytest.mark.parametrize(

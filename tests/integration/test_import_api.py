@@ -14,6 +14,7 @@ from litestar import Litestar
 
 from portal.config import Settings
 from portal.integration.api_keys import create_api_key
+from portal.integration.scopes import Scope
 from portal.integration.tables import ImportJob
 from portal.jobs.worker import run_queued_jobs
 from portal.mail import Postbox, mailer_for
@@ -29,7 +30,7 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture
 async def api(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     """A client with an ERP's key, the test resources known to the API."""
-    key = await create_api_key("erp")
+    key = await create_api_key("erp", [Scope.STOCK, Scope.PRICES])
     with registered(LIST_PRICES, WAREHOUSES):
         async with client_at(app) as client:
             client.headers["Authorization"] = f"Bearer {key}"
@@ -187,7 +188,7 @@ async def test_an_upload_over_the_import_limit_is_refused_before_it_is_read(
     small = create_app(settings.model_copy(update={"import_max_bytes": 64 * 1024}))
     key = ""
     async with connection_pool(small.state["engine"]):
-        key = await create_api_key("erp")
+        key = await create_api_key("erp", [Scope.STOCK])
         with registered(WAREHOUSES):
             async with client_at(small) as client:
                 answer = await client.post(
@@ -212,3 +213,17 @@ async def test_the_report_speaks_the_uploaders_language(
     await run_jobs(app, settings)
     report = (await api.get(answer.json()["url"])).json()
     assert report["status"] == "failed" and report["detail"] == "Tego pliku nie da się zaimportować."
+
+
+async def test_an_import_needs_a_key_with_the_resources_scope(app: Litestar, api: httpx.AsyncClient) -> None:
+    accepted = await upload(api, "test-warehouses", ("w.csv", b"code;name;address.city\nW1;A;B\n"))
+    catalog_only = await create_api_key("catalog-feed", [Scope.CATALOG])
+    async with client_at(app) as other:
+        other.headers["Authorization"] = f"Bearer {catalog_only}"
+        refused = await other.post(
+            "/api/v1/imports", data={"resource": "test-warehouses"}, files={"file": ("w.csv", b"code\nW1\n")}
+        )
+        assert refused.status_code == 403
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert (await other.get(accepted.json()["url"])).status_code == 403
+    assert await ImportJob.count() == 1

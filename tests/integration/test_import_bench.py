@@ -40,7 +40,7 @@ def test_a_resource_without_an_example_cannot_be_measured() -> None:
 
 async def test_both_paths_are_measured_new_and_unchanged(app: Litestar, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(imports, "BULK_FROM_ITEMS", 10)
-    key = await create_api_key("bench")
+    key = await create_api_key("bench", [WAREHOUSES.scope])
     with registered(WAREHOUSES):
         async with client_at(app) as client:
             client.headers["Authorization"] = f"Bearer {key}"
@@ -55,7 +55,7 @@ async def test_both_paths_are_measured_new_and_unchanged(app: Litestar, monkeypa
 
 
 async def test_an_example_the_resource_rejects_is_reported_not_measured(app: Litestar) -> None:
-    key = await create_api_key("bench")
+    key = await create_api_key("bench", [LIST_PRICES.scope])
     with registered(LIST_PRICES):
         async with client_at(app) as client:
             client.headers["Authorization"] = f"Bearer {key}"
