@@ -207,8 +207,10 @@ async def apply_batch(
     run_id: int | None = None,
     integration: str = "",
     source: str = "api",
+    logged: bool = True,
 ) -> BatchReport:
-    """Apply one batch and answer each item; BatchRefused when the batch as a whole is refused."""
+    """Apply one batch and answer each item; BatchRefused when the batch as a whole is refused.
+    `logged=False` leaves the BatchLog row to the caller (an import logs its file once)."""
     if len(upserts) + len(deletes) > MAX_ITEMS:
         raise BatchRefused(_("Send at most {count} items in one batch.").format(count=MAX_ITEMS))
     results: list[ItemResult] = []
@@ -249,7 +251,8 @@ async def apply_batch(
         report = BatchReport(resource.name, atomic, False, _in_request_order(results))
     else:
         report = BatchReport(resource.name, atomic, True, _in_request_order(results))
-    await _log(report, integration, source)
+    if logged:
+        await _log(report, integration, source)
     return report
 
 

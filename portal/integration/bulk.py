@@ -20,7 +20,6 @@ from portal.integration.batch import (
     Outcome,
     _is_stale,
     _ledger,
-    _log,
     digest_of,
     lock_resource,
     pointer,
@@ -43,19 +42,15 @@ async def apply_bulk(
     items: Sequence[ErpItem],
     *,
     run_id: int | None = None,
-    integration: str = "",
-    source: str = "file",
 ) -> BatchReport:
     """Upsert `items` through the resource's `bulk_upsert`, never atomic: a rejected item is
-    left out and the others are kept. One BatchLog row for the whole load."""
+    left out and the others are kept. Logging the load is the caller's."""
     if resource.bulk_upsert is None:
         raise ValueError(f"{resource.name} has no bulk path")
     results: list[ItemResult] = []
     for start in range(0, len(items), CHUNK_ITEMS):
         results += await _apply_chunk(resource, items[start : start + CHUNK_ITEMS], start, run_id)
-    report = BatchReport(resource.name, False, True, results)
-    await _log(report, integration, source)
-    return report
+    return BatchReport(resource.name, False, True, results)
 
 
 async def _apply_chunk(

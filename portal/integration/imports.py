@@ -140,16 +140,18 @@ async def import_file(
     else:
         await _apply(resource, prepared, options, tally)
     applied = not options.dry_run and not (options.atomic and tally.counts["rejected"])
+    tally.problems.sort(key=lambda problem: problem.line)
     if options.dry_run:
         tally.details.insert(0, _("A dry run: nothing was changed."))
-    elif not applied:
-        tally.details.insert(
-            0,
-            _("Nothing was written: the import is atomic and {count} were rejected.").format(
-                count=tally.counts["rejected"]
-            ),
-        )
-        await _log_refused(resource, tally, options)
+    else:
+        if not applied:
+            tally.details.insert(
+                0,
+                _("Nothing was written: the import is atomic and {count} were rejected.").format(
+                    count=tally.counts["rejected"]
+                ),
+            )
+        await _log(resource, tally, options, applied)
     return ImportReport(
         resource=resource.name,
         format=prepared.format.value,
@@ -157,7 +159,7 @@ async def import_file(
         rows=prepared.rows,
         items=len(prepared.valid) + len(prepared.rejected),
         counts=dict(tally.counts),
-        problems=sorted(tally.problems, key=lambda problem: problem.line),
+        problems=tally.problems,
         applied=applied,
         path=tally.path,
         detail=" ".join(tally.details),
@@ -190,11 +192,9 @@ async def _apply(resource: Resource[Any], prepared: PreparedImport, options: Imp
         chunk = prepared.valid[start : start + size]
         items = [item for _sourced, item in chunk]
         if bulk:
-            report = await apply_bulk(resource, items, run_id=run_id, integration=options.integration)
+            report = await apply_bulk(resource, items, run_id=run_id)
         else:
-            report = await apply_batch(
-                resource, items, [], run_id=run_id, integration=options.integration, source="file"
-            )
+            report = await apply_batch(resource, items, [], run_id=run_id, logged=False)
         _count(report, chunk, tally)
     if run_id is None or (options.atomic and not options.dry_run and tally.counts["rejected"]):
         return
@@ -225,16 +225,17 @@ def _count(report: BatchReport, chunk: list[tuple[SourcedItem, ErpItem]], tally:
         ]
 
 
-async def _log_refused(resource: Resource[Any], tally: _Tally, options: ImportOptions) -> None:
-    """An atomic import that was refused leaves no batches behind (they were rolled back with
-    everything else), so it is logged as one."""
+async def _log(resource: Resource[Any], tally: _Tally, options: ImportOptions, applied: bool) -> None:
+    """One row of the batch log for the whole file (its batches log nothing of their own), its
+    errors pointing at lines: `/<line>/<field path>`. A dry run changes nothing, the log
+    included."""
     await BatchLog.insert(
         BatchLog(
             resource=resource.name,
             source="file",
             integration=options.integration,
-            atomic=True,
-            applied=False,
+            atomic=options.atomic,
+            applied=applied,
             counts=dict(tally.counts),
             errors=[
                 {"pointer": pointer(problem.line) + problem.pointer, "detail": problem.detail}

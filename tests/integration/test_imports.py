@@ -238,3 +238,15 @@ async def test_the_bulk_path_keeps_modification_times_so_an_older_file_is_stale(
     assert (await Warehouse.select(Warehouse.name).first() or {})["name"] == "Bez czasu"
     (ledger,) = await SyncedRecord.select(SyncedRecord.deleted, SyncedRecord.erp_modified_at)
     assert ledger == {"deleted": False, "erp_modified_at": datetime.fromisoformat("2026-03-02T09:00:00+00:00")}
+
+
+async def test_a_file_of_several_batches_is_one_row_of_the_batch_log(db: None) -> None:
+    rows = "".join(f"W{number};Magazyn {number};Łódź\n" for number in range(1, 1003))
+    content = f"code;name;address.city\n{rows}W0;;Łódź\n".encode()
+    report = await import_file(WAREHOUSES, content, "w.csv", options=ImportOptions(integration="portal import"))
+    assert report.counts["created"] == 1002 and report.counts["rejected"] == 1
+    (log,) = await BatchLog.select(BatchLog.source, BatchLog.integration, BatchLog.counts, BatchLog.errors).output(
+        load_json=True
+    )
+    assert (log["source"], log["integration"], log["counts"]["created"]) == ("file", "portal import", 1002)
+    assert log["errors"] == [{"pointer": "/1004/name", "detail": "Field required"}]
