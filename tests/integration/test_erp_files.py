@@ -1,0 +1,66 @@
+"""The example exports in tests/integration/data load into the portal's own resources: a price
+list export into price list entries with their tiers, a customer export into companies with
+their delivery addresses and credit limits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from portal.accounts.tables import Company, DeliveryAddress
+from portal.finance.tables import CreditAccount
+from portal.integration.erp_resources import ERP_RESOURCES
+from portal.integration.imports import import_file
+from portal.integration.mapping import parse_mapping
+from portal.pricing.tables import PriceListEntry
+from tests.factories import make_product
+
+DATA = Path(__file__).parent / "data"
+
+
+async def test_a_price_export_loads_entries_with_their_tiers(db: None) -> None:
+    await make_product(sku="KAB-001")
+    await make_product(sku="KAB-002")
+    lists = "code;name;currency;is_base\nHURT;Cennik hurtowy;PLN;tak\n".encode("cp1250")
+    assert (await import_file(ERP_RESOURCES["price-lists"], lists, "cenniki.csv")).counts["created"] == 1
+
+    content = (DATA / "cennik.csv").read_bytes()
+    entries = parse_mapping((DATA / "price-list-entries.toml").read_text())
+    report = await import_file(ERP_RESOURCES["price-list-entries"], content, "cennik.csv", entries)
+    assert (report.counts["created"], report.problems) == (2, [])
+    rows = (
+        await PriceListEntry.select(PriceListEntry.product.sku, PriceListEntry.min_quantity, PriceListEntry.unit_price)
+        .order_by(PriceListEntry.product.sku)
+        .order_by(PriceListEntry.min_quantity)
+    )
+    assert [(row["product.sku"], row["min_quantity"], Decimal(str(row["unit_price"]))) for row in rows] == [
+        ("KAB-001", 1, Decimal("1234.5")),
+        ("KAB-001", 10, Decimal("1199")),
+        ("KAB-002", 1, Decimal("12.3")),
+        ("KAB-002", 100, Decimal("11.05")),
+        ("KAB-002", 1000, Decimal("9.8")),
+    ]
+    again = await import_file(ERP_RESOURCES["price-list-entries"], content, "cennik.csv", entries)
+    assert again.counts["unchanged"] == 2
+
+
+async def test_a_customer_export_loads_companies_with_their_addresses_and_credit(db: None) -> None:
+    content = (DATA / "kontrahenci.csv").read_bytes()
+    customers = parse_mapping((DATA / "customers.toml").read_text())
+    report = await import_file(ERP_RESOURCES["customers"], content, "kontrahenci.csv", customers)
+    assert (report.rows, report.items, report.counts["created"], report.problems) == (3, 2, 2, [])
+    budmax = (
+        await Company.select(Company.id, Company.name, Company.payment_days).where(Company.code == "K-0042").first()
+    )
+    assert budmax is not None and (budmax["name"], budmax["payment_days"]) == ("Budmax Sp. z o.o.", 30)
+    addresses = await DeliveryAddress.select(
+        DeliveryAddress.code, DeliveryAddress.city, DeliveryAddress.is_default
+    ).where(DeliveryAddress.company == budmax["id"])
+    assert sorted((row["code"], row["city"], row["is_default"]) for row in addresses) == [
+        ("BUD-7", "Warszawa", False),
+        ("MAG-1", "Kraków", True),
+    ]
+    credit = await CreditAccount.select(CreditAccount.credit_limit).where(CreditAccount.company == budmax["id"]).first()
+    assert credit is not None and Decimal(str(credit["credit_limit"])) == Decimal("150000")
+    elektro = await Company.select(Company.name).where(Company.code == "K-0043").first()
+    assert elektro == {"name": "Elektro-Łódź S.A."}
