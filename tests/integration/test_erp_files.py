@@ -4,14 +4,16 @@ their delivery addresses and credit limits."""
 
 from __future__ import annotations
 
+import textwrap
 from decimal import Decimal
 from pathlib import Path
 
 from portal.accounts.tables import Company, DeliveryAddress
 from portal.finance.tables import CreditAccount
 from portal.integration.erp_resources import ERP_RESOURCES
+from portal.integration.files import ReadOptions
 from portal.integration.imports import import_file
-from portal.integration.mapping import parse_mapping
+from portal.integration.mapping import compile_mapping, parse_mapping
 from portal.pricing.tables import PriceListEntry
 from tests.factories import make_product
 
@@ -64,3 +66,12 @@ async def test_a_customer_export_loads_companies_with_their_addresses_and_credit
     assert credit is not None and Decimal(str(credit["credit_limit"])) == Decimal("150000")
     elektro = await Company.select(Company.name).where(Company.code == "K-0043").first()
     assert elektro == {"name": "Elektro-Łódź S.A."}
+
+
+def test_the_readmes_mapping_example_is_a_mapping_of_price_list_entries() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    example = readme.split('  ```toml\n  resource = "price-list-entries"', 1)[1].split("  ```", 1)[0]
+    document = parse_mapping(textwrap.dedent('  resource = "price-list-entries"' + example))
+    mapping = compile_mapping(ERP_RESOURCES["price-list-entries"], document)
+    assert [target.column for target in mapping.targets] == ["Symbol", "Od ilości", "Cena netto"]
+    assert mapping.read_options == ReadOptions(encoding="cp1250", delimiter=";", sheet="Cennik")
