@@ -4,8 +4,8 @@ path, the bulk path for a large file of a resource that has one), first as new i
 the same items again (unchanged: the ledger's answer, nothing written).
 
 Items are the resource's documented example with its key varied, so the resource should be
-one whose example references nothing else (warehouses, say): a rejected example is reported,
-not measured. It runs in this process on a database of its own, so the bench's data set is
+one whose example references nothing else (price lists, warehouses): a rejected example is
+reported, not measured. It runs in this process on a database of its own, so the bench's data set is
 never touched: the API's figure is the app and the protocol, without uvicorn and the network."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from portal.integration.batch import MAX_ITEMS
 from portal.integration.imports import import_file
 from portal.integration.resources import Resource
 
-DEFAULT_RESOURCE = "warehouses"
+DEFAULT_RESOURCE = "price-lists"
 
 
 class BenchSkipped(Exception):

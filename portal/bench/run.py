@@ -798,16 +798,17 @@ def _span(values: Sequence[int]) -> str:
     return str(low) if low == high else f"{low}–{high}"
 
 
-async def measure_imports(database_url: str, resource_name: str, count: int) -> str:
+async def measure_imports(database_url: str, resource_name: str | None, count: int) -> str:
     """The import throughput section (portal/bench/imports.py), on `database_url`, which it
     migrates: a database of its own, so the data set measured above stays as it is."""
     from portal.app import create_app
-    from portal.bench.imports import BenchSkipped, format_import_table, import_throughput
+    from portal.bench.imports import DEFAULT_RESOURCE, BenchSkipped, format_import_table, import_throughput
     from portal.config import load_settings
     from portal.database import connection_pool, migrate
     from portal.integration.api_keys import create_api_key
     from portal.integration.erp_resources import ERP_RESOURCES
 
+    resource_name = resource_name or DEFAULT_RESOURCE
     resource = ERP_RESOURCES.get(resource_name)
     if resource is None:
         known = ", ".join(ERP_RESOURCES) or "none yet"
@@ -899,7 +900,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server workers (default: cores)")
     parser.add_argument("--keep-database", action="store_true", help="keep the scratch database")
     parser.add_argument("--demo", action="store_true", help="use the demo data even when a seed file exists")
-    parser.add_argument("--import-resource", default="warehouses", help="the resource of the import figures")
+    parser.add_argument("--import-resource", help="the resource of the import figures (default: price-lists)")
     parser.add_argument("--import-items", type=int, help="items of the import figures (default 20,000; quick 3,000)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
