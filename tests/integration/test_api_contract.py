@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 
 from portal.integration.api_keys import create_api_key
 from portal.integration.openapi import openapi_document
+from portal.integration.scopes import Scope
 from tests.conftest import BASE_URL
 from tests.integration.depots import depots_resource
 
@@ -59,7 +60,7 @@ async def test_the_document_and_its_page_are_served(client: httpx.AsyncClient) -
 
 
 async def test_generated_requests_get_documented_answers_and_never_a_5xx(client: httpx.AsyncClient) -> None:
-    headers = {"Authorization": f"Bearer {await create_api_key('erp')}"}
+    headers = {"Authorization": f"Bearer {await create_api_key('erp', set(Scope))}"}
     schema = schemathesis.openapi.from_dict(openapi_document())
     operations = []
     for result in schema.get_all_operations():
