@@ -175,6 +175,11 @@ async def _serialise_finance() -> None:
         await Invoice.raw("SELECT pg_advisory_xact_lock(hashtext({}))", "erp-sync:finance")
 
 
+def _applied(held: dict[str, Any] | None) -> Applied:
+    """What the ERP sees: a record it had deleted and sends again is created anew."""
+    return Applied.CREATED if held is None or held["deleted"] else Applied.UPDATED
+
+
 async def _customer(code: str) -> int:
     row = await Company.select(Company.id).where(Company.code == code).first()
     if row is None:
@@ -309,7 +314,9 @@ async def upsert_invoice(item: InvoiceItem) -> Applied:
     company_id = await _customer(item.customer_code)
     corrects = await _corrected_invoice(item, company_id)
     order_id = await _invoiced_order(item, company_id)
-    held = await Invoice.select(Invoice.id, Invoice.company).where(Invoice.number == item.number).first()
+    held = (
+        await Invoice.select(Invoice.id, Invoice.company, Invoice.deleted).where(Invoice.number == item.number).first()
+    )
     if held is not None and held["company"] != company_id:
         await _check_move(held["id"], item.number)
     # By column name: the new row's constructor and the update both take these.
@@ -347,7 +354,7 @@ async def upsert_invoice(item: InvoiceItem) -> Applied:
     await keep_ksef_xml(invoice_id, item.fa3_xml)
     await settle([invoice_id])
     await refresh_open_balance([company_id, *([held["company"]] if held else [])])
-    return Applied.CREATED if held is None else Applied.UPDATED
+    return _applied(held)
 
 
 async def delete_invoice(key: dict[str, str]) -> bool:
@@ -411,7 +418,7 @@ async def _allocation_targets(item: PaymentItem, company_id: int) -> list[int]:
 
 def _check_amounts(item: PaymentItem) -> None:
     if item.amount == 0:
-        raise Rejected("amount", _("A payment's amount is not zero."))
+        raise Rejected("amount", _("A payment's amount cannot be zero."))
     allocated = sum((allocation.amount for allocation in item.allocations), ZERO)
     # A refund (negative) allocates downwards as a receipt allocates upwards: at most its amount.
     if (allocated if item.amount > 0 else -allocated) > abs(item.amount):
@@ -433,7 +440,9 @@ async def upsert_payment(item: PaymentItem) -> Applied:
     await _serialise_finance()
     company_id = await _customer(item.customer_code)
     targets = await _allocation_targets(item, company_id)
-    held = await Payment.select(Payment.id, Payment.company).where(Payment.number == item.number).first()
+    held = (
+        await Payment.select(Payment.id, Payment.company, Payment.deleted).where(Payment.number == item.number).first()
+    )
     values: dict[Any, Any] = {  # by column name, as for invoices
         "company": company_id,
         "paid_on": item.paid_on,
@@ -464,7 +473,7 @@ async def upsert_payment(item: PaymentItem) -> Applied:
             )
         )
     await _settle_after_payment([*previously, *targets], [company_id, *([held["company"]] if held else [])])
-    return Applied.CREATED if held is None else Applied.UPDATED
+    return _applied(held)
 
 
 async def delete_payment(key: dict[str, str]) -> bool:
