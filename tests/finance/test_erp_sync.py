@@ -22,7 +22,9 @@ from portal.finance.credit import credit_status
 from portal.finance.erp_sync import INVOICES, PAYMENTS
 from portal.finance.statement import statement
 from portal.finance.tables import CreditAccount, Invoice, InvoiceLine, InvoiceStatus, StoredPdf
+from portal.i18n import use_locale
 from portal.integration.batch import BatchReport, apply_batch
+from portal.integration.resources import Resource
 from tests.aftersales.orders import make_confirmed_order
 from tests.factories import Person, log_in, make_company, make_person
 
@@ -96,11 +98,19 @@ def payment_item(
 
 
 async def invoices(*items: dict[str, Any], atomic: bool = False) -> BatchReport:
-    return await apply_batch(INVOICES, list(items), [], atomic=atomic)
+    # Answers in English, which the assertions read (the portal's default is Polish).
+    with use_locale("en"):
+        return await apply_batch(INVOICES, list(items), [], atomic=atomic)
 
 
 async def payments(*items: dict[str, Any]) -> BatchReport:
-    return await apply_batch(PAYMENTS, list(items), [])
+    with use_locale("en"):
+        return await apply_batch(PAYMENTS, list(items), [])
+
+
+async def deletes(resource: Resource[Any], *numbers: str) -> BatchReport:
+    with use_locale("en"):
+        return await apply_batch(resource, [], [{"number": number} for number in numbers])
 
 
 def outcomes(report: BatchReport) -> list[str]:
@@ -399,7 +409,7 @@ async def test_deleting_a_payment_restores_what_is_left_to_pay(client: httpx.Asy
     await payments(payment_item("WB/70", "K-BUDMAX", "104.55", ("FV/70", "104.55")))
     assert (await held("FV/70"))["status"] == InvoiceStatus.PAID
 
-    report = await apply_batch(PAYMENTS, [], [{"number": "WB/70"}])
+    report = await deletes(PAYMENTS, "WB/70")
     assert outcomes(report) == ["deleted"]
     invoice = await held("FV/70")
     assert (invoice["outstanding"], invoice["status"]) == (Decimal("104.55"), InvoiceStatus.OPEN)
@@ -410,8 +420,8 @@ async def test_deleting_a_payment_restores_what_is_left_to_pay(client: httpx.Asy
     entries = (await statement(await person.scope(), clock.today() - timedelta(days=30), clock.today())).entries
     assert [entry.reference for entry in entries] == ["FV/70"]
 
-    assert outcomes(await apply_batch(PAYMENTS, [], [{"number": "WB/70"}])) == ["deleted"]
-    assert outcomes(await apply_batch(PAYMENTS, [], [{"number": "WB/NEVER"}])) == ["not_found"]
+    assert outcomes(await deletes(PAYMENTS, "WB/70")) == ["deleted"]
+    assert outcomes(await deletes(PAYMENTS, "WB/NEVER")) == ["not_found"]
     # Sent again, it is back, and settles again.
     assert outcomes(await payments(payment_item("WB/70", "K-BUDMAX", "104.55", ("FV/70", "104.55")))) == ["created"]
     assert (await held("FV/70"))["status"] == InvoiceStatus.PAID
@@ -424,7 +434,7 @@ async def test_a_deleted_invoice_leaves_the_lists_and_balances(client: httpx.Asy
     assert (await client.get(f"/invoices/{deleted_id}/pdf")).status_code == 200
     assert await StoredPdf.count() == 1
 
-    assert outcomes(await apply_batch(INVOICES, [], [{"number": "FV/80"}])) == ["deleted"]
+    assert outcomes(await deletes(INVOICES, "FV/80")) == ["deleted"]
     assert "FV/80" not in (await client.get("/invoices")).text
     assert (await client.get(f"/invoices/{deleted_id}")).status_code == 404
     assert (await client.get(f"/invoices/{deleted_id}/pdf")).status_code == 404
@@ -436,8 +446,8 @@ async def test_a_deleted_invoice_leaves_the_lists_and_balances(client: httpx.Asy
     report = await payments(payment_item("WB/80", "K-BUDMAX", "10.00", ("FV/80", "10.00")))
     assert [where for where, _ in errors(report)] == ["/upsert/0/allocations/0/invoice"]
 
-    assert outcomes(await apply_batch(INVOICES, [], [{"number": "FV/80"}])) == ["deleted"]
-    assert outcomes(await apply_batch(INVOICES, [], [{"number": "FV/NEVER"}])) == ["not_found"]
+    assert outcomes(await deletes(INVOICES, "FV/80")) == ["deleted"]
+    assert outcomes(await deletes(INVOICES, "FV/NEVER")) == ["not_found"]
     assert outcomes(await invoices(invoice_item("FV/80", "K-BUDMAX"))) == ["created"]
     assert "FV/80" in (await client.get("/invoices")).text
 
