@@ -131,7 +131,13 @@ async def _company_a():
                 )
             ).returning(RecurringOrder.id)
         )[0]["id"],
-        "invoice_id": await make_invoice(company, "123.00", number="FV/ALFA-TAJNA/1", po_number="alfa-tajna-po"),
+        "invoice_id": await make_invoice(
+            company,
+            "123.00",
+            number="FV/ALFA-TAJNA/1",
+            po_number="alfa-tajna-po",
+            ksef_xml="<Faktura>alfa-tajna</Faktura>",
+        ),
         **await _aftersales_of(company, order[0]["id"]),
         "complaint_id": await _complaint_of(company, order[0]["id"], buyer.user_id),
         "company_id": company,
