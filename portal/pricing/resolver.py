@@ -407,7 +407,9 @@ def offer_columns(caller: Scope, on: date, product_ids: QueryString) -> QueryStr
         },
         "FROM discount_rule d WHERE (d.company = {} OR (d.company IS NULL AND d.customer_group IN"
         ' (SELECT m."group" FROM customer_group_member m WHERE m.company = {})))'
-        f" AND (d.product IS NULL OR d.product IN ({{}})) AND {_VALID_ON.format(alias='d')}",
+        f" AND (d.product IS NULL OR d.product IN ({{}})) AND {_VALID_ON.format(alias='d')}"
+        # A product group the ERP deleted gives no discount any more.
+        " AND (d.product_group IS NULL OR d.product_group NOT IN (SELECT g.id FROM product_group g WHERE g.deleted))",
         caller.company_id,
         caller.company_id,
         product_ids,
