@@ -933,6 +933,32 @@ async def test_bulk_products_answer_the_positions_they_refuse_and_write_the_rest
     assert rows == [{"sku": "GOOD", "name_en": "Second"}, {"sku": "OTHER", "name_en": "Product OTHER"}]
 
 
+async def test_a_large_load_on_postgresql_leaves_the_search_indexes_as_it_found_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if Product._meta.db.engine_type != "postgres":
+        pytest.skip("the trigram indexes and their pending lists are PostgreSQL's")
+    await basic_catalog()
+    monkeypatch.setattr(erp_products, "LARGE_LOAD", 3)
+    bulk = RESOURCES_BY_NAME["products"].bulk_upsert
+    assert bulk is not None
+
+    assert await bulk(_items(_products_of("QQ", 1))) == []
+
+    options = await Product.raw(
+        "SELECT relname, reloptions FROM pg_class WHERE relname IN ({}, {}) ORDER BY relname",
+        *erp_products.SEARCH_INDEXES,
+    )
+    assert [(row["relname"], row["reloptions"]) for row in options] == [
+        ("product_letter_pairs_trgm", ["fastupdate=off"]),
+        ("product_search_text_trgm", ["fastupdate=off"]),
+    ]
+    caller = await buyer()
+    assert await skus_found(caller, "qq-03") == ["QQ-03"]
+    # Two letters go through the letter pairs, filled by their trigger.
+    assert len(await skus_found(caller, "v1")) == 12
+
+
 async def _stock_of(prefix: str) -> list[tuple[Any, ...]]:
     return await _rows(
         "SELECT p.sku, w.code, s.available, s.low_level, s.next_delivery_on, s.next_delivery_quantity,"
