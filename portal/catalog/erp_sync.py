@@ -5,8 +5,8 @@ part numbers (in that order: each names only records of those before it).
 How each reader honours a deletion (deletes are soft, and sending a record again revives it):
 - a product becomes `discontinued`, the status every buyer-facing reader already leaves out of
   the grid, search, quick order and carts, while orders and invoices keep showing it;
-- a category leaves the category tree and product pages' trails (its subtree with it); its
-  products stay on sale, and no product may be put in it until it is sent again;
+- a category leaves the category tree buyers browse (its subtree with it) and product pages'
+  trails; its products stay on sale, and no product may be put in it until it is sent again;
 - an attribute is no longer a filter or a specification, and products may not use it;
 - a product group takes no new products, and discount rules for it stop applying;
 - a warehouse's stock counts nowhere, and no stock may be sent for it;
