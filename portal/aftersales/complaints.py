@@ -40,7 +40,7 @@ from portal.aftersales.tables import (
 )
 from portal.database import lock_rows_for_decision, write_transaction
 from portal.errors import Conflict, Invalid, NotFound
-from portal.finance.tables import DocumentKind, Invoice
+from portal.finance.tables import DocumentKind, Invoice, live_invoices
 from portal.i18n import gettext as _
 from portal.live import announce
 from portal.mail import OutgoingMail, Postbox
@@ -203,7 +203,7 @@ async def _source_order(
     if invoice_id is not None:
         invoice = (
             await Invoice.select(Invoice.id, Invoice.number, Invoice.order)
-            .where((Invoice.id == invoice_id) & customers_seen_by(caller, Invoice.company))
+            .where((Invoice.id == invoice_id) & customers_seen_by(caller, Invoice.company) & live_invoices())
             .first()
         )
         if invoice is None:
@@ -605,6 +605,7 @@ async def _resolution_links(company_id: int, change: StatusChange, errors: dict[
                 (Invoice.id == _as_id(change.credit_note_id))
                 & (Invoice.company == company_id)
                 & (Invoice.kind == DocumentKind.CREDIT_NOTE)
+                & live_invoices()
             )
             .first()
         )
@@ -1011,7 +1012,7 @@ async def complaint_detail(caller: Scope, complaint_id: int) -> ComplaintDetail:
 async def _credit_notes(company_id: int) -> list[LinkedDocument]:
     rows = (
         await Invoice.select(Invoice.id, Invoice.number)
-        .where((Invoice.company == company_id) & (Invoice.kind == DocumentKind.CREDIT_NOTE))
+        .where((Invoice.company == company_id) & (Invoice.kind == DocumentKind.CREDIT_NOTE) & live_invoices())
         .order_by(Invoice.issued_on, ascending=False)
         .limit(50)
     )

@@ -1,5 +1,6 @@
-"""What the product page knows beyond a grid row: description, category trail, specifications,
-documents, stock per warehouse, substitutes, accessories and the other variants of its family."""
+"""What the product page knows beyond a grid row: description, pictures, category trail,
+specifications, documents, stock per warehouse, substitutes, accessories and the other variants
+of its family."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from portal.catalog.tables import (
     Product,
     ProductAttribute,
     ProductDocument,
+    ProductImage,
     ProductRelation,
     RelationKind,
 )
@@ -50,6 +52,8 @@ class CategoryLink:
 class ProductDetails:
     product: ProductRow
     description: str
+    # Ids of the product's pictures in the order the ERP gave them (`product_image` serves each).
+    image_ids: list[int]
     category_trail: list[CategoryLink]
     specifications: list[Specification]
     documents: list[DocumentLink]
@@ -77,14 +81,14 @@ async def product_details(caller: Scope, product_id: int) -> ProductDetails:
     trail = {
         row["id"]: CategoryLink(row["id"], row["name_pl"] if polish else row["name_en"])
         for row in await Category.select(Category.id, Category.name_pl, Category.name_en).where(
-            Category.id.is_in(trail_ids)
+            Category.id.is_in(trail_ids) & (Category.deleted == False)  # noqa: E712
         )
     }
     specifications = (
         await ProductAttribute.select(
             ProductAttribute.attribute.name_pl, ProductAttribute.attribute.name_en, ProductAttribute.value
         )
-        .where(ProductAttribute.product == product_id)
+        .where((ProductAttribute.product == product_id) & (ProductAttribute.attribute.deleted == False))  # noqa: E712
         .order_by(ProductAttribute.attribute.position)
     )
     documents = (
@@ -98,6 +102,11 @@ async def product_details(caller: Scope, product_id: int) -> ProductDetails:
         )
         .where(ProductDocument.product == product_id)
         .order_by(ProductDocument.kind, ProductDocument.title)
+    )
+    images = (
+        await ProductImage.select(ProductImage.id)
+        .where(ProductImage.product == product_id)
+        .order_by(ProductImage.position)
     )
     relations = (
         await ProductRelation.select(ProductRelation.related, ProductRelation.kind)
@@ -116,6 +125,7 @@ async def product_details(caller: Scope, product_id: int) -> ProductDetails:
     return ProductDetails(
         product=found[0],
         description=product["description_pl"] if polish else product["description_en"],
+        image_ids=[row["id"] for row in images],
         category_trail=[trail[category_id] for category_id in trail_ids if category_id in trail],
         specifications=[
             Specification(
@@ -154,3 +164,25 @@ async def document_file(caller: Scope, document_id: int) -> DocumentFile:
     if row is None or not await visible_products(caller, [row["product"]]):
         raise NotFound(_("This document does not exist."))
     return DocumentFile(row["filename"], row["media_type"], bytes(row["content"]))
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    media_type: str
+    content: bytes
+
+
+async def product_image(caller: Scope, image_id: int) -> ImageFile:
+    """A product's picture, if its product is one the caller's company may see."""
+    row = (
+        await ProductImage.select(
+            ProductImage.product,
+            ProductImage.file.media_type.as_alias("media_type"),
+            ProductImage.file.content.as_alias("content"),
+        )
+        .where(ProductImage.id == image_id)
+        .first()
+    )
+    if row is None or not await visible_products(caller, [row["product"]]):
+        raise NotFound(_("This picture does not exist."))
+    return ImageFile(row["media_type"], bytes(row["content"]))

@@ -1,4 +1,4 @@
-"""HTTP routes of the catalog: the product page and product documents."""
+"""HTTP routes of the catalog: the product page, product documents and pictures."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from litestar.response import Response
 
 from portal.accounts.guards import Caller, requires
 from portal.accounts.roles import Permission
-from portal.catalog.details import document_file
+from portal.catalog.details import document_file, product_image
 from portal.ordering.cart import cart_summary
 from portal.ordering.grid import product_offer
 from portal.web import page, wants_fragment
@@ -49,4 +49,12 @@ async def download_document(caller: Caller, document_id: FromPath[int]) -> Respo
     )
 
 
-router = Router(path="/", route_handlers=[product_page, download_document])
+@get("/product-images/{image_id:int}", guards=[requires(Permission.CATALOG_VIEW)])
+async def show_image(caller: Caller, image_id: FromPath[int]) -> Response[bytes]:
+    # Only PNG, JPEG, GIF and WebP are ever stored as product images (portal.catalog.erp_files), so
+    # shown inline from the portal's own address they carry no script.
+    image = await product_image(caller, image_id)
+    return Response(content=image.content, media_type=image.media_type)
+
+
+router = Router(path="/", route_handlers=[product_page, download_document, show_image])

@@ -15,6 +15,7 @@ from piccolo.querystring import QueryString
 
 from portal.accounts.scope import Scope
 from portal.catalog.assortment import visible_to
+from portal.catalog.stock import LIVE_STOCK
 from portal.catalog.tables import Category, Product
 from portal.i18n import current_locale
 from portal.web.forms import page_number, record_id
@@ -243,7 +244,7 @@ def _sort_keys(caller: Scope, query: CatalogQuery) -> list[QueryString]:
         return [QueryString(name), QueryString("p.sku")]
     if query.sort is CatalogSort.AVAILABILITY:
         return [
-            QueryString("-(SELECT COALESCE(SUM(s.available), 0) FROM stock s WHERE s.product = p.id)"),
+            QueryString(f"-(SELECT COALESCE(SUM(s.available), 0) {LIVE_STOCK})"),
             QueryString("p.sku"),
         ]
     if query.text:
@@ -381,10 +382,11 @@ async def facets(caller: Scope, query: CatalogQuery) -> list[Facet]:
     statement = QueryString(
         f"SELECT a.code, a.name_pl, a.name_en, pa.value, COUNT(*) AS products {_ROW_SOURCE}"
         " JOIN product_attribute pa ON pa.product = p.id JOIN attribute a ON a.id = pa.attribute"
-        " WHERE a.filterable = {} AND {}"
+        " WHERE a.filterable = {} AND a.deleted = {} AND {}"
         " GROUP BY a.position, a.code, a.name_pl, a.name_en, pa.value ORDER BY a.position, a.code",
         caller.company_id,
         True,
+        False,
         _filters(caller, query),
     )
     polish = current_locale() == "pl"
@@ -410,7 +412,10 @@ def _natural_key(value: str) -> tuple[tuple[int, str | float], ...]:
 async def category_options() -> list[CategoryOption]:
     """The category tree, depth first, for the grid's category filter."""
     polish = current_locale() == "pl"
-    rows = await Category.select(Category.id, Category.path, Category.name_pl, Category.name_en, Category.position)
+    # A deleted category is left out, and with it its subtree: the walk goes down from the roots.
+    rows = await Category.select(
+        Category.id, Category.path, Category.name_pl, Category.name_en, Category.position
+    ).where(Category.deleted == False)  # noqa: E712
     by_parent_path: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         parent_path = row["path"].rstrip("/").rsplit("/", 1)[0] + "/"

@@ -96,13 +96,15 @@ _STOCK_COLUMNS = (
 )
 
 
+# A product's stock rows in the warehouses that still exist (one the ERP deleted counts nowhere).
+LIVE_STOCK = "FROM stock s JOIN warehouse w ON w.id = s.warehouse WHERE s.product = p.id AND NOT w.deleted"
+
+
 def stock_column() -> QueryString:
     """`stock_rows`: a product row's (aliased `p`) warehouses as JSON, for `stock_level_of`."""
     return QueryString(
         "{} AS stock_rows",
-        json_array(
-            Stock._meta.db, {name: f"s.{name}" for name in StockRow._fields}, "FROM stock s WHERE s.product = p.id"
-        ),
+        json_array(Stock._meta.db, {name: f"s.{name}" for name in StockRow._fields}, LIVE_STOCK),
     )
 
 
@@ -118,7 +120,7 @@ async def stock_by_warehouse(product_id: int) -> list[WarehouseStock]:
         await Stock.select(
             *_STOCK_COLUMNS, Stock.warehouse.name.as_alias("warehouse_name"), Stock.warehouse.city.as_alias("city")
         )
-        .where(Stock.product == product_id)
+        .where((Stock.product == product_id) & (Stock.warehouse.deleted == False))  # noqa: E712
         .order_by(Stock.warehouse.name)
     )
     return [WarehouseStock(row["warehouse_name"], row["city"], stock_level([StockRow.of(row)])) for row in rows]

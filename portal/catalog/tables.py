@@ -76,6 +76,8 @@ class Category(Table):
     name_pl = Varchar(length=200)
     name_en = Varchar(length=200)
     position = Integer(default=0)
+    # Deleted by the ERP: out of the category tree buyers browse; its products keep their place.
+    deleted = Boolean(default=False)
 
 
 class ProductGroup(Table):
@@ -86,6 +88,8 @@ class ProductGroup(Table):
     code = Varchar(length=40, unique=True)
     name_pl = Varchar(length=200)
     name_en = Varchar(length=200)
+    # Deleted by the ERP: no product may be put in it, and discounts for it stop applying.
+    deleted = Boolean(default=False)
 
 
 class ProductFamily(Table):
@@ -129,6 +133,8 @@ class Attribute(Table):
     # Shown in the grid's filter bar when true; other attributes are only listed on the product page.
     filterable = Boolean(default=True)
     position = Integer(default=0)
+    # Deleted by the ERP: neither a filter nor a specification any more.
+    deleted = Boolean(default=False)
 
 
 class ProductAttribute(Table):
@@ -157,9 +163,28 @@ class ProductDocument(Table):
     file = ForeignKey(StoredFile, null=False, target_column="sha256")
 
 
+class ProductImage(Table):
+    """A picture of a product, shown on its page in `position` order."""
+
+    id = Serial(primary_key=True)
+    product = ForeignKey(Product, null=False, index=True, on_delete=OnDelete.cascade)
+    file = ForeignKey(StoredFile, null=False, target_column="sha256")
+    position = Integer(default=0)
+
+
 class ProductRelation(Table):
     product = ForeignKey(Product, null=False, index=True, on_delete=OnDelete.cascade)
     related = ForeignKey(Product, null=False, on_delete=OnDelete.cascade)
+    kind = Varchar(length=12, choices=RelationKind)
+    position = Integer(default=0)
+
+
+class PendingProductRelation(Table):
+    """A substitute or accessory named by an SKU the ERP has not sent yet (common in a first
+    load): kept until that product arrives, then made a ProductRelation."""
+
+    product = ForeignKey(Product, null=False, index=True, on_delete=OnDelete.cascade)
+    related_sku = Varchar(length=40, index=True)
     kind = Varchar(length=12, choices=RelationKind)
     position = Integer(default=0)
 
@@ -169,6 +194,8 @@ class Warehouse(Table):
     code = Varchar(length=20, unique=True)
     name = Varchar(length=100)
     city = Varchar(length=100)
+    # Deleted by the ERP: its stock no longer counts anywhere.
+    deleted = Boolean(default=False)
 
 
 class Stock(Table):

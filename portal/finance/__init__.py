@@ -1,1 +1,1 @@
-"""Finance: credit limits and balances (from the ERP), later invoices and payments."""
+"""Finance: credit limits, balances, invoices, credit notes and payments, all as the ERP sends them."""

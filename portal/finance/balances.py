@@ -10,7 +10,16 @@ from typing import Any
 
 from portal.accounts.scope import Scope
 from portal.finance.credit import OWED_KINDS, credit_status
-from portal.finance.tables import DocumentKind, Invoice, InvoiceStatus, Payment, PaymentAllocation
+from portal.finance.tables import (
+    DocumentKind,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentAllocation,
+    counted_allocations,
+    live_invoices,
+    live_payments,
+)
 
 ZERO = Decimal("0.00")
 # Upper bound in days past due of each aging bucket; None: no bound.
@@ -101,7 +110,12 @@ async def open_documents(company_id: int | None) -> list[OpenDocument]:
             Invoice.outstanding,
             Invoice.currency,
         )
-        .where((Invoice.company == company_id) & Invoice.kind.is_in(list(OWED_KINDS)) & (Invoice.outstanding != 0))
+        .where(
+            (Invoice.company == company_id)
+            & Invoice.kind.is_in(list(OWED_KINDS))
+            & (Invoice.outstanding != 0)
+            & live_invoices()
+        )
         .order_by(Invoice.due_on)
         .order_by(Invoice.id)
     )
@@ -144,9 +158,10 @@ async def monthly_flows(company_id: int | None, as_of: date, months: int = 12) -
         & Invoice.kind.is_in(list(OWED_KINDS))
         & (Invoice.issued_on >= first)
         & (Invoice.issued_on <= as_of)
+        & live_invoices()
     )
     payments = await Payment.select(Payment.paid_on, Payment.amount).where(
-        (Payment.company == company_id) & (Payment.paid_on >= first) & (Payment.paid_on <= as_of)
+        (Payment.company == company_id) & (Payment.paid_on >= first) & (Payment.paid_on <= as_of) & live_payments()
     )
     starts = [_month_start(as_of, back) for back in range(months - 1, -1, -1)]
     invoiced = dict.fromkeys(starts, ZERO)
@@ -178,19 +193,21 @@ async def finance_overview(caller: Scope, as_of: date) -> FinanceOverview:
 
 
 def status_for(gross: Decimal, outstanding: Decimal) -> InvoiceStatus:
-    if outstanding == 0:
+    # Paid past the amount (an overpayment, or a gross the ERP lowered after payments) is paid.
+    if outstanding == 0 or (outstanding < 0) != (gross < 0):
         return InvoiceStatus.PAID
     return InvoiceStatus.OPEN if outstanding == gross else InvoiceStatus.PARTLY_PAID
 
 
 async def settle(invoice_ids: list[int]) -> None:
-    """Recompute what is left to pay on these documents from their payment allocations, and
-    their status with it (for a credit note, allocations are refunds, negative like it)."""
+    """Recompute what is left to pay on these documents from the allocations of payments not
+    deleted, and their status with it (for a credit note, allocations are refunds, negative like
+    it)."""
     if not invoice_ids:
         return
     documents = await Invoice.select(Invoice.id, Invoice.gross_total).where(Invoice.id.is_in(invoice_ids))
     allocations = await PaymentAllocation.select(PaymentAllocation.invoice, PaymentAllocation.amount).where(
-        PaymentAllocation.invoice.is_in(invoice_ids)
+        PaymentAllocation.invoice.is_in(invoice_ids) & counted_allocations()
     )
     allocated: dict[int, Decimal] = {}
     for row in allocations:

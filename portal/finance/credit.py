@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -62,24 +62,32 @@ CENT = Decimal("0.01")
 def credit_figures(company_id: int | None) -> QueryString:
     """One row: the credit account (NULLs without one), what the company's invoices less its credit
     notes leave to pay with how many there are, and the gross of orders not yet invoiced. A SELECT
-    of its own, so checkout can join it to the other facts of a submission in one statement."""
+    of its own, so checkout can join it to the other facts of a submission in one statement.
+    Documents the ERP deleted count for nothing, and invoice no order."""
     owed = ", ".join("{}" for _ in OWED_KINDS)
     uninvoiced = ", ".join("{}" for _ in UNINVOICED)
+    live = "i.deleted = {}"
     return QueryString(
         "SELECT ca.currency AS credit_currency, ca.credit_limit, ca.open_balance,"
-        f" (SELECT SUM(i.outstanding) FROM invoice i WHERE i.company = {{}} AND i.kind IN ({owed})) AS invoiced,"
-        f" (SELECT COUNT(*) FROM invoice i WHERE i.company = {{}} AND i.kind IN ({owed})) AS owed_documents,"
+        f" (SELECT SUM(i.outstanding) FROM invoice i WHERE i.company = {{}} AND i.kind IN ({owed}) AND {live})"
+        " AS invoiced,"
+        f" (SELECT COUNT(*) FROM invoice i WHERE i.company = {{}} AND i.kind IN ({owed}) AND {live})"
+        " AS owed_documents,"
         " (SELECT SUM(o.gross_total) FROM customer_order o WHERE o.company = {}"
         f" AND o.status IN ({uninvoiced}) AND o.id NOT IN"
-        ' (SELECT i."order" FROM invoice i WHERE i.company = {} AND i."order" IS NOT NULL)) AS uninvoiced'
+        f' (SELECT i."order" FROM invoice i WHERE i.company = {{}} AND i."order" IS NOT NULL AND {live}))'
+        " AS uninvoiced"
         " FROM (SELECT 1 AS one) AS base LEFT JOIN credit_account ca ON ca.company = {}",
         company_id,
         *OWED_KINDS,
+        False,
         company_id,
         *OWED_KINDS,
+        False,
         company_id,
         *UNINVOICED,
         company_id,
+        False,
         company_id,
     )
 
@@ -113,7 +121,7 @@ async def credit_status(caller: Scope) -> CreditStatus:
 async def set_credit_limit(company_id: int, limit: Decimal | None, currency: str) -> bool:
     """The seller's credit limit for the company, in its currency; None: no limit (the account
     goes, as "no account" means no limit). The open balance stays as the ERP or finance reported
-    it; a new account starts owing nothing until they do. Answers whether anything changed.
+    it; a new account starts from the documents held. Answers whether anything changed.
     Credit is computed per request (`credit_figures`): nothing cached to forget."""
     account = (
         await CreditAccount.select(CreditAccount.credit_limit, CreditAccount.currency)
@@ -129,6 +137,8 @@ async def set_credit_limit(company_id: int, limit: Decimal | None, currency: str
         await CreditAccount.insert(
             CreditAccount(company=company_id, currency=currency, credit_limit=limit, open_balance=Decimal("0.00"))
         )
+        # A new account reports what the company's documents already leave to pay.
+        await refresh_open_balance([company_id])
         return True
     if Decimal(str(account["credit_limit"])) == limit and account["currency"] == currency:
         return False
@@ -136,3 +146,14 @@ async def set_credit_limit(company_id: int, limit: Decimal | None, currency: str
         {CreditAccount.credit_limit: limit, CreditAccount.currency: currency, CreditAccount.updated_at: clock.now()}
     ).where(CreditAccount.company == company_id)
     return True
+
+
+async def refresh_open_balance(company_ids: Iterable[int]) -> None:
+    """Make each company's credit account report what its documents leave to pay, as the ERP's
+    own balance would after the same documents: the credit check reads the documents while there
+    are any, and this figure once the last of them is deleted. No account: no limit to report to."""
+    for company_id in dict.fromkeys(company_ids):
+        rows = await CreditAccount.raw("{}", credit_figures(company_id))
+        await CreditAccount.update(
+            {CreditAccount.open_balance: _amount(rows[0]["invoiced"]), CreditAccount.updated_at: clock.now()}
+        ).where(CreditAccount.company == company_id)

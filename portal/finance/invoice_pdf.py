@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -19,7 +19,8 @@ from portal import clock
 from portal.accounts.scope import Scope
 from portal.accounts.tables import Company, CompanyKind
 from portal.errors import Invalid, NotFound
-from portal.finance.tables import Invoice, InvoiceLine
+from portal.finance.invoices import document_filename
+from portal.finance.tables import Invoice, InvoiceLine, live_invoices
 from portal.i18n import current_locale, use_locale
 from portal.i18n import gettext as _
 from portal.pdf import fingerprint, render_pdf, stored_pdf
@@ -90,7 +91,11 @@ def vat_of(net: Decimal, rate: str) -> Decimal:
 
 async def invoice_document(company_id: int | None, invoice_id: int, bank_account: str) -> InvoiceDocument:
     """An invoice of the given company with everything its PDF shows; another company's is not found."""
-    invoice = await Invoice.select().where((Invoice.id == invoice_id) & (Invoice.company == company_id)).first()
+    invoice = (
+        await Invoice.select()
+        .where((Invoice.id == invoice_id) & (Invoice.company == company_id) & live_invoices())
+        .first()
+    )
     if invoice is None:
         raise NotFound(_("This invoice does not exist."))
     lines = await InvoiceLine.select().where(InvoiceLine.invoice == invoice_id).order_by(InvoiceLine.position)
@@ -120,7 +125,16 @@ async def invoice_document(company_id: int | None, invoice_id: int, bank_account
 async def invoice_pdf(env: Environment, document: InvoiceDocument) -> bytes:
     """The PDF in the current language, rendered only when its data changed since last time."""
     locale = current_locale()
-    data = {"invoice": document.invoice, "lines": document.lines, "bank": document.bank_account}
+    # Everything the template prints, the parties included: an imported change of any of it
+    # (a line, a total, the buyer's address, the corrected invoice) renders the PDF anew.
+    data = {
+        "invoice": document.invoice,
+        "lines": document.lines,
+        "seller": asdict(document.seller),
+        "buyer": asdict(document.buyer),
+        "corrected_number": document.corrected_number,
+        "bank": document.bank_account,
+    }
 
     async def render() -> bytes:
         with use_locale(locale):
@@ -131,7 +145,7 @@ async def invoice_pdf(env: Environment, document: InvoiceDocument) -> bytes:
 
 
 def pdf_filename(number: str) -> str:
-    return number.replace("/", "-") + ".pdf"
+    return document_filename(number, "pdf")
 
 
 async def invoices_zip(env: Environment, caller: Scope, invoice_ids: Sequence[int], bank_account: str) -> bytes:

@@ -3,6 +3,7 @@ its lines and payments, and the filtered list as CSV or XLSX for accounting."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -14,7 +15,16 @@ from piccolo.columns.combination import Combinable
 from portal.accounts.scope import Scope
 from portal.database import contains_text
 from portal.errors import NotFound
-from portal.finance.tables import DocumentKind, Invoice, InvoiceLine, InvoiceStatus, PaymentAllocation
+from portal.finance.tables import (
+    DocumentKind,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    InvoiceXml,
+    PaymentAllocation,
+    counted_allocations,
+    live_invoices,
+)
 from portal.i18n import gettext as _
 from portal.web import exports
 from portal.web.forms import calendar_day, money, page_number
@@ -26,6 +36,12 @@ OVERDUE = "overdue"
 STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PARTLY_PAID, InvoiceStatus.PAID, OVERDUE)
 SORTS = {"issued": Invoice.issued_on, "due": Invoice.due_on, "amount": Invoice.gross_total}
 UNPAID = [InvoiceStatus.OPEN, InvoiceStatus.PARTLY_PAID]
+
+
+def document_filename(number: str, extension: str) -> str:
+    """A download's name from the document's number: the ERP's numbers may hold anything, a
+    header's filename only plain ASCII ("FV/2026/11/0042" → "FV-2026-11-0042.pdf")."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip(".-") + "." + extension
 
 
 def kind_label(kind: str) -> str:
@@ -130,7 +146,7 @@ class InvoiceRow:
 
 
 def _condition(caller: Scope, filters: InvoiceFilters, as_of: date) -> Combinable:
-    condition: Combinable = Invoice.company == caller.company_id
+    condition: Combinable = (Invoice.company == caller.company_id) & live_invoices()
     overdue = Invoice.status.is_in(UNPAID) & (Invoice.due_on < as_of) & (Invoice.kind == DocumentKind.INVOICE)
     if filters.status == OVERDUE:
         condition &= overdue
@@ -245,11 +261,14 @@ class InvoiceDetail:
     ksef_number: str
     payment_method: str
     split_payment: bool
+    # The corrected invoice: its number always (the document names it), its page while it exists.
     corrects_id: int | None
     corrects_number: str
     lines: list[InvoiceLineView]
     payments: list[AllocationView]
     totals_by_rate: list[tuple[str, Decimal]]
+    # The ERP sent the structured e-invoice (KSeF FA(3) XML): the page offers it for download.
+    has_ksef_xml: bool
 
 
 async def invoice_detail(caller: Scope, invoice_id: int, as_of: date) -> InvoiceDetail:
@@ -262,8 +281,9 @@ async def invoice_detail(caller: Scope, invoice_id: int, as_of: date) -> Invoice
             Invoice.split_payment,
             Invoice.corrects,
             Invoice.corrects.number.as_alias("corrects_number"),
+            Invoice.corrects.deleted.as_alias("corrects_deleted"),
         )
-        .where((Invoice.id == invoice_id) & (Invoice.company == caller.company_id))
+        .where((Invoice.id == invoice_id) & (Invoice.company == caller.company_id) & live_invoices())
         .first()
     )
     if row is None:
@@ -287,8 +307,9 @@ async def invoice_detail(caller: Scope, invoice_id: int, as_of: date) -> Invoice
             PaymentAllocation.amount,
             PaymentAllocation.payment.paid_on.as_alias("paid_on"),
             PaymentAllocation.payment.reference.as_alias("reference"),
+            PaymentAllocation.payment.number.as_alias("payment_number"),
         )
-        .where(PaymentAllocation.invoice == invoice_id)
+        .where((PaymentAllocation.invoice == invoice_id) & counted_allocations())
         .order_by(PaymentAllocation.payment.paid_on)
     )
     by_rate: dict[str, Decimal] = {}
@@ -299,11 +320,15 @@ async def invoice_detail(caller: Scope, invoice_id: int, as_of: date) -> Invoice
         ksef_number=row["ksef_number"],
         payment_method=row["payment_method"],
         split_payment=row["split_payment"],
-        corrects_id=row["corrects"],
+        corrects_id=row["corrects"] if not row["corrects_deleted"] else None,
         corrects_number=row["corrects_number"] or "",
         lines=lines,
-        payments=[AllocationView(a["paid_on"], a["reference"], Decimal(str(a["amount"]))) for a in allocations],
+        payments=[
+            AllocationView(a["paid_on"], a["reference"] or a["payment_number"] or "", Decimal(str(a["amount"])))
+            for a in allocations
+        ],
         totals_by_rate=sorted(by_rate.items()),
+        has_ksef_xml=await InvoiceXml.exists().where(InvoiceXml.invoice == invoice_id),
     )
 
 

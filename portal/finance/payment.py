@@ -13,7 +13,7 @@ import segno
 from portal.accounts.scope import Scope
 from portal.errors import Invalid
 from portal.finance.credit import OWED_KINDS
-from portal.finance.tables import Invoice
+from portal.finance.tables import Invoice, live_invoices
 from portal.i18n import gettext as _
 
 # The ZBP format has six digits for the amount in grosz: 9 999,99 zł at most.
@@ -95,6 +95,7 @@ async def payment_order(caller: Scope, invoice_ids: list[int], payee: Payee) -> 
             & Invoice.id.is_in(invoice_ids or [0])
             & Invoice.kind.is_in(list(OWED_KINDS))
             & (Invoice.outstanding != 0)
+            & live_invoices()
         )
         .order_by(Invoice.issued_on)
         .order_by(Invoice.id)

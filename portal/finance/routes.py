@@ -1,4 +1,5 @@
-"""HTTP routes of finance: the finance home with balance, credit and aging; invoices, their\nexport and detail; paying chosen invoices by one transfer."""
+"""HTTP routes of finance: the finance home with balance, credit and aging; invoices, their
+export, detail and e-invoice XML; paying chosen invoices by one transfer."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from portal.config import Settings
 from portal.errors import Invalid
 from portal.finance import invoices, payment
 from portal.finance.balances import finance_overview
+from portal.finance.ksef_xml import ksef_xml_file
 from portal.finance.tables import DocumentKind
 from portal.web import page, wants_fragment
 from portal.web.forms import record_ids
@@ -63,6 +65,17 @@ async def invoice_page(request: Request[Any, Any, Any], caller: Caller, invoice_
     )
 
 
+@get("/invoices/{invoice_id:int}/ksef.xml", guards=[requires(Permission.INVOICE_READ)])
+async def invoice_ksef_xml(caller: Caller, invoice_id: FromPath[int]) -> Response[bytes]:
+    """The structured e-invoice as the ERP sent it, for the buyer's accounting to read in."""
+    file = await ksef_xml_file(caller, invoice_id)
+    return Response(
+        file.content,
+        media_type="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="{file.filename}"'},
+    )
+
+
 @get("/finance/pay", guards=[requires(Permission.INVOICE_READ)])
 async def pay_invoices(request: Request[Any, Any, Any], caller: Caller, settings: NamedDependency[Settings]) -> Html:
     chosen = record_ids(request.query_params.getall("invoice", []))
@@ -102,5 +115,13 @@ async def invoice_export_xlsx(request: Request[Any, Any, Any], caller: Caller) -
 
 router = Router(
     path="/",
-    route_handlers=[finance_home, pay_invoices, invoice_list, invoice_export_csv, invoice_export_xlsx, invoice_page],
+    route_handlers=[
+        finance_home,
+        pay_invoices,
+        invoice_list,
+        invoice_export_csv,
+        invoice_export_xlsx,
+        invoice_page,
+        invoice_ksef_xml,
+    ],
 )

@@ -3,7 +3,7 @@ it with the running balance, and the closing balance, as a page's data and as a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,7 +12,7 @@ from jinja2 import Environment
 from portal.accounts.companies import CompanyProfile, company_profile
 from portal.accounts.scope import Scope
 from portal.errors import Invalid
-from portal.finance.tables import DocumentKind, Invoice, Payment
+from portal.finance.tables import DocumentKind, Invoice, Payment, live_invoices, live_payments
 from portal.i18n import current_locale, use_locale
 from portal.i18n import gettext as _
 from portal.pdf import fingerprint, render_pdf, stored_pdf
@@ -64,10 +64,13 @@ def _money(value: object) -> Decimal:
 
 async def statement(caller: Scope, start: date, end: date) -> Statement:
     documents = await Invoice.select(Invoice.number, Invoice.kind, Invoice.issued_on, Invoice.gross_total).where(
-        (Invoice.company == caller.company_id) & (Invoice.kind != DocumentKind.PROFORMA) & (Invoice.issued_on <= end)
+        (Invoice.company == caller.company_id)
+        & (Invoice.kind != DocumentKind.PROFORMA)
+        & (Invoice.issued_on <= end)
+        & live_invoices()
     )
-    payments = await Payment.select(Payment.paid_on, Payment.amount, Payment.reference).where(
-        (Payment.company == caller.company_id) & (Payment.paid_on <= end)
+    payments = await Payment.select(Payment.paid_on, Payment.amount, Payment.reference, Payment.number).where(
+        (Payment.company == caller.company_id) & (Payment.paid_on <= end) & live_payments()
     )
     opening = sum((_money(d["gross_total"]) for d in documents if d["issued_on"] < start), Decimal("0.00")) - sum(
         (_money(p["amount"]) for p in payments if p["paid_on"] < start), Decimal("0.00")
@@ -83,7 +86,9 @@ async def statement(caller: Scope, start: date, end: date) -> Statement:
         for d in documents
         if d["issued_on"] >= start
     ] + [
-        (p["paid_on"], 1, _("Payment"), p["reference"], -_money(p["amount"])) for p in payments if p["paid_on"] >= start
+        (p["paid_on"], 1, _("Payment"), p["reference"] or p["number"] or "", -_money(p["amount"]))
+        for p in payments
+        if p["paid_on"] >= start
     ]
     balance = opening
     entries = []
@@ -111,5 +116,11 @@ async def statement_pdf(env: Environment, account: Statement) -> bytes:
             html = env.get_template("finance/statement_pdf.html").render(statement=account)
         return await render_pdf(html)
 
-    data = {"start": account.start, "end": account.end, "opening": account.opening, "entries": account.entries}
+    data = {
+        "company": asdict(account.company),
+        "start": account.start,
+        "end": account.end,
+        "opening": account.opening,
+        "entries": [asdict(entry) for entry in account.entries],
+    }
     return await stored_pdf("statement", account.company.id, locale, fingerprint(data), render)

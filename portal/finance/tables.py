@@ -6,9 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
-from piccolo.columns import Boolean, Bytea, Date, ForeignKey, Integer, Numeric, Serial, Timestamptz, Varchar
+from piccolo.columns import Boolean, Bytea, Date, ForeignKey, Integer, Numeric, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.custom_types import Combinable
 from piccolo.table import Table
 
 from portal.accounts.tables import Company
@@ -65,6 +66,9 @@ class Invoice(Table):
     gross_total = Numeric(digits=(14, 2))
     # What is still to pay: gross less allocated payments (for a credit note, what is still to refund).
     outstanding = Numeric(digits=(14, 2))
+    # Deleted in the ERP: kept for the documents that name it, but gone from every list, total and
+    # balance (`live_invoices`). The ERP sending it again brings it back.
+    deleted = Boolean(default=False)
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -85,16 +89,45 @@ class InvoiceLine(Table):
 class Payment(Table):
     id = Serial(primary_key=True)
     company = ForeignKey(Company, null=False, index=True)
+    # The ERP's number of the cash or bank document: how integrations name it. Unique by a
+    # migration's index (SQLite cannot add a unique column); None for payments entered otherwise.
+    number = Varchar(length=40, null=True, default=None)
     paid_on = Date(index=True)
     amount = Numeric(digits=(14, 2))
     currency = Varchar(length=3, default="PLN")
     reference = Varchar(length=140, default="")
+    # Deleted in the ERP: its allocations no longer settle anything (`live_payments`).
+    deleted = Boolean(default=False)
 
 
 class PaymentAllocation(Table):
     payment = ForeignKey(Payment, null=False, index=True, on_delete=OnDelete.cascade)
     invoice = ForeignKey(Invoice, null=False, index=True, on_delete=OnDelete.cascade)
     amount = Numeric(digits=(14, 2))
+
+
+class InvoiceXml(Table):
+    """The structured e-invoice (KSeF FA(3) XML) of a document, as the ERP sent it: the legally
+    binding form of the invoice, which the buyer's accounting may want to read in."""
+
+    invoice = ForeignKey(Invoice, null=False, unique=True, on_delete=OnDelete.cascade)
+    content = Text()
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+def live_invoices() -> Combinable:
+    """Documents the ERP has not deleted: every reader of invoices adds this to its condition."""
+    return Invoice.deleted.eq(False)
+
+
+def live_payments() -> Combinable:
+    """Payments the ERP has not deleted: only their allocations settle documents."""
+    return Payment.deleted.eq(False)
+
+
+def counted_allocations() -> Combinable:
+    """Allocations of payments the ERP has not deleted: the others settle nothing."""
+    return PaymentAllocation.payment.deleted == False  # noqa: E712
 
 
 class StoredPdf(Table):

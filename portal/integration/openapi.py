@@ -7,9 +7,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
+from portal.aftersales.tables import ShipmentStatus
 from portal.integration.batch import MAX_ITEMS, Outcome, key_model
 from portal.integration.erp_resources import ERP_RESOURCES
 from portal.integration.resources import Resource
@@ -127,7 +128,28 @@ class ImportJobBody(BaseModel):
     errors: list[ImportErrorBody] = Field(description="The first 1,000 problems, by line.")
 
 
+class ShipmentEventBody(BaseModel):
+    """A carrier's or the ERP's tracking event for a parcel the portal knows by its number."""
+
+    event_id: str = Field(
+        min_length=1, max_length=100, description="Your id of the event: the same id again is recorded once."
+    )
+    tracking_number: str = Field(min_length=1, description="The parcel's tracking number.")
+    status: ShipmentStatus
+    occurred_at: AwareDatetime = Field(description="When it happened, with its UTC offset; never in the future.")
+    place: str = Field(default="", max_length=120)
+    note: str = Field(default="", max_length=300)
+
+
+class ShipmentEventAnswer(BaseModel):
+    shipment: int
+    status: ShipmentStatus = Field(description="The shipment's status after the event.")
+    recorded: bool = Field(description="False when the same event id was recorded before.")
+
+
 _SHARED_MODELS: list[type[BaseModel]] = [
+    ShipmentEventBody,
+    ShipmentEventAnswer,
     BatchReportBody,
     ProblemBody,
     SyncRunBody,
@@ -195,6 +217,28 @@ def _batch_operation(resource: Resource[Any]) -> dict[str, Any]:
                 "200": _json_answer("Every item's outcome.", "BatchReportBody"),
                 **_problems(400, 401, 403, 413, 422, 429),
             },
+        }
+    }
+
+
+def _shipment_event_path() -> dict[str, Any]:
+    return {
+        "/api/v1/shipment-events": {
+            "post": {
+                "operationId": "record_shipment_event",
+                "tags": ["shipments"],
+                "summary": "Record a tracking event of a shipment",
+                "description": "The order's owner is emailed when the parcel is handed over or its delivery failed.",
+                "security": [{"apiKey": ["shipments"]}],
+                "requestBody": _json_body({"$ref": REF.format(model="ShipmentEventBody")}),
+                "responses": {
+                    "201": _json_answer("The event was recorded.", "ShipmentEventAnswer"),
+                    "200": _json_answer(
+                        "The same event id was recorded before; nothing changed.", "ShipmentEventAnswer"
+                    ),
+                    **_problems(400, 401, 403, 404, 413, 422, 429),
+                },
+            }
         }
     }
 
@@ -324,6 +368,7 @@ def openapi_document() -> dict[str, Any]:
     paths: dict[str, Any] = {f"/api/v1/{resource.name}/batch": _batch_operation(resource) for resource in resources}
     paths.update(_sync_run_paths())
     paths.update(_import_paths())
+    paths.update(_shipment_event_path())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -338,8 +383,12 @@ def openapi_document() -> dict[str, Any]:
             ),
         },
         "servers": [{"url": "/"}],
-        "tags": [{"name": scope} for scope in sorted({resource.scope.value for resource in resources})]
-        + [{"name": "sync runs"}, {"name": "imports"}],
+        "tags": [
+            {"name": tag}
+            for tag in dict.fromkeys(
+                tag for path in paths.values() for operation in path.values() for tag in operation["tags"]
+            )
+        ],
         "paths": paths,
         "components": {
             "schemas": definitions.get("$defs", {}),

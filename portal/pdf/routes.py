@@ -50,7 +50,7 @@ async def invoices_zip_download(
     content = await invoices_zip(_environment(request), caller, chosen, settings.seller_bank_account)
     response = _attachment(content, "application/zip", "faktury.zip")
     token = form.get("download_token")
-    if token.isalnum() and len(token) <= 32:
+    if token.isascii() and token.isalnum() and len(token) <= 32:
         # The page shows progress until the file arrives: this cookie tells it that it has.
         response.set_cookie(f"download-{token}", "done", max_age=60, httponly=False, samesite="strict")
     return response

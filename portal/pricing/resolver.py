@@ -414,7 +414,9 @@ def offer_columns(caller: Scope, on: date, product_ids: QueryString) -> QueryStr
             "valid_to": "d.valid_to",
         },
         f"FROM discount_rule d WHERE d.is_active AND (d.company = {{}} OR (d.company IS NULL AND d.customer_group IN"
-        f" ({_CALLER_GROUPS}))) AND (d.product IS NULL OR d.product IN ({{}})) AND {_VALID_ON.format(alias='d')}",
+        f" ({_CALLER_GROUPS}))) AND (d.product IS NULL OR d.product IN ({{}})) AND {_VALID_ON.format(alias='d')}"
+        # A product group the ERP deleted gives no discount any more.
+        " AND (d.product_group IS NULL OR d.product_group NOT IN (SELECT g.id FROM product_group g WHERE g.deleted))",
         caller.company_id,
         caller.company_id,
         product_ids,

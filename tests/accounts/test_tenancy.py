@@ -13,7 +13,7 @@ from portal.accounts.roles import Role
 from portal.accounts.tables import CompanyKind, DeliveryAddress, Invitation, SsoConnection, SsoDomain
 from portal.aftersales.tables import Attachment, AttachmentPurpose, Carrier, Complaint, Message, Parcel, Shipment
 from portal.app import create_app
-from portal.catalog.tables import AssortmentEffect, AssortmentRule, Product, ProductDocument, StoredFile
+from portal.catalog.tables import AssortmentEffect, AssortmentRule, Product, ProductDocument, ProductImage, StoredFile
 from portal.integration.api_keys import create_api_key
 from portal.integration.scopes import Scope as ApiScope
 from portal.integration.tables import ApiKey
@@ -36,6 +36,7 @@ PARAMETER_OBJECTS = {
     "invitation_id",
     "product_id",
     "document_id",
+    "image_id",
     "line_id",
     "order_id",
     "list_id",
@@ -85,6 +86,10 @@ async def _company_a():
     document = await ProductDocument.insert(
         ProductDocument(product=product, kind="datasheet", title="alfa-tajna", filename="alfa-tajna.pdf", file=sha)
     ).returning(ProductDocument.id)
+    picture = b"\x89PNG\r\n\x1a\n alfa-tajna"
+    picture_sha = hashlib.sha256(picture).hexdigest()
+    await StoredFile.insert(StoredFile(sha256=picture_sha, media_type="image/png", size=len(picture), content=picture))
+    image = await ProductImage.insert(ProductImage(product=product, file=picture_sha)).returning(ProductImage.id)
     await add_to_cart(await buyer.scope(), product, "1")
     lines = await CartLine.select(CartLine.id)
     order = await Order.insert(
@@ -109,6 +114,7 @@ async def _company_a():
         "invitation_id": rows[0]["id"],
         "product_id": product,
         "document_id": document[0]["id"],
+        "image_id": image[0]["id"],
         "line_id": lines[0]["id"],
         "order_id": order[0]["id"],
         "list_id": (
@@ -131,7 +137,13 @@ async def _company_a():
                 )
             ).returning(RecurringOrder.id)
         )[0]["id"],
-        "invoice_id": await make_invoice(company, "123.00", number="FV/ALFA-TAJNA/1", po_number="alfa-tajna-po"),
+        "invoice_id": await make_invoice(
+            company,
+            "123.00",
+            number="FV/ALFA-TAJNA/1",
+            po_number="alfa-tajna-po",
+            ksef_xml="<Faktura>alfa-tajna</Faktura>",
+        ),
         **await _aftersales_of(company, order[0]["id"]),
         "complaint_id": await _complaint_of(company, order[0]["id"], buyer.user_id),
         "company_id": company,
@@ -210,7 +222,7 @@ async def _intruder_company() -> int:
 
 
 # The seller's own catalog: its staff see every product (without any customer's prices).
-SELLER_CATALOG_OBJECTS = {"product_id", "document_id"}
+SELLER_CATALOG_OBJECTS = {"product_id", "document_id", "image_id"}
 
 
 async def _walk_routes_with_ids(

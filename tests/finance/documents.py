@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from portal.finance.balances import settle, status_for
-from portal.finance.tables import DocumentKind, Invoice, InvoiceLine, Payment, PaymentAllocation
+from portal.finance.tables import DocumentKind, Invoice, InvoiceLine, InvoiceXml, Payment, PaymentAllocation
 
 
 async def make_invoice(
@@ -22,6 +22,7 @@ async def make_invoice(
     po_number: str = "",
     order_id: int | None = None,
     vat_rate: str = "23",
+    ksef_xml: str | None = None,
 ) -> int:
     """A one-line document of `gross`; a credit note's amounts are given negative."""
     gross_value = Decimal(gross)
@@ -59,6 +60,8 @@ async def make_invoice(
             vat_rate=vat_rate,
         )
     )
+    if ksef_xml is not None:
+        await InvoiceXml.insert(InvoiceXml(invoice=invoice_id, content=ksef_xml))
     return invoice_id
 
 

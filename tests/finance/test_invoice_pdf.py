@@ -146,6 +146,18 @@ async def test_a_zip_holds_exactly_the_chosen_invoices(client: httpx.AsyncClient
     assert names == ["FV-2026-11-0100.pdf", "FV-2026-11-0101.pdf", "FV-2026-11-0102.pdf"]
 
 
+async def test_a_download_token_of_other_than_ascii_letters_and_digits_sets_no_cookie(
+    client: httpx.AsyncClient, finance: dict
+) -> None:
+    chosen = await _invoice(finance["company"], "FV/2026/11/0300", [("Klej", 1, "9.99", "23")])
+    token = csrf_token((await client.get("/")).text)
+    response = await client.post(
+        "/invoices/zip", data={"invoice": [str(chosen)], "download_token": "١٢٣ż", "_csrf_token": token}
+    )
+    assert response.status_code == 200
+    assert not [name for name in response.cookies if name.startswith("download-")]
+
+
 async def test_another_companys_invoice_is_not_found_and_a_buyer_is_refused(
     client: httpx.AsyncClient, finance: dict
 ) -> None:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures(depots_resource.__name__)
 
 @pytest.fixture
 async def erp(app, client: httpx.AsyncClient) -> httpx.AsyncClient:
-    client.headers["Authorization"] = f"Bearer {await create_api_key('erp', Scope)}"
+    client.headers["Authorization"] = f"Bearer {await create_api_key('erp', set(Scope))}"
     return client
 
 
@@ -206,3 +206,12 @@ async def test_an_unknown_resource_is_a_404_problem(erp) -> None:
     answer = await erp.post("/api/v1/unicorns/batch", json={})
     assert answer.status_code == 404
     assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_key_without_the_resources_scope_is_refused_and_writes_nothing(app, client: httpx.AsyncClient) -> None:
+    client.headers["Authorization"] = f"Bearer {await create_api_key('pim', {Scope.CATALOG})}"
+    answer = await client.post("/api/v1/test-depots/batch", json={"upsert": [{"code": "WAW", "name": "W"}]})
+    assert answer.status_code == 403
+    assert "stock" in answer.json()["detail"]
+    assert (await client.post("/api/v1/sync-runs", json={"resource": "test-depots"})).status_code == 403
+    assert await depots() == {}

@@ -53,7 +53,8 @@ class _CannedStream(httpcore.AsyncNetworkStream):
             path = request_line.split(" ")[1]
             self._requests.append(path)
             status, body, *more = self._site.get(path, (404, {"error": "not here"}))
-            payload = json.dumps(body).encode()
+            # Bytes are sent as they are (a file); anything else as JSON.
+            payload = body if isinstance(body, bytes) else json.dumps(body).encode()
             extra = "".join(f"{name}: {value}\r\n" for name, value in (more[0] if more else {}).items())
             self._answer = (
                 f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
