@@ -5,14 +5,19 @@ their delivery addresses and credit limits."""
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from portal.accounts.tables import Company, DeliveryAddress
+from portal.catalog.tables import Product, Stock
 from portal.finance.tables import CreditAccount
+from portal.integration import imports
 from portal.integration.erp_resources import ERP_RESOURCES
 from portal.integration.files import ReadOptions
-from portal.integration.imports import import_file
+from portal.integration.imports import ImportReport, import_file
 from portal.integration.mapping import compile_mapping, parse_mapping
 from portal.pricing.tables import PriceListEntry
 from tests.factories import make_product
@@ -66,6 +71,46 @@ async def test_a_customer_export_loads_companies_with_their_addresses_and_credit
     assert credit is not None and Decimal(str(credit["credit_limit"])) == Decimal("150000")
     elektro = await Company.select(Company.name).where(Company.code == "K-0043").first()
     assert elektro == {"name": "Elektro-Łódź S.A."}
+
+
+@pytest.mark.parametrize("bulk_from", [imports.BULK_FROM_ITEMS, 1], ids=["batches", "bulk"])
+async def test_a_first_load_from_export_files_reaches_products_stock_and_prices(
+    db: None, monkeypatch: pytest.MonkeyPatch, bulk_from: int
+) -> None:
+    monkeypatch.setattr(imports, "BULK_FROM_ITEMS", bulk_from)
+
+    async def load(resource: str, content: bytes, mapping: str | None = None) -> ImportReport:
+        document = parse_mapping((DATA / mapping).read_text()) if mapping else None
+        report = await import_file(ERP_RESOURCES[resource], content, f"{resource}.csv", document)
+        assert report.problems == [], [str(problem) for problem in report.problems]
+        return report
+
+    await load("categories", "code;name_pl\nkable;Kable i przewody\n".encode("cp1250"))
+    await load("attributes", "code;name_pl\nprzekroj;Przekrój\nzyly;Liczba żył\n".encode("cp1250"))
+    products = await load("products", (DATA / "towary.csv").read_bytes(), "products.toml")
+    assert (products.rows, products.items, products.counts["created"]) == (3, 2, 2)
+    await load("warehouses", "code;name;city\nWAW;Magazyn centralny;Warszawa\n".encode("cp1250"))
+    stock = "sku;warehouse;available;next_delivery_on;next_delivery_quantity\nKAB-001;WAW;1 200;14.12.2026;5 000\n"
+    await load("stock", stock.encode("cp1250"))
+    await load("price-lists", "code;name;currency;is_base\nHURT;Cennik hurtowy;PLN;tak\n".encode("cp1250"))
+    entries = await load("price-list-entries", (DATA / "cennik.csv").read_bytes(), "price-list-entries.toml")
+    assert entries.path == ("bulk" if bulk_from == 1 else "batches")
+
+    cable = await Product.select(Product.id, Product.name_pl, Product.unit, Product.pack_size).where(
+        Product.sku == "KAB-001"
+    )
+    assert [(row["name_pl"], row["unit"], row["pack_size"]) for row in cable] == [("Kabel YDY 3×1,5 żółty", "m", 100)]
+    stocked = await Stock.select(Stock.available, Stock.next_delivery_on, Stock.next_delivery_quantity).where(
+        Stock.product == cable[0]["id"]
+    )
+    assert stocked == [{"available": 1200, "next_delivery_on": date(2026, 12, 14), "next_delivery_quantity": 5000}]
+    prices = await PriceListEntry.select(PriceListEntry.min_quantity, PriceListEntry.unit_price).where(
+        PriceListEntry.product == cable[0]["id"]
+    )
+    assert sorted((row["min_quantity"], Decimal(str(row["unit_price"]))) for row in prices) == [
+        (1, Decimal("1234.5")),
+        (10, Decimal("1199")),
+    ]
 
 
 def test_the_readmes_mapping_example_is_a_mapping_of_price_list_entries() -> None:
