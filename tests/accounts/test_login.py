@@ -1,7 +1,17 @@
+import pytest
+
 from portal.accounts.roles import Role
 from portal.accounts.scope_cache import forget_scope
 from portal.accounts.tables import AuditEntry, User
+from portal.config import Settings
 from tests.factories import PASSWORD, csrf_token, log_in, make_company, make_person, post_form
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """A wait after failed logins far longer than a login takes on a busy machine: the block is
+    still in force when the test tries again, whatever the load."""
+    return settings.model_copy(update={"login_delay_seconds": 120.0})
 
 
 async def test_a_buyer_logs_in_and_lands_on_a_home_made_for_buyers(client, db) -> None:
