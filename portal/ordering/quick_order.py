@@ -225,6 +225,10 @@ def _loose_cells(line: str) -> list[str]:
     return line.split()
 
 
+# No code or quantity comes near this; a longer cell is not a list at all.
+MAX_CELL_CHARS = 128 * 1024
+
+
 def _text_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) of pasted text or a CSV file: tabs (Excel), semicolons (Polish CSV),
     else each line on its own (commas or spaces)."""
@@ -237,6 +241,10 @@ def _text_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=False)
     first_line = 1
     for cells in reader:
+        # Checked here, not left to the csv module's limit: that limit is the process's own, and
+        # the ERP file importer raises it for its long cells.
+        if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+            raise csv.Error("field larger than field limit")
         # A quoted cell may span lines (Excel quotes cells with line breaks): count from its start.
         yield first_line, _loose_cells(cells[0]) if len(cells) == 1 else cells
         first_line = reader.line_num + 1
@@ -290,7 +298,7 @@ def parse_text(text: str) -> list[ParsedLine]:
     try:
         return parse_rows(_text_rows(text))
     except csv.Error:
-        # A cell past the csv module's field limit (128 KiB), or a NUL byte in a quoted cell.
+        # A cell past MAX_CELL_CHARS, or a NUL byte in a quoted cell.
         raise Invalid({"lines": _("A cell of this list is far too long to be a code or a quantity.")}) from None
 
 
