@@ -46,8 +46,12 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Two workers (CI has two cores); a file's tests stay on one worker, so a module's costly
+# fixture (a seeded demo) is built once.
+PARALLEL := -n 2 --dist loadfile
+
 unit: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PARALLEL)
 
 # Moments the tests must pass at as well as now (`pytest --clock-at`, tests/clock_travel.py): a
 # month's last evening, New Year's first half hour in Warsaw (UTC still on 31 December), the
@@ -63,7 +67,7 @@ DATE_SENSITIVE := tests/test_demo_story.py tests/ordering/test_recurring.py test
 dated: install
 	@for moment in $(CLOCK_MOMENTS); do \
 		echo "== the date-sensitive tests with the clock at $$moment"; \
-		$(BIN)/pytest -q --clock-at=$$moment $(DATE_SENSITIVE) || exit 1; \
+		$(BIN)/pytest -q $(PARALLEL) --clock-at=$$moment $(DATE_SENSITIVE) || exit 1; \
 	done
 
 # The whole unit suite at each moment: four times `make unit`, so not part of `make test`.
