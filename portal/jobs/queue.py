@@ -4,6 +4,7 @@ is no Valkey. Its keys carry the deployment's key prefix, so deployments can sha
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
@@ -42,7 +43,7 @@ class JobQueue:
         name = f"{settings.key_prefix}-jobs"
         if settings.valkey_url is not None:
             valkey = Redis.from_url(_as_redis_url(settings.valkey_url))
-            return cls(RedisQueue(valkey, name=name, dump=_dump_json), shared=True)
+            return cls(_SweepingQueue(valkey, name=name, dump=_dump_json), shared=True)
         return cls(_InProcessQueue(name), shared=False)
 
     @property
@@ -124,7 +125,56 @@ async def enqueue(
     return await job_queue().enqueue(job, key=key, scheduled_at=scheduled_at, **kwargs)
 
 
-class _InProcessQueue(RedisQueue):
+class _SweepingQueue(RedisQueue):
+    """SAQ's Redis queue, except that its sweep gives a job a second look before running it
+    again. A worker moves a job to the active list and marks it active in two steps; SAQ's
+    sweep takes a job it finds between them for abandoned and queues it again, so it ran twice
+    (tobymao/saq#277; seen in CI on a busy machine). Such a job is swept only when a later
+    sweep still finds it in the active list and not active; a stuck active job is swept at once."""
+
+    # SAQ's own: the active list's jobs, read by the one sweeper that takes the lock for `lock` seconds.
+    _ACTIVE_JOBS_ONCE_PER_LOCK = """
+        local id_jobs = {}
+        if redis.call('EXISTS', KEYS[1]) == 0 then
+            redis.call('SETEX', KEYS[1], ARGV[1], 1)
+            for i, v in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+                id_jobs[i] = {v, redis.call('GET', v)}
+            end
+        end
+        return id_jobs
+    """
+
+    async def sweep(self, lock: int = 60, abort: float = 5.0) -> list[str]:
+        active_jobs = self.redis.register_script(self._ACTIVE_JOBS_ONCE_PER_LOCK)
+        id_jobs = await active_jobs(keys=[self._sweep, self._active], args=[lock], client=self.redis)
+        swept: list[str] = []
+        for job_id, job_bytes in id_jobs:
+            job = self.deserialize(job_bytes)
+            if job is None:
+                async with self.redis.pipeline(transaction=True) as forget:
+                    forget.lrem(self._active, 0, job_id)
+                    forget.zrem(self._incomplete, job_id)
+                    await forget.execute()
+            elif job.stuck or (job.status != Status.ACTIVE and not await self._first_seen_inactive(job_id, lock)):
+                await self.abort(job, error=self.swept_error_message)
+                with contextlib.suppress(TimeoutError):
+                    await job.refresh(abort)
+                if job.retryable:
+                    await self.retry(job, error=self.swept_error_message)
+                else:
+                    await self.finish(job, Status.ABORTED, error=self.swept_error_message)
+            else:
+                continue
+            swept.append(job_id.decode())
+        return swept
+
+    async def _first_seen_inactive(self, job_id: bytes, lock: int) -> bool:
+        """Remembers, across every process sweeping this queue, that the job was seen in the active
+        list but not active; True when no sweep had seen it so before."""
+        return bool(await self.redis.set(self.namespace("inactive:") + job_id.decode(), 1, nx=True, ex=3 * lock))
+
+
+class _InProcessQueue(_SweepingQueue):
     """SAQ's Redis queue on a fakeredis server of its own, living as long as this process."""
 
     _VERSION = (7, 0, 0)  # what the fakeredis server emulates: the Redis of production and CI

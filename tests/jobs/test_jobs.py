@@ -142,6 +142,27 @@ async def test_a_queued_job_runs_on_the_worker_with_its_arguments(queue: JobQueu
     assert calls[mine] == [{"attempt": 1, "order_id": 7, "note": "zamówienie"}]
 
 
+async def test_a_job_a_worker_has_just_taken_is_not_run_again_by_the_sweep(queue: JobQueue) -> None:
+    """A worker moves a job to the active list, then marks it active; a sweep in between must not
+    take it for abandoned. One that stays so until the next sweep was abandoned: it runs again."""
+    saq_queue = queue.saq_queue
+    key = await enqueue(remember_call, token=token())
+    assert key is not None
+    job_id = saq_queue.job_id(key)
+    await saq_queue.redis.lmove(saq_queue.namespace("queued"), saq_queue.namespace("active"))
+
+    assert await saq_queue.sweep() == []
+    assert await queue.status(key) is JobStatus.QUEUED
+    assert await saq_queue.redis.lrange(saq_queue.namespace("active"), 0, -1) == [job_id.encode()]
+
+    await saq_queue.redis.delete(saq_queue.namespace("sweep"))  # the next round, a minute later
+    assert await saq_queue.sweep() == [job_id]
+    assert await saq_queue.redis.lrange(saq_queue.namespace("active"), 0, -1) == []
+    swept = await saq_queue.job(key)
+    assert swept is not None
+    assert (swept.status, swept.error) == (JobStatus.QUEUED, saq_queue.swept_error_message)
+
+
 async def test_a_job_can_be_queued_by_its_name(queue: JobQueue, worker: None) -> None:
     mine = token()
     key = await queue.enqueue("remember_call", token=mine)
