@@ -153,11 +153,11 @@ async def test_a_job_a_worker_has_just_taken_is_not_run_again_by_the_sweep(queue
 
     assert await saq_queue.sweep() == []
     assert await queue.status(key) is JobStatus.QUEUED
-    assert await saq_queue.redis.lrange(saq_queue.namespace("active"), 0, -1) == [job_id.encode()]
+    assert await saq_queue.count("active") == 1
 
     await saq_queue.redis.delete(saq_queue.namespace("sweep"))  # the next round, a minute later
     assert await saq_queue.sweep() == [job_id]
-    assert await saq_queue.redis.lrange(saq_queue.namespace("active"), 0, -1) == []
+    assert await saq_queue.count("active") == 0
     swept = await saq_queue.job(key)
     assert swept is not None
     assert (swept.status, swept.error) == (JobStatus.QUEUED, saq_queue.swept_error_message)
