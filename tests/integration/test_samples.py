@@ -63,8 +63,11 @@ async def samples(app: Litestar, settings: Settings, mailbox: Mailbox) -> None:
     assert [problem for report in reports for problem in report.problems] == []
     jobs = JobQueue.for_settings(settings)
     postbox = Postbox(build_environment(auto_reload=False), mailer_for(settings), settings.base_url)
-    assert await send_due_invitations(cast(JobContext, {"settings": settings, "postbox": postbox, "jobs": jobs})) == 2
-    await jobs.close()
+    try:
+        mailed = await send_due_invitations(cast(JobContext, {"settings": settings, "postbox": postbox, "jobs": jobs}))
+    finally:
+        await jobs.close()
+    assert mailed == 2
 
 
 async def accept_invitation(client: httpx.AsyncClient, mailbox: Mailbox, email: str, name: str) -> None:
