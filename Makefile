@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo demo-sso test lint typecheck unit dated test-dates e2e chromium wrk bench bench-login
+.PHONY: install demo demo-sso samples test lint typecheck unit dated test-dates e2e chromium wrk bench bench-login
 
 $(BIN)/python:
 	python3 -m venv $(VENV) || ($(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && python3 -m venv $(VENV))
@@ -38,6 +38,19 @@ demo: install
 
 demo-sso: install
 	$(BIN)/portal demo --sso
+
+# The sample ERP exports (portal/integration/samples) loaded by `portal import` into an empty
+# database of their own under var/samples/ (mail too), then served on PORT (8000) without the demo
+# data. See the README, "Try it with the sample ERP files".
+SAMPLES := portal/integration/samples
+samples: export PORTAL_VAR_DIR := var/samples
+samples: install
+	rm -rf var/samples
+	$(BIN)/portal migrate
+	while read -r resource file; do \
+	  $(BIN)/portal import "$$resource" "$(SAMPLES)/$$file" --mapping "$(SAMPLES)/$$resource.toml" || exit 1; \
+	done < $(SAMPLES)/load-order.txt
+	$(BIN)/uvicorn portal.asgi:app --host 127.0.0.1 --port $${PORT:-8000}
 
 lint: install
 	$(BIN)/ruff check .

@@ -81,10 +81,14 @@ class Settings(BaseSettings):
     token_max_age_seconds: int = 72 * 3600
     # An approval waiting this long is sent to its approvers again, and later to the company's
     # administrators.
-    # Where customers pay: printed on invoices and encoded in the payment QR code.
+    # The seller as its documents name it: invoices print its name, NIP and address, and where
+    # customers pay (also encoded in the payment QR code).
     seller_bank_account: str = "PL61 1090 1014 0000 0712 1981 2874"
     seller_name: str = "Hurtex Sp. z o.o."
     seller_nip: str = "5250001233"
+    seller_street: str = "ul. Składowa 12"
+    seller_postal_code: str = "02-495"
+    seller_city: str = "Warszawa"
     approval_reminder_hours: int = Field(default=24, ge=1)
     approval_escalation_hours: int = Field(default=48, ge=1)
     worker_concurrency: int = Field(default=10, ge=1, description="jobs one worker runs at once")

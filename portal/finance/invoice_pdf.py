@@ -13,11 +13,11 @@ from typing import Any
 
 from jinja2 import Environment
 from num2words import num2words
-from piccolo.custom_types import Combinable
 
 from portal import clock
 from portal.accounts.scope import Scope
-from portal.accounts.tables import Company, CompanyKind
+from portal.accounts.tables import Company
+from portal.config import Settings
 from portal.errors import Invalid, NotFound
 from portal.finance.invoices import document_filename
 from portal.finance.tables import Invoice, InvoiceLine, live_invoices
@@ -73,15 +73,36 @@ class InvoiceDocument:
         return f"{sign}{words} {currency} {grosze:02d}/100"
 
 
-async def _party_where(condition: Combinable) -> Party:
+@dataclass(frozen=True)
+class Seller:
+    """The seller as its settings describe it, the one source of its name on every document: a
+    fresh install holds no company record of the seller (its ERP loads customers and documents),
+    and the demo's record must not disagree with what the pay page and delivery notes print."""
+
+    party: Party
+    bank_account: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> Seller:
+        party = Party(
+            settings.seller_name,
+            settings.seller_nip,
+            settings.seller_street,
+            settings.seller_postal_code,
+            settings.seller_city,
+        )
+        return cls(party, settings.seller_bank_account)
+
+
+async def _buyer(company_id: int) -> Party:
     row = (
         await Company.select(
             Company.name, Company.nip, Company.billing_street, Company.billing_postal_code, Company.billing_city
         )
-        .where(condition)
+        .where(Company.id == company_id)
         .first()
     )
-    assert row is not None, "invoices name existing companies, and the seller exists"
+    assert row is not None, "an invoice's company exists: companies are never deleted"
     return Party(row["name"], row["nip"], row["billing_street"], row["billing_postal_code"], row["billing_city"])
 
 
@@ -89,7 +110,7 @@ def vat_of(net: Decimal, rate: str) -> Decimal:
     return (net * Decimal(rate) / 100).quantize(GROSZ, rounding=ROUND_HALF_UP) if rate.isdigit() else Decimal("0.00")
 
 
-async def invoice_document(company_id: int | None, invoice_id: int, bank_account: str) -> InvoiceDocument:
+async def invoice_document(company_id: int | None, invoice_id: int, seller: Seller) -> InvoiceDocument:
     """An invoice of the given company with everything its PDF shows; another company's is not found."""
     invoice = (
         await Invoice.select()
@@ -99,8 +120,7 @@ async def invoice_document(company_id: int | None, invoice_id: int, bank_account
     if invoice is None:
         raise NotFound(_("This invoice does not exist."))
     lines = await InvoiceLine.select().where(InvoiceLine.invoice == invoice_id).order_by(InvoiceLine.position)
-    buyer = await _party_where(Company.id == invoice["company"])
-    seller = await _party_where(Company.kind == CompanyKind.SELLER)
+    buyer = await _buyer(invoice["company"])
     corrected = (
         await Invoice.select(Invoice.number).where(Invoice.id == invoice["corrects"]).first()
         if invoice["corrects"]
@@ -114,11 +134,11 @@ async def invoice_document(company_id: int | None, invoice_id: int, bank_account
     return InvoiceDocument(
         invoice=invoice,
         lines=lines,
-        seller=seller,
+        seller=seller.party,
         buyer=buyer,
         corrected_number=corrected["number"] if corrected else "",
         by_rate=[RateTotal(rate, net, vat_of(net, rate)) for rate, net in sorted(net_by_rate.items())],
-        bank_account=bank_account,
+        bank_account=seller.bank_account,
     )
 
 
@@ -148,7 +168,7 @@ def pdf_filename(number: str) -> str:
     return document_filename(number, "pdf")
 
 
-async def invoices_zip(env: Environment, caller: Scope, invoice_ids: Sequence[int], bank_account: str) -> bytes:
+async def invoices_zip(env: Environment, caller: Scope, invoice_ids: Sequence[int], seller: Seller) -> bytes:
     """One ZIP holding exactly the chosen invoices' PDFs."""
     chosen = list(dict.fromkeys(invoice_ids))
     if not chosen:
@@ -158,6 +178,6 @@ async def invoices_zip(env: Environment, caller: Scope, invoice_ids: Sequence[in
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for invoice_id in chosen:
-            document = await invoice_document(caller.company_id, invoice_id, bank_account)
+            document = await invoice_document(caller.company_id, invoice_id, seller)
             archive.writestr(pdf_filename(document.invoice["number"]), await invoice_pdf(env, document))
     return buffer.getvalue()

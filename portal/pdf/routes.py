@@ -14,7 +14,7 @@ from portal import clock
 from portal.accounts.guards import Caller, requires
 from portal.accounts.roles import Permission
 from portal.config import Settings
-from portal.finance.invoice_pdf import invoice_document, invoice_pdf, invoices_zip, pdf_filename
+from portal.finance.invoice_pdf import Seller, invoice_document, invoice_pdf, invoices_zip, pdf_filename
 from portal.finance.statement import statement, statement_pdf, statement_range
 from portal.web.forms import FormData, record_ids
 
@@ -36,7 +36,7 @@ def _attachment(content: bytes, media_type: str, filename: str) -> Response[byte
 async def invoice_pdf_download(
     request: Request[Any, Any, Any], caller: Caller, invoice_id: FromPath[int], settings: NamedDependency[Settings]
 ) -> Response[bytes]:
-    document = await invoice_document(caller.company_id, invoice_id, settings.seller_bank_account)
+    document = await invoice_document(caller.company_id, invoice_id, Seller.of(settings))
     content = await invoice_pdf(_environment(request), document)
     return _attachment(content, "application/pdf", pdf_filename(document.invoice["number"]))
 
@@ -47,7 +47,7 @@ async def invoices_zip_download(
 ) -> Response[bytes]:
     form = await FormData.of(request)
     chosen = record_ids(form.getall("invoice"))
-    content = await invoices_zip(_environment(request), caller, chosen, settings.seller_bank_account)
+    content = await invoices_zip(_environment(request), caller, chosen, Seller.of(settings))
     response = _attachment(content, "application/zip", "faktury.zip")
     token = form.get("download_token")
     if token.isascii() and token.isalnum() and len(token) <= 32:

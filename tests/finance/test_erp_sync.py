@@ -17,7 +17,7 @@ from pypdf import PdfReader
 import portal.finance.invoice_pdf as invoice_pdf_module
 from portal import clock
 from portal.accounts.roles import Role
-from portal.accounts.tables import Company, CompanyKind
+from portal.accounts.tables import Company
 from portal.finance.credit import credit_status
 from portal.finance.erp_sync import INVOICES, PAYMENTS
 from portal.finance.statement import statement
@@ -146,7 +146,6 @@ async def held(number: str) -> dict[str, Any]:
 
 @pytest.fixture
 async def budmax(client: httpx.AsyncClient) -> int:
-    await make_company("Hurtex Sp. z o.o.", kind=CompanyKind.SELLER)
     return await customer("K-BUDMAX", "Budmax Sp. z o.o.")
 
 

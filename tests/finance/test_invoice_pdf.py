@@ -14,8 +14,11 @@ from pypdf import PdfReader
 
 import portal.finance.invoice_pdf as invoice_pdf_module
 from portal.accounts.roles import Role
-from portal.accounts.tables import CompanyKind
+from portal.app import create_app
+from portal.config import Settings
+from portal.database import connection_pool
 from portal.finance.tables import Invoice, InvoiceLine, StoredPdf
+from tests.conftest import client_at
 from tests.factories import csrf_token, log_in, make_company, make_person
 
 
@@ -67,7 +70,6 @@ def _text(pdf: bytes) -> list[str]:
 
 @pytest.fixture
 async def finance(client: httpx.AsyncClient) -> dict:
-    await make_company("Hurtex Sp. z o.o.", kind=CompanyKind.SELLER)
     company = await make_company("Budmax Testowy Sp. z o.o.")
     person = await make_person(company, Role.FINANCE)
     await log_in(client, person.email)
@@ -98,6 +100,27 @@ async def test_the_pdf_carries_parties_lines_vat_per_rate_and_gross(client: http
     ):
         assert expected in text, expected
     assert text.count("NIP") >= 2
+
+
+async def test_the_seller_is_the_one_the_settings_name_with_its_address(settings: Settings) -> None:
+    """A fresh install holds no company record of the seller: its invoices still print it."""
+    seller = {
+        "seller_name": "Elhurt Sp. z o.o.",
+        "seller_nip": "7270012347",
+        "seller_street": "ul. Hurtowa 5",
+        "seller_postal_code": "93-100",
+        "seller_city": "Łódź",
+    }
+    app = create_app(settings.model_copy(update=seller))
+    async with connection_pool(app.state["engine"]), client_at(app) as client:
+        company = await make_company("Budmax Testowy Sp. z o.o.")
+        await log_in(client, (await make_person(company, Role.FINANCE)).email)
+        invoice = await _invoice(company, "FV/2026/11/0003", [("Kotwa", 10, "1.89", "23")])
+        response = await client.get(f"/invoices/{invoice}/pdf")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    text = " ".join(_text(response.content))
+    for expected in ("Elhurt Sp. z o.o.", "ul. Hurtowa 5", "93-100 Łódź", "727-001-23-47"):
+        assert expected in text, expected
 
 
 async def test_a_300_line_invoice_repeats_its_table_header_on_every_page(

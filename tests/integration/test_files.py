@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import textwrap
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from portal.clock import BUSINESS_ZONE
+from portal.integration.erp_resources import ERP_RESOURCES
 from portal.integration.files import FileFormat, FileRefused, ReadOptions, SourceRow, printable_name, read_file
 from portal.integration.imports import prepare_import
 from portal.integration.mapping import (
@@ -355,3 +357,12 @@ def test_a_mapping_that_cannot_work_is_refused_with_a_pointer(text: str, pointer
 def test_a_mapping_may_be_json() -> None:
     document = parse_mapping(json.dumps({"columns": {"Kod": "code"}, "delimiter": "tab"}), "m.json")
     assert compile_mapping(WAREHOUSES, document).read_options.delimiter == "\t"
+
+
+def test_the_readmes_mapping_example_is_a_mapping_of_price_list_entries() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    example = readme.split('  ```toml\n  resource = "price-list-entries"', 1)[1].split("  ```", 1)[0]
+    document = parse_mapping(textwrap.dedent('  resource = "price-list-entries"' + example))
+    mapping = compile_mapping(ERP_RESOURCES["price-list-entries"], document)
+    assert [target.column for target in mapping.targets] == ["Symbol", "Od ilości", "Cena netto"]
+    assert mapping.read_options == ReadOptions(encoding="cp1250", delimiter=";", sheet="Cennik")
