@@ -1,0 +1,170 @@
+"""The demo's ERP data: Hurtex's catalog, stock, customers and prices, loaded from the data files
+in `portal/demo_data/` through the same importer as `portal import`, so the demo proves it.
+
+The files are what an ERP would export on the day the demo starts: a date there is written
+relative to that day (`{{today+11}}`, `{{year}}-01-01`, `CENNIK-{{year+1}}`) and filled in before the
+file is imported, so the story holds whatever the day. The documents (datasheets, CAD drawings) are
+the one part the importer cannot take from a file on this machine: it takes files inline or from
+a public https address only. They are attached here, from the same folder."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import mimetypes
+import re
+import time
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from portal import clock
+from portal.catalog.bulk_writes import insert_rows
+from portal.catalog.erp_files import FileContent, store_files
+from portal.catalog.tables import DocumentKind, Product, ProductDocument
+from portal.integration.erp_resources import ERP_RESOURCES
+from portal.integration.imports import ImportOptions, ImportReport, import_file
+from portal.integration.tables import BatchLog
+
+log = logging.getLogger("portal.demo")
+
+DEMO_DATA = Path(__file__).parent / "demo_data"
+# Who the batch log says imported them.
+DEMO_INTEGRATION = "demo"
+# The resources the demo's ERP sends, in the order a first load needs them, each from its file.
+ERP_FILES = (
+    ("categories", "categories.jsonl"),
+    ("product-groups", "product-groups.jsonl"),
+    ("attributes", "attributes.jsonl"),
+    ("warehouses", "warehouses.jsonl"),
+    ("products", "products.jsonl.gz"),
+    ("stock", "stock.jsonl.gz"),
+    ("customer-groups", "customer-groups.jsonl"),
+    ("customers", "customers.jsonl"),
+    ("price-lists", "price-lists.jsonl"),
+    ("price-list-entries", "price-list-entries.jsonl.gz"),
+    ("price-list-assignments", "price-list-assignments.jsonl"),
+    ("contract-prices", "contract-prices.jsonl"),
+    ("discount-rules", "discount-rules.jsonl"),
+    ("customer-part-numbers", "customer-part-numbers.jsonl"),
+)
+DOCUMENTS = "product-documents.jsonl"
+
+_RELATIVE_DATE = re.compile(r"\{\{(today|year)([+-][0-9]+)?\}\}")
+
+
+def dated(text: str, today: date) -> str:
+    """A data file's text as exported on `today`: `{{today-60}}` becomes the ISO date sixty days
+    before, `{{year+1}}` next year's number."""
+
+    def fill(found: re.Match[str]) -> str:
+        offset = int(found.group(2) or 0)
+        if found.group(1) == "today":
+            return (today + timedelta(days=offset)).isoformat()
+        return str(today.year + offset)
+
+    return _RELATIVE_DATE.sub(fill, text)
+
+
+def data_rows(filename: str) -> list[dict[str, Any]]:
+    """The items of a plain (not gzipped, undated) data file, for the benchmark's reference data."""
+    text = (DEMO_DATA / filename).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def read_data_file(filename: str, today: date) -> bytes:
+    """A data file's bytes as the ERP would send them on `today` (a gzipped one stays gzipped)."""
+    path = DEMO_DATA / filename
+    if filename.endswith(".gz"):
+        return gzip.compress(dated(gzip.decompress(path.read_bytes()).decode(), today).encode(), compresslevel=1)
+    return dated(path.read_text(encoding="utf-8"), today).encode()
+
+
+class DemoDataRefused(RuntimeError):
+    """A demo data file the importer did not take whole: the demo must not start half loaded."""
+
+
+async def import_erp_data(today: date, files: Sequence[tuple[str, str]] = ERP_FILES) -> list[ImportReport]:
+    """The ERP's files (by default all) through the importer, in order; what it said of each."""
+    reports = []
+    for resource_name, filename in files:
+        started = time.perf_counter()
+        report = await import_file(
+            ERP_RESOURCES[resource_name],
+            read_data_file(filename, today),
+            filename,
+            options=ImportOptions(integration=DEMO_INTEGRATION),
+        )
+        if report.failed:
+            problems = "; ".join(str(problem) for problem in report.problems[:5])
+            raise DemoDataRefused(f"{filename}: {report.counts['rejected']} rejected: {problems}")
+        log.info(
+            "demo %s from %s: %s in %.1f s",
+            resource_name,
+            filename,
+            ", ".join(f"{count} {outcome}" for outcome, count in report.counts.items() if count),
+            time.perf_counter() - started,
+        )
+        reports.append(report)
+    return reports
+
+
+async def attach_documents() -> int:
+    """The catalog's documents from `demo_data/documents/`, each attached to its family's
+    products or to the SKUs it names; a file already attached is left as it is. The number of
+    files attached."""
+    entries = data_rows(DOCUMENTS)
+    attached = set(await ProductDocument.select(ProductDocument.file).distinct().output(as_list=True))
+    files: list[FileContent] = []
+    rows: list[tuple[int, str, str, str, str, str]] = []
+    for entry in entries:
+        content = (DEMO_DATA / "documents" / entry["file"]).read_bytes()
+        sha256 = hashlib.sha256(content).hexdigest()
+        if sha256 in attached:
+            continue
+        media_type, _encoding = mimetypes.guess_type(entry["file"])
+        files.append(FileContent(sha256, media_type or "application/octet-stream", content))
+        kind = DocumentKind(entry["kind"]).value
+        rows += [
+            (product_id, kind, entry["title"], "pl", entry["file"], sha256) for product_id in await _products_of(entry)
+        ]
+    await store_files(files)
+    await insert_rows(ProductDocument, ("product", "kind", "title", "language", "filename", "file"), rows)
+    return len(files)
+
+
+async def _products_of(entry: dict[str, Any]) -> list[int]:
+    query = Product.select(Product.id).order_by(Product.id)
+    if "family" in entry:
+        query = query.where(Product.family.code == entry["family"])
+    else:
+        query = query.where(Product.sku.is_in(entry["skus"]))
+    return list(await query.output(as_list=True))
+
+
+async def seed_erp_data() -> None:
+    """The demo ERP's data and the catalog's documents, then fresh planner statistics."""
+    started = time.perf_counter()
+    # A restart does not send again what the demo's ERP has sent (it would all come back
+    # unchanged, in ten seconds); a file cut short by a crash left no log entry and is sent again.
+    imported = set(
+        await BatchLog.select(BatchLog.resource)
+        .where((BatchLog.integration == DEMO_INTEGRATION) & BatchLog.applied.eq(True))
+        .output(as_list=True)
+    )
+    pending = [(resource, filename) for resource, filename in ERP_FILES if resource not in imported]
+    await import_erp_data(clock.today(), pending)
+    files = await attach_documents()
+    if pending:
+        # The planner must know the tables just grew from nothing to tens of thousands of rows
+        # (PostgreSQL's autovacuum would get there, later; SQLite never would).
+        await Product.raw("ANALYZE")
+        log.info(
+            "demo ERP data: %d files through the importer, %d documents attached, in %.1f s",
+            len(pending),
+            files,
+            time.perf_counter() - started,
+        )
