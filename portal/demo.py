@@ -11,8 +11,7 @@ from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
 from portal.accounts.tables import Company, CompanyKind, Membership, User
 from portal.demo_aftersales import seed_aftersales
-from portal.demo_erp import seed_erp_data
-from portal.demo_finance import seed_finance
+from portal.demo_erp import seed_erp_data, seed_erp_finance
 from portal.demo_orders import seed_orders, seed_purchase_history
 
 DEMO_PASSWORD = "portal-demo"
@@ -105,7 +104,7 @@ async def seed_demo() -> None:
     log.info("demo data ready: %d customers, %d users", len(customers), len(user_ids))
     await seed_purchase_history()
     await seed_orders()
-    await seed_finance()
+    await seed_erp_finance()
     await seed_aftersales()
 
 

@@ -1,9 +1,13 @@
-"""The demo's ERP data: Hurtex's catalog, stock, customers and prices, loaded from the data files
-in `portal/demo_data/` through the same importer as `portal import`, so the demo proves it.
+"""The demo's ERP data: Hurtex's catalog, stock, customers, prices, invoices and payments, loaded
+from the data files in `portal/demo_data/` through the same importer as `portal import`, so the
+demo proves it.
 
 The files are what an ERP would export on the day the demo starts: a date there is written
-relative to that day (`{{today+11}}`, `{{year}}-01-01`, `CENNIK-{{year+1}}`) and filled in before the
-file is imported, so the story holds whatever the day. The documents (datasheets, CAD drawings) are
+relative to that day (`{{today+11}}`, `{{year}}-01-01`, `CENNIK-{{year+1}}`, an invoice number's
+`{{today-36|%Y/%m}}`) and filled in before the file is imported, so the story holds whatever the
+day. An invoice of an order placed in the portal names the order by the portal's number, which
+the ERP learnt with the order: `{{order BM/2026/0981}}` is the number of the demo order with that
+PO number. The documents (datasheets, CAD drawings) are
 the one part the importer cannot take from a file on this machine: it takes files inline or from
 a public https address only. They are attached here, from the same folder."""
 
@@ -16,7 +20,7 @@ import logging
 import mimetypes
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,7 @@ from portal.catalog.tables import DocumentKind, Product, ProductDocument
 from portal.integration.erp_resources import ERP_RESOURCES
 from portal.integration.imports import ImportOptions, ImportReport, import_file
 from portal.integration.tables import BatchLog
+from portal.ordering.tables import Order
 
 log = logging.getLogger("portal.demo")
 
@@ -51,22 +56,37 @@ ERP_FILES = (
     ("discount-rules", "discount-rules.jsonl"),
     ("customer-part-numbers", "customer-part-numbers.jsonl"),
 )
+# Two years of invoices, credit notes and payments, sent once the demo's orders are placed.
+FINANCE_FILES = (("invoices", "invoices.jsonl"), ("payments", "payments.jsonl"))
 DOCUMENTS = "product-documents.jsonl"
+# The submission key of each order the demo places (`portal/demo_orders.py`), then its index.
+DEMO_ORDER_KEY = "demo-order-"
 
-_RELATIVE_DATE = re.compile(r"\{\{(today|year)([+-][0-9]+)?\}\}")
+
+class DemoDataRefused(RuntimeError):
+    """A demo data file the importer did not take whole: the demo must not start half loaded."""
 
 
-def dated(text: str, today: date) -> str:
+_PLACEHOLDER = re.compile(r"\{\{(?:(today|year)([+-][0-9]+)?(?:\|([^}]+))?|order ([^}]+))\}\}")
+
+
+def dated(text: str, today: date, orders: Mapping[str, str] | None = None) -> str:
     """A data file's text as exported on `today`: `{{today-60}}` becomes the ISO date sixty days
-    before, `{{year+1}}` next year's number."""
+    before (`{{today-60|%Y/%m}}` its year and month), `{{year+1}}` next year's number, and
+    `{{order PO}}` the portal's number of the order with that PO number (in `orders`)."""
 
     def fill(found: re.Match[str]) -> str:
-        offset = int(found.group(2) or 0)
-        if found.group(1) == "today":
-            return (today + timedelta(days=offset)).isoformat()
-        return str(today.year + offset)
+        kind, offset, form, po_number = found.groups()
+        if po_number is not None:
+            if orders is None or po_number not in orders:
+                raise DemoDataRefused(f"no demo order has the PO number {po_number}")
+            return orders[po_number]
+        if kind == "today":
+            day = today + timedelta(days=int(offset or 0))
+            return day.strftime(form) if form else day.isoformat()
+        return str(today.year + int(offset or 0))
 
-    return _RELATIVE_DATE.sub(fill, text)
+    return _PLACEHOLDER.sub(fill, text)
 
 
 def data_rows(filename: str) -> list[dict[str, Any]]:
@@ -75,26 +95,25 @@ def data_rows(filename: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def read_data_file(filename: str, today: date) -> bytes:
+def read_data_file(filename: str, today: date, orders: Mapping[str, str] | None = None) -> bytes:
     """A data file's bytes as the ERP would send them on `today` (a gzipped one stays gzipped)."""
     path = DEMO_DATA / filename
     if filename.endswith(".gz"):
-        return gzip.compress(dated(gzip.decompress(path.read_bytes()).decode(), today).encode(), compresslevel=1)
-    return dated(path.read_text(encoding="utf-8"), today).encode()
+        text = dated(gzip.decompress(path.read_bytes()).decode(), today, orders)
+        return gzip.compress(text.encode(), compresslevel=1)
+    return dated(path.read_text(encoding="utf-8"), today, orders).encode()
 
 
-class DemoDataRefused(RuntimeError):
-    """A demo data file the importer did not take whole: the demo must not start half loaded."""
-
-
-async def import_erp_data(today: date, files: Sequence[tuple[str, str]] = ERP_FILES) -> list[ImportReport]:
-    """The ERP's files (by default all) through the importer, in order; what it said of each."""
+async def import_erp_data(
+    today: date, files: Sequence[tuple[str, str]], orders: Mapping[str, str] | None = None
+) -> list[ImportReport]:
+    """The ERP's files through the importer, in order; what it said of each."""
     reports = []
     for resource_name, filename in files:
         started = time.perf_counter()
         report = await import_file(
             ERP_RESOURCES[resource_name],
-            read_data_file(filename, today),
+            read_data_file(filename, today, orders),
             filename,
             options=ImportOptions(integration=DEMO_INTEGRATION),
         )
@@ -145,26 +164,45 @@ async def _products_of(entry: dict[str, Any]) -> list[int]:
     return list(await query.output(as_list=True))
 
 
-async def seed_erp_data() -> None:
-    """The demo ERP's data and the catalog's documents, then fresh planner statistics."""
-    started = time.perf_counter()
-    # A restart does not send again what the demo's ERP has sent (it would all come back
-    # unchanged, in ten seconds); a file cut short by a crash left no log entry and is sent again.
+async def _send_new(files: Sequence[tuple[str, str]], orders: Mapping[str, str] | None = None) -> int:
+    """The files the demo's ERP has not sent yet, through the importer; how many were sent. A
+    restart does not send again what was sent (it would all come back unchanged, in ten seconds);
+    a file cut short by a crash left no log entry and is sent again."""
     imported = set(
         await BatchLog.select(BatchLog.resource)
         .where((BatchLog.integration == DEMO_INTEGRATION) & BatchLog.applied.eq(True))
         .output(as_list=True)
     )
-    pending = [(resource, filename) for resource, filename in ERP_FILES if resource not in imported]
-    await import_erp_data(clock.today(), pending)
+    pending = [(resource, filename) for resource, filename in files if resource not in imported]
+    await import_erp_data(clock.today(), pending, orders)
+    return len(pending)
+
+
+async def seed_erp_data() -> None:
+    """The demo ERP's catalog, customers and prices, the catalog's documents, then fresh planner
+    statistics."""
+    started = time.perf_counter()
+    sent = await _send_new(ERP_FILES)
     files = await attach_documents()
-    if pending:
+    if sent:
         # The planner must know the tables just grew from nothing to tens of thousands of rows
         # (PostgreSQL's autovacuum would get there, later; SQLite never would).
         await Product.raw("ANALYZE")
         log.info(
             "demo ERP data: %d files through the importer, %d documents attached, in %.1f s",
-            len(pending),
+            sent,
             files,
             time.perf_counter() - started,
         )
+
+
+async def demo_order_numbers() -> dict[str, str]:
+    """The portal's numbers of the demo's orders by their PO numbers."""
+    rows = await Order.select(Order.po_number, Order.number).where(Order.submission_key.like(f"{DEMO_ORDER_KEY}%"))
+    return {row["po_number"]: row["number"] for row in rows}
+
+
+async def seed_erp_finance() -> None:
+    """The demo ERP's invoices, credit notes and payments: BudMax has overdue invoices,
+    ElektroPlus is close to its credit limit, Agromet buys little and pays in advance."""
+    await _send_new(FINANCE_FILES, await demo_order_numbers())

@@ -15,7 +15,7 @@ from portal.accounts.tables import Company, DeliveryAddress, User
 from portal.approvals.tables import ApprovalLevel, ApprovalState, ApprovalStep
 from portal.catalog.tables import Product
 from portal.database import write_transaction
-from portal.demo_erp import DEMO_DATA
+from portal.demo_erp import DEMO_DATA, DEMO_ORDER_KEY
 from portal.ordering.cart import vat_amount
 from portal.ordering.orders import order_number
 from portal.ordering.tables import (
@@ -145,7 +145,7 @@ async def seed_orders() -> None:
                     net_total=net,
                     vat_total=vat,
                     gross_total=net + vat,
-                    submission_key=f"demo-order-{index}",
+                    submission_key=f"{DEMO_ORDER_KEY}{index}",
                     created_at=placed_at,
                 )
             ).returning(Order.id)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+import pytest
+
 from portal import clock
 from portal.accounts.login import load_scope
 from portal.accounts.tables import Company, User
@@ -13,7 +15,15 @@ from portal.bench.seed import ean13
 from portal.catalog.tables import Category, Product, ProductDocument, ProductStatus, StoredFile
 from portal.database import all_tables
 from portal.demo import seed_demo
-from portal.demo_erp import DEMO_INTEGRATION, ERP_FILES, dated, import_erp_data
+from portal.demo_erp import (
+    DEMO_INTEGRATION,
+    ERP_FILES,
+    FINANCE_FILES,
+    DemoDataRefused,
+    dated,
+    demo_order_numbers,
+    import_erp_data,
+)
 from portal.integration.tables import BatchLog
 from portal.pricing import PriceSource, resolve_prices
 from portal.pricing.tables import PriceList, PriceListEntry
@@ -41,6 +51,12 @@ def test_a_data_file_is_dated_on_the_day_the_demo_starts() -> None:
     assert dated(text, date(2026, 12, 31)) == (
         '{"code": "CENNIK-2027", "valid_from": "2026-01-01", "on": "2026-11-01", "to": "2026-12-31"}'
     )
+    invoice = '{"number": "FV/{{today-36|%Y/%m}}/0199", "order_number": "{{order BM/2026/0981}}"}'
+    assert dated(invoice, date(2027, 1, 5), {"BM/2026/0981": "ZAM/2026/000001"}) == (
+        '{"number": "FV/2026/11/0199", "order_number": "ZAM/2026/000001"}'
+    )
+    with pytest.raises(DemoDataRefused, match="BM/2026/0981"):
+        dated(invoice, date(2027, 1, 5), {})
 
 
 async def test_the_demo_seeds_a_consistent_priced_catalog_once(db) -> None:
@@ -89,12 +105,12 @@ async def test_the_demos_erp_data_came_through_the_importer_and_comes_again_unch
         .order_by(BatchLog.id)
         .output(load_json=True)
     )
-    assert [row["resource"] for row in logged] == [resource for resource, _filename in ERP_FILES]
+    assert [row["resource"] for row in logged] == [resource for resource, _filename in ERP_FILES + FINANCE_FILES]
     assert {row["source"] for row in logged} == {"file"}
     assert all(row["counts"]["created"] > 0 and row["counts"]["rejected"] == 0 for row in logged), logged
 
     counts = await _row_counts()
-    again = await import_erp_data(clock.today())
+    again = await import_erp_data(clock.today(), ERP_FILES + FINANCE_FILES, await demo_order_numbers())
     assert [(report.resource, report.counts["unchanged"]) for report in again] == [
         (row["resource"], row["counts"]["created"]) for row in logged
     ]
