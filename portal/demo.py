@@ -1,5 +1,8 @@
-"""The demo data set: a wholesaler and its customers with every persona. Idempotent: running
-it again finds what is there and adds only what is missing."""
+"""The demo data set: a wholesaler and its customers with every persona. What the seller's ERP
+owns (catalog, stock, customers, prices, invoices and payments) comes from data files through the
+importer (`portal/demo_erp.py`); what the portal owns (the seller, people and their roles, orders,
+shipments, complaints) is seeded here and by its neighbours, finding customers by their ERP code.
+Idempotent: running it again finds what is there and adds only what is missing."""
 
 from __future__ import annotations
 

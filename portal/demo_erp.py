@@ -7,9 +7,11 @@ relative to that day (`{{today+11}}`, `{{year}}-01-01`, `CENNIK-{{year+1}}`, an 
 `{{today-36|%Y/%m}}`) and filled in before the file is imported, so the story holds whatever the
 day. An invoice of an order placed in the portal names the order by the portal's number, which
 the ERP learnt with the order: `{{order BM/2026/0981}}` is the number of the demo order with that
-PO number. The documents (datasheets, CAD drawings) are
-the one part the importer cannot take from a file on this machine: it takes files inline or from
-a public https address only. They are attached here, from the same folder."""
+PO number.
+
+The documents (datasheets, CAD drawings) are the one part attached here rather than imported: the
+importer takes a document inline (a datasheet a hundred variants share would be a hundred copies)
+or from a public https address, and the demo serves nothing public."""
 
 from __future__ import annotations
 

@@ -30,7 +30,8 @@ from portal.ordering.tables import (
 from portal.pricing.tables import PriceList, PriceListEntry
 
 log = logging.getLogger("portal.demo")
-BUDMAX, ELEKTROPLUS = "6771004565", "7792007894"
+# The customers' codes in the ERP (portal/demo_data/customers.jsonl).
+BUDMAX, ELEKTROPLUS = "BUDMAX", "ELEKTROPLUS"
 GROSZ = Decimal("0.01")
 PURCHASE_HISTORY = DEMO_DATA / "purchase-history.jsonl"
 
@@ -107,8 +108,8 @@ async def _base_prices(skus: set[str]) -> dict[str, tuple[int, str, str, str, De
 
 async def seed_orders() -> None:
     companies = {
-        row["nip"]: row["id"]
-        for row in await Company.select(Company.id, Company.nip).where(Company.nip.is_in([BUDMAX, ELEKTROPLUS]))
+        row["code"]: row["id"]
+        for row in await Company.select(Company.id, Company.code).where(Company.code.is_in([BUDMAX, ELEKTROPLUS]))
     }
     if await Order.exists().where(Order.company == companies[BUDMAX]):
         return
