@@ -11,7 +11,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from e2e.helpers import LiveServer, Screenshot, log_in, wait_for_mail
 
 # portal/demo.py: BudMax's buyer may order up to 20 000 zł net at once; this drill costs BudMax
-# about 760 zł (portal/demo_catalog.py), so 30 of them are over the limit.
+# about 760 zł (portal/demo_data/price-list-entries.jsonl.gz), so 30 of them are over the limit.
 DRILL = "VLT-WKA-2X2AH"
 APPROVER_NAME = "Barbara Kamińska"
 

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.helpers import LiveServer, Screenshot, log_in
 
-# README, portal/demo_catalog.py: BudMax's own part number for a bolt it buys.
+# README, portal/demo_data/customer-part-numbers.jsonl: BudMax's own part number for a bolt it buys.
 BUDMAX_OWN_CODE = "BM-ŚR-0102"
 
 

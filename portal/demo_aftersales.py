@@ -56,6 +56,7 @@ from portal.aftersales.tables import (
 from portal.catalog.tables import Product
 from portal.config import load_settings
 from portal.database import write_transaction
+from portal.demo_erp import DEMO_ORDER_KEY
 from portal.demo_orders import BUDMAX, ELEKTROPLUS
 from portal.finance.tables import DocumentKind, Invoice
 from portal.integration.api_keys import create_api_key
@@ -277,7 +278,7 @@ class DemoComplaint:
 BUYERS = {BUDMAX: "buyer@budmax.example", ELEKTROPLUS: "buyer@elektroplus.example"}
 
 # BudMax's invoiced and partly shipped orders of demo_orders.py (their submission keys), shipped here.
-EARLIER_ORDERS = ("demo-order-0", "demo-order-1")
+EARLIER_ORDERS = (f"{DEMO_ORDER_KEY}0", f"{DEMO_ORDER_KEY}1")
 
 ORDERS = (
     DemoOrder(
@@ -937,15 +938,15 @@ async def _world() -> _World:
     office = await _office_scope()
     assert office is not None, "the demo's people come first"
     companies = {
-        row["nip"]: row["id"]
-        for row in await Company.select(Company.id, Company.nip).where(Company.nip.is_in([BUDMAX, ELEKTROPLUS]))
+        row["code"]: row["id"]
+        for row in await Company.select(Company.id, Company.code).where(Company.code.is_in([BUDMAX, ELEKTROPLUS]))
     }
     users = {row["email"]: row["id"] for row in await User.select(User.id, User.email)}
     buyers = {}
-    for nip, email in BUYERS.items():
-        buyer = await load_scope(users[email], companies[nip], "127.0.0.1")
+    for code, email in BUYERS.items():
+        buyer = await load_scope(users[email], companies[code], "127.0.0.1")
         assert buyer is not None
-        buyers[companies[nip]] = buyer
+        buyers[companies[code]] = buyer
     policies = await ComplaintPolicy.select(ComplaintPolicy.reason, ComplaintPolicy.response_hours)
     return _World(
         now=clock.now(),

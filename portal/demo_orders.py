@@ -1,8 +1,10 @@
 """Demo order history: BudMax's past orders in several states, one waiting for its approver, a
-rejected one, credit accounts, an approval level and a shared shopping list. Idempotent."""
+rejected one, an approval level and a shared shopping list; and what BudMax and ElektroPlus bought
+before the portal, from `demo_data/purchase-history.jsonl`. Idempotent."""
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,15 +15,25 @@ from portal.accounts.tables import Company, DeliveryAddress, User
 from portal.approvals.tables import ApprovalLevel, ApprovalState, ApprovalStep
 from portal.catalog.tables import Product
 from portal.database import write_transaction
-from portal.finance.tables import CreditAccount
+from portal.demo_erp import DEMO_DATA, DEMO_ORDER_KEY
 from portal.ordering.cart import vat_amount
 from portal.ordering.orders import order_number
-from portal.ordering.tables import Order, OrderEvent, OrderLine, OrderStatus, ShoppingList, ShoppingListLine
+from portal.ordering.tables import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    PurchasedProduct,
+    ShoppingList,
+    ShoppingListLine,
+)
 from portal.pricing.tables import PriceList, PriceListEntry
 
 log = logging.getLogger("portal.demo")
-BUDMAX, ELEKTROPLUS = "6771004565", "7792007894"
+# The customers' codes in the ERP (portal/demo_data/customers.jsonl).
+BUDMAX, ELEKTROPLUS = "BUDMAX", "ELEKTROPLUS"
 GROSZ = Decimal("0.01")
+PURCHASE_HISTORY = DEMO_DATA / "purchase-history.jsonl"
 
 
 @dataclass(frozen=True)
@@ -96,8 +108,8 @@ async def _base_prices(skus: set[str]) -> dict[str, tuple[int, str, str, str, De
 
 async def seed_orders() -> None:
     companies = {
-        row["nip"]: row["id"]
-        for row in await Company.select(Company.id, Company.nip).where(Company.nip.is_in([BUDMAX, ELEKTROPLUS]))
+        row["code"]: row["id"]
+        for row in await Company.select(Company.id, Company.code).where(Company.code.is_in([BUDMAX, ELEKTROPLUS]))
     }
     if await Order.exists().where(Order.company == companies[BUDMAX]):
         return
@@ -134,7 +146,7 @@ async def seed_orders() -> None:
                     net_total=net,
                     vat_total=vat,
                     gross_total=net + vat,
-                    submission_key=f"demo-order-{index}",
+                    submission_key=f"{DEMO_ORDER_KEY}{index}",
                     created_at=placed_at,
                 )
             ).returning(Order.id)
@@ -185,15 +197,6 @@ async def seed_orders() -> None:
                         requested_at=placed_at,
                     )
                 )
-        await CreditAccount.insert(
-            CreditAccount(
-                company=companies[BUDMAX], credit_limit=Decimal("150000.00"), open_balance=Decimal("42350.12")
-            ),
-            # ElektroPlus is close to its limit: its buyer sees the credit check at work.
-            CreditAccount(
-                company=companies[ELEKTROPLUS], credit_limit=Decimal("60000.00"), open_balance=Decimal("57200.00")
-            ),
-        )
         await ApprovalLevel.insert(ApprovalLevel(company=companies[BUDMAX], above_net=Decimal("50000.00")))
         shared = await ShoppingList.insert(
             ShoppingList(
@@ -209,4 +212,37 @@ async def seed_orders() -> None:
                 for sku, quantity in (("DIN933-M8X40-88ZN", 1000), ("KS-ZN-M10X90", 100), ("ELK-S1-B16", 12))
             )
         )
-    log.info("demo orders ready: %d orders, credit accounts, an approval level and a shared list", len(ORDERS))
+    log.info("demo orders ready: %d orders, an approval level and a shared list", len(ORDERS))
+
+
+async def seed_purchase_history() -> None:
+    """What the customers bought before (the portal's own record of it, the grid's "bought
+    before"), each line naming the customer's ERP code, the SKU and how long ago."""
+    if await PurchasedProduct.exists():
+        return
+    lines = [json.loads(line) for line in PURCHASE_HISTORY.read_text(encoding="utf-8").splitlines() if line.strip()]
+    companies = {
+        row["code"]: row["id"]
+        for row in await Company.select(Company.id, Company.code).where(
+            Company.code.is_in(sorted({line["customer"] for line in lines}))
+        )
+    }
+    products = {
+        row["sku"]: row["id"]
+        for row in await Product.select(Product.id, Product.sku).where(
+            Product.sku.is_in(sorted({line["sku"] for line in lines}))
+        )
+    }
+    now = clock.now()
+    await PurchasedProduct.insert(
+        *(
+            PurchasedProduct(
+                company=companies[line["customer"]],
+                product=products[line["sku"]],
+                times_ordered=line["times_ordered"],
+                last_quantity=line["last_quantity"],
+                last_ordered_at=now - timedelta(days=line["days_ago"], hours=line["hours_ago"]),
+            )
+            for line in lines
+        )
+    )

@@ -165,9 +165,9 @@ def postbox(settings: Settings) -> Postbox:
     return Postbox(build_environment(auto_reload=False), mailer_for(settings), settings.base_url)
 
 
-async def _scope(email: str, nip: str) -> Scope:
+async def _scope(email: str, customer_code: str) -> Scope:
     user = await User.select(User.id).where(User.email == email).first()
-    company = await Company.select(Company.id).where(Company.nip == nip).first()
+    company = await Company.select(Company.id).where(Company.code == customer_code).first()
     assert user is not None and company is not None
     scope = await load_scope(user["id"], company["id"], "127.0.0.1")
     assert scope is not None

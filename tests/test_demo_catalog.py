@@ -1,32 +1,35 @@
-"""The demo catalog: about 10,000 consistent products with prices and documents, seeded once."""
+"""The demo catalog: about 10,000 consistent products with prices and documents, loaded once from
+the demo's ERP data files through the importer."""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
+import pytest
+
+from portal import clock
 from portal.accounts.login import load_scope
 from portal.accounts.tables import Company, User
-from portal.catalog.tables import Category, Product, ProductStatus, StoredFile
+from portal.bench.seed import ean13
+from portal.catalog.tables import Category, Product, ProductDocument, ProductStatus, StoredFile
 from portal.database import all_tables
 from portal.demo import seed_demo
-from portal.demo_catalog import SENTINEL_SKU, build_catalog, ean13, is_valid_ean13
+from portal.demo_erp import (
+    DEMO_INTEGRATION,
+    ERP_FILES,
+    FINANCE_FILES,
+    DemoDataRefused,
+    dated,
+    demo_order_numbers,
+    import_erp_data,
+)
+from portal.integration.tables import BatchLog
 from portal.pricing import PriceSource, resolve_prices
 from portal.pricing.tables import PriceList, PriceListEntry
 
-
-def test_an_ean_gets_the_gs1_check_digit() -> None:
-    assert ean13("590123412345") == "5901234123457"
-    assert is_valid_ean13("5901234123457")
-    assert not is_valid_ean13("5901234123458")
-
-
-def test_the_catalog_is_the_same_on_every_build_with_unique_codes() -> None:
-    first, second = build_catalog(), build_catalog()
-    skus = [variant.sku for family in first for variant in family.variants]
-    assert skus == [variant.sku for family in second for variant in family.variants]
-    assert [v.price for f in first for v in f.variants] == [v.price for f in second for v in f.variants]
-    assert len(set(skus)) == len(skus)
-    assert len({family.code for family in first}) == len(first)
+# The bolt BudMax buys on its contract (portal/demo_data/contract-prices.jsonl).
+CONTRACT_BOLT = "DIN933-M8X40-88ZN"
 
 
 async def _row_counts() -> dict[str, int]:
@@ -43,6 +46,19 @@ async def _quote(email: str, nip: str, sku: str):
     return (await resolve_prices(scope, {product["id"]: 100}))[product["id"]]
 
 
+def test_a_data_file_is_dated_on_the_day_the_demo_starts() -> None:
+    text = '{"code": "CENNIK-{{year+1}}", "valid_from": "{{year}}-01-01", "on": "{{today-60}}", "to": "{{today}}"}'
+    assert dated(text, date(2026, 12, 31)) == (
+        '{"code": "CENNIK-2027", "valid_from": "2026-01-01", "on": "2026-11-01", "to": "2026-12-31"}'
+    )
+    invoice = '{"number": "FV/{{today-36|%Y/%m}}/0199", "order_number": "{{order BM/2026/0981}}"}'
+    assert dated(invoice, date(2027, 1, 5), {"BM/2026/0981": "ZAM/2026/000001"}) == (
+        '{"number": "FV/2026/11/0199", "order_number": "ZAM/2026/000001"}'
+    )
+    with pytest.raises(DemoDataRefused, match="BM/2026/0981"):
+        dated(invoice, date(2027, 1, 5), {})
+
+
 async def test_the_demo_seeds_a_consistent_priced_catalog_once(db) -> None:
     await seed_demo()
     counts = await _row_counts()
@@ -53,7 +69,7 @@ async def test_the_demo_seeds_a_consistent_priced_catalog_once(db) -> None:
     assert 800 <= counts["product_family"] <= 1_500
 
     products = await Product.select(Product.id, Product.ean, Product.status)
-    assert [row["ean"] for row in products if not is_valid_ean13(row["ean"])] == []
+    assert [row["ean"] for row in products if ean13(row["ean"][:12]) != row["ean"]] == []
 
     base_lists = PriceList.select(PriceList.id).where(PriceList.is_base.eq(True) & (PriceList.currency == "PLN"))
     priced = {
@@ -70,11 +86,35 @@ async def test_the_demo_seeds_a_consistent_priced_catalog_once(db) -> None:
         parent_path = categories[category["parent"]]["path"] if category["parent"] else "/"
         assert category["path"] == f"{parent_path}{category['id']}/"
 
+    assert await ProductDocument.count() > 1_000
     for stored in await StoredFile.select():
         assert hashlib.sha256(stored["content"]).hexdigest() == stored["sha256"]
         assert len(stored["content"]) == stored["size"]
 
-    budmax = await _quote("buyer@budmax.example", "6771004565", SENTINEL_SKU)
-    agromet = await _quote("buyer@agromet.example", "5260001111", SENTINEL_SKU)
+    budmax = await _quote("buyer@budmax.example", "6771004565", CONTRACT_BOLT)
+    agromet = await _quote("buyer@agromet.example", "5260001111", CONTRACT_BOLT)
     assert budmax.source is PriceSource.CONTRACT and agromet.source is PriceSource.BASE_LIST
     assert budmax.unit_price < agromet.unit_price
+
+
+async def test_the_demos_erp_data_came_through_the_importer_and_comes_again_unchanged(db) -> None:
+    await seed_demo()
+    logged = (
+        await BatchLog.select(BatchLog.resource, BatchLog.source, BatchLog.counts)
+        .where(BatchLog.integration == DEMO_INTEGRATION)
+        .order_by(BatchLog.id)
+        .output(load_json=True)
+    )
+    assert [row["resource"] for row in logged] == [resource for resource, _filename in ERP_FILES + FINANCE_FILES]
+    assert {row["source"] for row in logged} == {"file"}
+    assert all(row["counts"]["created"] > 0 and row["counts"]["rejected"] == 0 for row in logged), logged
+
+    counts = await _row_counts()
+    again = await import_erp_data(clock.today(), ERP_FILES + FINANCE_FILES, await demo_order_numbers())
+    assert [(report.resource, report.counts["unchanged"]) for report in again] == [
+        (row["resource"], row["counts"]["created"]) for row in logged
+    ]
+    assert all(report.counts["created"] == report.counts["updated"] == 0 for report in again)
+    assert {name: count for name, count in (await _row_counts()).items() if name != "batch_log"} == {
+        name: count for name, count in counts.items() if name != "batch_log"
+    }

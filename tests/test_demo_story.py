@@ -16,7 +16,6 @@ from portal.accounts.tables import Company
 from portal.aftersales.tables import Shipment, ShipmentEvent, ShipmentStatus
 from portal.catalog.tables import Product
 from portal.demo import seed_demo
-from portal.demo_catalog import contract_of_the_year
 from portal.finance.balances import finance_overview
 from portal.finance.credit import credit_status
 from portal.finance.tables import Invoice
@@ -27,6 +26,7 @@ from tests.factories import make_person
 pytestmark = pytest.mark.usefixtures("db")
 
 BUDMAX, ELEKTROPLUS = "6771004565", "7792007894"
+# portal/demo_data/contract-prices.jsonl: BudMax buys this bolt on its contract of the year.
 CONTRACT_BOLT = "DIN933-M8X40-88ZN"
 
 
@@ -55,7 +55,7 @@ async def test_demo_story_holds_whatever_the_date() -> None:
     bolt = await Product.select(Product.id).where(Product.sku == CONTRACT_BOLT).first()
     assert bolt is not None
     quote = (await resolve_prices(await budmax_buyer.scope(), {bolt["id"]: 1}))[bolt["id"]]
-    assert (quote.source_name, quote.base_unit_price) == (contract_of_the_year(today), Decimal("0.2800"))
+    assert (quote.source_name, quote.base_unit_price) == (f"UMOWA/{today.year}/014", Decimal("0.2800"))
 
     assert not await Order.exists().where(Order.created_at > now)
     assert not await ShipmentEvent.exists().where(ShipmentEvent.occurred_at > now)

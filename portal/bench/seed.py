@@ -16,6 +16,7 @@ import json
 import random
 import sys
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,16 +31,7 @@ from portal.accounts.nip import is_valid_nip
 from portal.accounts.roles import Role
 from portal.catalog import search_text_for
 from portal.config import Settings
-from portal.demo_catalog import (
-    ATTRIBUTES,
-    CATEGORIES,
-    PRODUCT_GROUPS,
-    WAREHOUSES,
-    CategoryNode,
-    ean13,
-    english_decimals,
-    sku_part,
-)
+from portal.demo_erp import data_rows
 from portal.ordering.cart import vat_amount
 from portal.ordering.orders import order_number
 from portal.ordering.tables import OrderStatus
@@ -173,6 +165,29 @@ def _metric(threads: Iterable[int], lengths: Iterable[int]) -> tuple[Size, ...]:
 
 def _threads(threads: Iterable[int]) -> tuple[Size, ...]:
     return tuple((f"M{t}", f"M{t}", f"M{t}") for t in threads)
+
+
+def sku_part(text: str) -> str:
+    """`text` as SKU characters: "3×1,5" → "3X1.5", "Ø 20 mm" → "20MM"."""
+    plain = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
+    plain = plain.replace("×", "X").replace(",", ".").replace("/", "-").upper()
+    return "".join(char for char in plain if char.isascii() and (char.isalnum() or char in ".-"))
+
+
+def english_decimals(text: str) -> str:
+    """Polish decimal commas as points: "3×1,5 mm²" → "3×1.5 mm²"."""
+    return "".join(
+        "."
+        if char == "," and 0 < index < len(text) - 1 and text[index - 1].isdigit() and text[index + 1].isdigit()
+        else char
+        for index, char in enumerate(text)
+    )
+
+
+def ean13(first_twelve: str) -> str:
+    """The twelve digits and their GS1 check digit."""
+    total = sum(int(digit) * (3 if index % 2 else 1) for index, digit in enumerate(first_twelve))
+    return first_twelve + str((10 - total % 10) % 10)
 
 
 def _millimetres(values: Iterable[float], suffix: str = " mm") -> tuple[Size, ...]:
@@ -549,35 +564,41 @@ class Seeder:
         """The category tree, product groups, attributes and warehouses the demo defines, added where
         missing (a fresh database has none); products are spread over whatever leaves exist."""
         connection = self.connection
-        level: list[tuple[CategoryNode, str | None, int]] = [(node, None, pos) for pos, node in enumerate(CATEGORIES)]
-        while level:
-            for node, parent, position in level:
+        categories = data_rows("categories.jsonl")
+        placed: set[str | None] = {None}
+        # A level at a time (parents before children): each level's paths extend its parents'.
+        while level := [row for row in categories if row.get("parent") in placed and row["code"] not in placed]:
+            for row in level:
                 await connection.execute(
                     "INSERT INTO category (parent, code, path, name_pl, name_en, position)"
                     " VALUES ((SELECT id FROM category WHERE code = $1), $2, '', $3, $4, $5)"
                     " ON CONFLICT (code) DO NOTHING",
-                    parent,
-                    node.code,
-                    node.name_pl,
-                    node.name_en,
-                    position,
+                    row.get("parent"),
+                    row["code"],
+                    row["name_pl"],
+                    row["name_en"],
+                    row.get("position", 0),
                 )
             await connection.execute(
                 "UPDATE category SET path = COALESCE((SELECT parent.path FROM category parent"
                 " WHERE parent.id = category.parent), '/') || CAST(id AS VARCHAR(20)) || '/' WHERE path = ''"
             )
-            level = [(child, node.code, pos) for node, _, _ in level for pos, child in enumerate(node.children)]
+            placed |= {row["code"] for row in level}
         await connection.executemany(
             "INSERT INTO product_group (code, name_pl, name_en) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING",
-            PRODUCT_GROUPS,
+            [(row["code"], row["name_pl"], row["name_en"]) for row in data_rows("product-groups.jsonl")],
         )
         await connection.executemany(
             "INSERT INTO attribute (code, name_pl, name_en, filterable, position) VALUES ($1, $2, $3, $4, $5)"
             " ON CONFLICT (code) DO NOTHING",
-            [(*row, position) for position, row in enumerate(ATTRIBUTES)],
+            [
+                (row["code"], row["name_pl"], row["name_en"], row["filterable"], row["position"])
+                for row in data_rows("attributes.jsonl")
+            ],
         )
         await connection.executemany(
-            "INSERT INTO warehouse (code, name, city) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING", WAREHOUSES
+            "INSERT INTO warehouse (code, name, city) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING",
+            [(row["code"], row["name"], row["city"]) for row in data_rows("warehouses.jsonl")],
         )
         leaves = {
             row["code"]: row["id"]

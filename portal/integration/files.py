@@ -1,6 +1,7 @@
 """Reading the files an ERP exports into rows that remember their line: CSV (UTF-8 with or
 without a BOM, UTF-16, Windows-1250; `;`, `,` or tab between cells), XLSX (one sheet, read
-streaming) and JSON Lines (one object a line).
+streaming) and JSON Lines (one object a line); any of them gzipped (`towary.csv.gz`), as large
+exports are sent.
 
 Cells come out as the file holds them (text from CSV; numbers, dates and text from XLSX; any JSON
 value from JSON Lines): turning "1 234,50" into a number is the mapping's business, because only
@@ -14,6 +15,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -24,6 +26,10 @@ from portal.i18n import gettext as _
 # An XLSX is a zip of XML; a small file may unpack to gigabytes (a zip bomb). Real exports
 # unpack to ten or twenty times their size, and the upload limit is tens of megabytes.
 MAX_UNPACKED_XLSX_BYTES = 1024 * 1024 * 1024
+# A gzipped export packs five to fifteen times; a bomb packs a thousand times. Past this the file
+# is refused before it is unpacked any further (a million prices as JSON Lines are ~150 MB).
+MAX_UNPACKED_GZIP_BYTES = 512 * 1024 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
 # A CSV field may span lines inside quotes, but an unclosed quote must not swallow the file.
 MAX_FIELD_CHARS = 1024 * 1024
 DELIMITERS = (";", ",", "\t")
@@ -97,7 +103,15 @@ class ReadOptions:
 
 
 def file_format(filename: str, content: bytes) -> FileFormat:
-    """By the file's extension, else by its first bytes; FileRefused for formats we do not read."""
+    """By the file's extension, else by its first bytes; FileRefused for formats we do not read. A
+    gzipped file is told by the name and the first bytes it had before it was packed."""
+    inner_name = _name_before_gzip(filename, content)
+    if inner_name is not None:
+        filename = inner_name
+        try:
+            content = zlib.decompressobj(31).decompress(content, 64)
+        except zlib.error:
+            raise FileRefused(_("The file cannot be unpacked as gzip.")) from None
     extension = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if extension in {"xlsx", "xlsm"}:
         return FileFormat.XLSX
@@ -120,6 +134,7 @@ def file_format(filename: str, content: bytes) -> FileFormat:
 
 def read_file(content: bytes, filename: str, options: ReadOptions | None = None) -> SourceFile:
     options = options or ReadOptions()
+    content, filename = gunzipped(content, filename)
     kind = file_format(filename, content)
     if kind is FileFormat.XLSX:
         return _read_xlsx(content, options.sheet)
@@ -127,6 +142,40 @@ def read_file(content: bytes, filename: str, options: ReadOptions | None = None)
     if kind is FileFormat.JSON_LINES:
         return _read_json_lines(text)
     return _read_csv(text, options.delimiter)
+
+
+def gunzipped(content: bytes, filename: str) -> tuple[bytes, str]:
+    """A gzipped file's content and the name it had before it was packed (`towary.csv.gz` →
+    `towary.csv`); any other file as it is. Unpacked in steps, so a bomb is refused at the limit
+    rather than filling memory."""
+    inner_name = _name_before_gzip(filename, content)
+    if inner_name is None:
+        return content, filename
+    unpacked = bytearray()
+    pending = content
+    try:
+        while pending:
+            # 31: a gzip header and trailer. Members may follow one another, as gzip allows.
+            stream = zlib.decompressobj(31)
+            while not stream.eof:
+                piece = stream.decompress(pending, MAX_UNPACKED_GZIP_BYTES + 1 - len(unpacked))
+                unpacked += piece
+                if len(unpacked) > MAX_UNPACKED_GZIP_BYTES:
+                    raise FileRefused(_("The file unpacks to more than 512 MB. Send it in parts."))
+                pending = stream.unconsumed_tail
+                if not piece and not pending:
+                    raise FileRefused(_("The gzip file ends too early: it was cut short."))
+            pending = stream.unused_data
+    except zlib.error:
+        raise FileRefused(_("The file cannot be unpacked as gzip.")) from None
+    return bytes(unpacked), inner_name
+
+
+def _name_before_gzip(filename: str, content: bytes) -> str | None:
+    """The name of a gzipped file without its `.gz`; None for a file that is not gzipped."""
+    if filename.lower().endswith(".gz"):
+        return filename[: -len(".gz")]
+    return filename if content.startswith(GZIP_MAGIC) else None
 
 
 def decode_text(content: bytes, encoding: str | None = None) -> str:

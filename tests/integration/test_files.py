@@ -4,6 +4,7 @@ mappings that name columns, nest fields and gather list elements from rows."""
 from __future__ import annotations
 
 import codecs
+import gzip
 import io
 import json
 import textwrap
@@ -15,8 +16,17 @@ import pytest
 from openpyxl import Workbook
 
 from portal.clock import BUSINESS_ZONE
+from portal.integration import files
 from portal.integration.erp_resources import ERP_RESOURCES
-from portal.integration.files import FileFormat, FileRefused, ReadOptions, SourceRow, printable_name, read_file
+from portal.integration.files import (
+    FileFormat,
+    FileRefused,
+    ReadOptions,
+    SourceRow,
+    file_format,
+    printable_name,
+    read_file,
+)
 from portal.integration.imports import prepare_import
 from portal.integration.mapping import (
     ColumnsRefused,
@@ -143,6 +153,44 @@ def test_json_lines_holding_text_no_database_stores_are_problems_of_their_lines(
     source = read_file(text.encode(), "w.jsonl")
     assert [row.line for row in source.rows] == [3]
     assert [problem.line for problem in source.problems] == [1, 2]
+
+
+def test_a_gzipped_export_reads_as_the_file_it_packs_with_its_lines() -> None:
+    text = "kod;nazwa\nW1;Łódź\nW2;Gdańsk\n".encode("cp1250")
+    packed = gzip.compress(text)
+    for filename in ("magazyny.csv.gz", "magazyny.csv", "magazyny"):
+        source = read_file(packed, filename)
+        assert source.format is FileFormat.CSV
+        assert source.rows == [
+            SourceRow(2, {"kod": "W1", "nazwa": "Łódź"}),
+            SourceRow(3, {"kod": "W2", "nazwa": "Gdańsk"}),
+        ]
+        assert file_format(filename, packed) is FileFormat.CSV
+    lines = b'{"code": "W1"}\n'
+    assert read_file(gzip.compress(lines) + gzip.compress(b'{"code": "W2"}\n'), "w.jsonl.gz").rows == [
+        SourceRow(1, {"code": "W1"}),
+        SourceRow(2, {"code": "W2"}),
+    ]
+    assert file_format("w.gz", gzip.compress(lines)) is FileFormat.JSON_LINES
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"code\nW1\n", "cannot be unpacked as gzip"),
+        (gzip.compress("code\n".join(f"W{n}\n" for n in range(5000)).encode())[:-20], "cut short"),
+    ],
+)
+def test_a_gzip_file_that_is_broken_or_cut_short_is_refused(content: bytes, reason: str) -> None:
+    with pytest.raises(FileRefused, match=reason):
+        read_file(content, "magazyny.csv.gz")
+
+
+def test_a_gzip_bomb_is_refused_at_the_limit_without_unpacking_it_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(files, "MAX_UNPACKED_GZIP_BYTES", 1000)
+    with pytest.raises(FileRefused, match="unpacks to more than"):
+        read_file(gzip.compress(b"code\n" + b"W1\n" * 100_000), "bomb.csv.gz")
+    assert read_file(gzip.compress(b"code\n" + b"W1\n" * 300), "small.csv.gz").rows[-1].line == 301
 
 
 def test_an_encoding_that_makes_a_lone_surrogate_refuses_the_file() -> None:
