@@ -126,14 +126,15 @@ class FirstLoadRow:
 async def first_load(directory: Path, products: int) -> list[FirstLoadRow]:
     """Loads the files `write_files` made into the database bound in this process (empty,
     migrated), then the two large ones again; the rows of the large files, their total, and the
-    repeat. RuntimeError when any row is rejected: a figure of a load that failed means nothing."""
+    repeat. RuntimeError when any row is rejected, or the first load did not create everything,
+    or the repeat did not find everything unchanged: a figure of a load that failed means nothing."""
     from portal.integration.erp_resources import ERP_RESOURCES
     from portal.integration.imports import import_file
     from portal.integration.mapping import parse_mapping
 
     files = write_files(directory, products)
 
-    async def load(file: LoadFile) -> float:
+    async def load(file: LoadFile, expected: str) -> float:
         started = time.perf_counter()
         report = await import_file(
             ERP_RESOURCES[file.resource],
@@ -141,13 +142,16 @@ async def first_load(directory: Path, products: int) -> list[FirstLoadRow]:
             file.path.name,
             parse_mapping(file.mapping.read_text(encoding="utf-8"), file.mapping.name),
         )
+        seconds = time.perf_counter() - started
         if report.failed:
             raise RuntimeError(f"{file.resource}: {[str(problem) for problem in report.problems[:3]]}")
-        return time.perf_counter() - started
+        if report.counts[expected] != report.items:
+            raise RuntimeError(f"{file.resource}: {report.items} items, expected all {expected}: {report.counts}")
+        return seconds
 
     rows = []
     for file in files:
-        seconds = await load(file)
+        seconds = await load(file, "created")
         if file.resource in LARGE:
             what = "products" if file.resource == "products" else "prices"
             rows.append(FirstLoadRow(f"{file.resource} ({file.items:,} {what})", file.items, seconds))
@@ -155,7 +159,7 @@ async def first_load(directory: Path, products: int) -> list[FirstLoadRow]:
     large = [file for file in files if file.resource in LARGE]
     again = 0.0
     for file in large:
-        again += await load(file)
+        again += await load(file, "unchanged")
     rows.append(FirstLoadRow("both files again (unchanged)", sum(file.items for file in large), again))
     return rows
 
