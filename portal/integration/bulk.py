@@ -16,6 +16,7 @@ from portal import clock
 from portal.database import write_transaction
 from portal.i18n import gettext as _
 from portal.integration.batch import (
+    LEDGER_KEYS_PER_ARRAY,
     BatchReport,
     FieldError,
     ItemResult,
@@ -173,6 +174,17 @@ async def _remember_all(
 async def mark_contained(resource: Resource[Any], stored_keys: Sequence[str], run_id: int) -> None:
     """Records the sync run `run_id` contained though nothing of them was written (unchanged,
     or refused this time): closing the run must not deactivate them."""
+    if isinstance(SyncedRecord._meta.db, PostgresEngine):
+        for start in range(0, len(stored_keys), LEDGER_KEYS_PER_ARRAY):
+            await SyncedRecord.raw(
+                "UPDATE synced_record SET last_run = {}, updated_at = {}"
+                " WHERE resource = {} AND key = ANY({}::varchar[])",
+                run_id,
+                clock.now(),
+                resource.name,
+                list(stored_keys[start : start + LEDGER_KEYS_PER_ARRAY]),
+            )
+        return
     for start in range(0, len(stored_keys), KEYS_PER_STATEMENT):
         await SyncedRecord.update({SyncedRecord.last_run: run_id, SyncedRecord.updated_at: clock.now()}).where(
             (SyncedRecord.resource == resource.name)
