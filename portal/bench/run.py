@@ -23,6 +23,10 @@ What it does, all on 127.0.0.1:
 6. Import throughput (portal/bench/imports.py): items a second through the API's batch endpoint
    and through a file, new and unchanged, in this process on a database of its own
    (`<database>_imports`, dropped after); `--import-resource`, `--import-items`.
+7. The first load (portal/bench/first_load.py): 100,000 products and 1,000,000 prices as an
+   ERP's CSV exports through `portal import`'s path into an empty database of its own
+   (`<database>_first_load`, dropped after), then the same files again; `--first-load-products`
+   (a quick run takes 5,000).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from unittest.mock import patch
 
 import httpx
 
+from portal.bench.first_load import PRODUCTS as FIRST_LOAD_PRODUCTS
 from portal.config import PROJECT_ROOT
 
 HERE = Path(__file__).resolve().parent
@@ -831,6 +836,25 @@ async def measure_imports(database_url: str, resource_name: str | None, count: i
     return format_import_table(resource.name, rows)
 
 
+async def measure_first_load(database_url: str, products: int) -> str:
+    """The first load's section (portal/bench/first_load.py), on `database_url`, which it
+    migrates; the export's files are written to a temporary directory."""
+    from portal.bench.first_load import first_load, format_first_load_table
+    from portal.config import load_settings
+    from portal.database import connection_pool, engine_for, migrate, use_database
+
+    engine = engine_for(load_settings().model_copy(update={"database_url": database_url, "valkey_url": None}))
+    use_database(engine)
+    async with connection_pool(engine):
+        await migrate()
+        with tempfile.TemporaryDirectory(prefix="portal-first-load-") as directory:
+            try:
+                rows = await first_load(Path(directory), products)
+            except RuntimeError as failed:
+                return f"First load: failed, {failed}."
+    return format_first_load_table(rows)
+
+
 def machine() -> str:
     model = "unknown CPU"
     with contextlib.suppress(OSError):
@@ -902,6 +926,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--demo", action="store_true", help="use the demo data even when a seed file exists")
     parser.add_argument("--import-resource", help="the resource of the import figures (default: price-lists)")
     parser.add_argument("--import-items", type=int, help="items of the import figures (default 20,000; quick 3,000)")
+    parser.add_argument(
+        "--first-load-products",
+        type=int,
+        help="products of the first load, 10 prices each (default 100,000; quick 5,000)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -974,6 +1003,16 @@ def main(argv: list[str] | None = None) -> None:
             )
         finally:
             asyncio.run(_database(imports_url, "drop"))
+        print()
+        print(section)
+        say("first load through files, on a database of its own")
+        first_load_url = parts._replace(path=parts.path + "_first_load").geturl()
+        asyncio.run(_database(first_load_url, "create"))
+        try:
+            products = args.first_load_products or (5000 if args.quick else FIRST_LOAD_PRODUCTS)
+            section = asyncio.run(measure_first_load(first_load_url, products))
+        finally:
+            asyncio.run(_database(first_load_url, "drop"))
         print()
         print(section)
     finally:

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from piccolo.engine.postgres import PostgresEngine
+
 from portal import clock
 from portal.database import write_transaction
 from portal.i18n import gettext as _
 from portal.integration.batch import (
+    LEDGER_KEYS_PER_ARRAY,
     BatchReport,
     FieldError,
     ItemResult,
@@ -33,6 +36,7 @@ CHUNK_ITEMS = 20_000
 # Keys in one `IN (…)` list.
 KEYS_PER_STATEMENT = 500
 LEDGER_COLUMNS = ("resource", "key", "digest", "erp_modified_at", "deleted", "last_run", "updated_at")
+LEDGER_COLUMN_TYPES = ("varchar", "varchar", "varchar", "timestamptz", "boolean", "integer", "timestamptz")
 # Ledger rows a statement writes: both databases take at most 32,766 parameters in one.
 LEDGER_ROWS_PER_STATEMENT = 30_000 // len(LEDGER_COLUMNS)
 
@@ -134,8 +138,10 @@ async def _remember_all(
 ) -> None:
     """The ledger rows of what was written, as the batch protocol leaves them (a modification
     time or run the item does not name keeps the known one), inserted or replaced per key: raw
-    SQL both databases run, because building thousands of rows through the query builder cost
-    as much as the resource's own writes."""
+    SQL, because building thousands of rows through the query builder cost as much as the
+    resource's own writes. PostgreSQL takes each column as one array (`unnest`), so a chunk is
+    one statement with seven parameters; SQLite takes rows of parameters, a few thousand a
+    statement."""
     now = clock.now()
     rows = []
     for stored_key, digest, item in written:
@@ -143,14 +149,24 @@ async def _remember_all(
         modified_at = item.modified_at or known.get("erp_modified_at")
         last_run = run_id if run_id is not None else known.get("last_run")
         rows.append((resource.name, stored_key, digest, modified_at, False, last_run, now))
+    if not rows:
+        return
     columns = ", ".join(f'"{column}"' for column in LEDGER_COLUMNS)
-    updates = ", ".join(f'"{column}" = excluded."{column}"' for column in LEDGER_COLUMNS[2:])
+    upsert = ' ON CONFLICT ("resource", "key") DO UPDATE SET ' + ", ".join(
+        f'"{column}" = excluded."{column}"' for column in LEDGER_COLUMNS[2:]
+    )
+    if isinstance(SyncedRecord._meta.db, PostgresEngine):
+        arrays = ", ".join(f"{{}}::{kind}[]" for kind in LEDGER_COLUMN_TYPES)
+        await SyncedRecord.raw(
+            f'INSERT INTO "synced_record" ({columns}) SELECT * FROM unnest({arrays}){upsert}',
+            *(list(column) for column in zip(*rows, strict=True)),
+        )
+        return
     one_row = "(" + ", ".join(["{}"] * len(LEDGER_COLUMNS)) + ")"
     for start in range(0, len(rows), LEDGER_ROWS_PER_STATEMENT):
         chunk = rows[start : start + LEDGER_ROWS_PER_STATEMENT]
         await SyncedRecord.raw(
-            f'INSERT INTO "synced_record" ({columns}) VALUES {", ".join([one_row] * len(chunk))}'
-            f' ON CONFLICT ("resource", "key") DO UPDATE SET {updates}',
+            f'INSERT INTO "synced_record" ({columns}) VALUES {", ".join([one_row] * len(chunk))}{upsert}',
             *(value for row in chunk for value in row),
         )
 
@@ -158,6 +174,17 @@ async def _remember_all(
 async def mark_contained(resource: Resource[Any], stored_keys: Sequence[str], run_id: int) -> None:
     """Records the sync run `run_id` contained though nothing of them was written (unchanged,
     or refused this time): closing the run must not deactivate them."""
+    if isinstance(SyncedRecord._meta.db, PostgresEngine):
+        for start in range(0, len(stored_keys), LEDGER_KEYS_PER_ARRAY):
+            await SyncedRecord.raw(
+                "UPDATE synced_record SET last_run = {}, updated_at = {}"
+                " WHERE resource = {} AND key = ANY({}::varchar[])",
+                run_id,
+                clock.now(),
+                resource.name,
+                list(stored_keys[start : start + LEDGER_KEYS_PER_ARRAY]),
+            )
+        return
     for start in range(0, len(stored_keys), KEYS_PER_STATEMENT):
         await SyncedRecord.update({SyncedRecord.last_run: run_id, SyncedRecord.updated_at: clock.now()}).where(
             (SyncedRecord.resource == resource.name)

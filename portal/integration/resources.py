@@ -79,8 +79,11 @@ class Resource(Generic[ItemT]):
     bulk_upsert: Callable[[Sequence[ItemT]], Awaitable[list[tuple[int, Rejected]]]] | None = None
 
     def key_of(self, values: BaseModel | dict[str, Any]) -> dict[str, str]:
-        source = values.model_dump() if isinstance(values, BaseModel) else values
-        return {name: str(source[name]) for name in self.key_fields}
+        # The key's fields are plain values, read as they are: dumping the whole item (its
+        # tiers, attributes) for them cost a first load seconds.
+        if isinstance(values, BaseModel):
+            return {name: str(getattr(values, name)) for name in self.key_fields}
+        return {name: str(values[name]) for name in self.key_fields}
 
     @property
     def title(self) -> str:

@@ -239,6 +239,16 @@ def test_cells_become_what_their_field_needs() -> None:
     assert convert("nonsense", Kind.DATETIME) == "nonsense"
 
 
+@pytest.mark.parametrize("text", ["100", "007", "0", "12,30", "10,00", "10,50", "1,234", "12,", ",5", "１２"])
+def test_plain_numbers_read_quickly_read_as_any_number_does(text: str) -> None:
+    # A million price rows take a short way for "100" and "12,30"; it must agree with the long one.
+    general = decimal_text(text)
+    number = Decimal(general) if general is not None else None
+    assert convert(text, Kind.NUMBER) == (number if number is not None else text)
+    whole = number is not None and number == number.to_integral_value()
+    assert convert(text, Kind.INTEGER) == (int(number) if whole and number is not None else text)
+
+
 def test_rows_of_one_key_gather_their_tiers_into_one_item() -> None:
     mapping = compile_mapping(LIST_PRICES, parse_mapping((DATA / "cennik.toml").read_text(), "cennik.toml"))
     source = read_file((DATA / "cennik.csv").read_bytes(), "cennik.csv", mapping.read_options)
