@@ -378,7 +378,20 @@ async def _write_order(
     else:
         bought = [(line.product.id, line.quantity) for line, _ in ordered]
         await record_first_status(order_id, number, caller.company_id, status, caller.user_id, bought=bought)
-    return PlacedOrder(order_id, number, status, need, created=True, mails=tuple(mails))
+    confirmation = postbox.compose(
+        "order_submitted",
+        str(facts.row["author_email"]),
+        str(facts.row["author_locale"]),
+        number=number,
+        awaiting_approval=need.needed,
+        lines=[(line.product, line.quantity, quote.unit_price, quote.line_net) for line, quote in ordered],
+        totals=totals,
+        po_number=request.po_number,
+        requested_on=request.requested_on,
+        address=request.address,
+        link=postbox.link(f"/orders/{order_id}"),
+    )
+    return PlacedOrder(order_id, number, status, need, created=True, mails=(confirmation, *mails))
 
 
 def _callers_cart(caller: Scope) -> Select:

@@ -16,6 +16,7 @@ from portal.finance.tables import CreditAccount
 from portal.integration.tables import OutboxEvent
 from portal.ordering.tables import CartLine, Order, OrderEvent, OrderLine, PurchasedProduct
 from tests.factories import csrf_token, log_in, make_company, make_person, make_priced_product
+from tests.mailbox import Mailbox
 
 HTMX = {"HX-Request": "true"}
 
@@ -77,6 +78,24 @@ async def test_submitting_the_same_checkout_twice_makes_one_order(client: httpx.
 
     assert first.headers["location"] == second.headers["location"]
     assert await Order.count() == 1
+
+
+async def test_the_author_is_mailed_a_confirmation_of_the_order_once(
+    client: httpx.AsyncClient, mailbox: Mailbox
+) -> None:
+    buyer, _ = await _buyer_with_cart(client)
+    form = _form((await client.get("/checkout")).text)
+
+    await client.post("/checkout", data=form)
+    await client.post("/checkout", data=form)  # sent again: the same order, no second mail
+
+    order = (await Order.select(Order.id, Order.number))[0]
+    confirmations = [message for message in mailbox.messages if message["To"] == buyer.email]
+    assert [message["Subject"] for message in confirmations] == [f"Order {order['number']} received"]
+    text = Mailbox.text_of(confirmations[0])
+    assert f"CHK-{buyer.user_id}" in text and "It goes to the seller." in text
+    assert "61.50" in text and "PO/2026/77" in text
+    assert f"/orders/{order['id']}" in text
 
 
 async def test_bad_checkout_input_is_shown_and_the_cart_stays(client: httpx.AsyncClient) -> None:
