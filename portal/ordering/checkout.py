@@ -7,7 +7,7 @@ is found rather than made again (a unique index settles two racing submissions).
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -284,7 +284,29 @@ async def place_order(caller: Scope, form: CheckoutForm, signer: LinkSigner, pos
             form.submission_key,
             empties_cart=True,
         )
-        return await _write_order(caller, request, facts, int(facts.row["company_payment_days"]), signer, postbox)
+        placed = await _write_order(caller, request, facts, int(facts.row["company_payment_days"]), signer, postbox)
+    # A recurring order's owner is told by the run's own mail instead.
+    return replace(placed, mails=(_confirmation(placed, request, facts, postbox), *placed.mails))
+
+
+def _confirmation(placed: PlacedOrder, request: OrderRequest, facts: _Facts, postbox: Postbox) -> OutgoingMail:
+    return postbox.compose(
+        "order_submitted",
+        str(facts.row["author_email"]),
+        str(facts.row["author_locale"]),
+        number=placed.number,
+        awaiting_approval=placed.approval.needed,
+        lines=[
+            (line.product, line.quantity, line.quote.unit_price, line.quote.line_net)
+            for line in request.lines.lines
+            if line.quote
+        ],
+        totals=request.lines.totals,
+        po_number=request.po_number,
+        requested_on=request.requested_on,
+        address=request.address,
+        link=postbox.link(f"/orders/{placed.order_id}"),
+    )
 
 
 async def submit_order(
@@ -378,20 +400,7 @@ async def _write_order(
     else:
         bought = [(line.product.id, line.quantity) for line, _ in ordered]
         await record_first_status(order_id, number, caller.company_id, status, caller.user_id, bought=bought)
-    confirmation = postbox.compose(
-        "order_submitted",
-        str(facts.row["author_email"]),
-        str(facts.row["author_locale"]),
-        number=number,
-        awaiting_approval=need.needed,
-        lines=[(line.product, line.quantity, quote.unit_price, quote.line_net) for line, quote in ordered],
-        totals=totals,
-        po_number=request.po_number,
-        requested_on=request.requested_on,
-        address=request.address,
-        link=postbox.link(f"/orders/{order_id}"),
-    )
-    return PlacedOrder(order_id, number, status, need, created=True, mails=(confirmation, *mails))
+    return PlacedOrder(order_id, number, status, need, created=True, mails=tuple(mails))
 
 
 def _callers_cart(caller: Scope) -> Select:

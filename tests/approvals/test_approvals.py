@@ -207,7 +207,10 @@ async def test_nobody_approves_their_own_order(client: httpx.AsyncClient, team: 
     )
     order = await _order(client, both.email, "50.00")
     assert order["status"] == "awaiting_approval"
-    assert all(message["To"] != "both@approvers.example" for message in mailbox.messages)
+    # Only the order's confirmation: no request to approve it.
+    assert [message["Subject"] for message in mailbox.messages if message["To"] == "both@approvers.example"] == [
+        f"Order {order['number']} received"
+    ]
     token = csrf_token((await client.get("/approvals")).text)
     answer = await client.post(f"/orders/{order['id']}/decision", data={"decision": "approve", "_csrf_token": token})
     assert answer.status_code == 403

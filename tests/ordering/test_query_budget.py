@@ -175,7 +175,8 @@ async def test_submitting_an_order_of_5_or_50_lines_sends_the_same_few_statement
         assert placed.status == status and placed.created
         assert await OrderLine.count().where(OrderLine.order == placed.order_id) == len(lines)
         assert await Order.exists().where((Order.id == placed.order_id) & (Order.status == OrderStatus(status)))
-        assert len(placed.mails) == (1 if role is Role.REQUESTER else 0)
+        # The author's confirmation, and for a requester the approver's request.
+        assert len(placed.mails) == (2 if role is Role.REQUESTER else 1)
         assert len(transactions) == queries.count
         assert transactions[0] is not None and all(t is transactions[0] for t in transactions), queries.statements
         counted[len(lines)] = queries.count
