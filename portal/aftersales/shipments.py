@@ -46,6 +46,8 @@ NOT_SHIPPABLE = (
 # Order states shipping may move on from; invoiced and paid orders keep their status.
 FOLLOWS_SHIPPING = (
     OrderStatus.SENT_TO_SELLER,
+    OrderStatus.SENT_TO_ERP,
+    OrderStatus.AWAITING_CONSENT,
     OrderStatus.CONFIRMED,
     OrderStatus.IN_FULFILMENT,
     OrderStatus.PARTLY_SHIPPED,
@@ -731,6 +733,7 @@ async def orders_to_ship(caller: Scope) -> list[ShippableOrder]:
             & Order.status.is_in(
                 [
                     OrderStatus.SENT_TO_SELLER,
+                    OrderStatus.SENT_TO_ERP,
                     OrderStatus.CONFIRMED,
                     OrderStatus.IN_FULFILMENT,
                     OrderStatus.PARTLY_SHIPPED,

@@ -21,6 +21,8 @@ UNINVOICED = (
     OrderStatus.AWAITING_APPROVAL,
     OrderStatus.APPROVED,
     OrderStatus.SENT_TO_SELLER,
+    OrderStatus.SENT_TO_ERP,
+    OrderStatus.AWAITING_CONSENT,
     OrderStatus.CONFIRMED,
     OrderStatus.IN_FULFILMENT,
     OrderStatus.PARTLY_SHIPPED,

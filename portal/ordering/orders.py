@@ -24,7 +24,13 @@ from portal.web.forms import calendar_day, page_number, record_id
 
 PAGE_SIZE = 50
 # Until the seller confirms, the buyer may still change their mind.
-CANCELLABLE = (OrderStatus.AWAITING_APPROVAL, OrderStatus.APPROVED, OrderStatus.SENT_TO_SELLER)
+CANCELLABLE = (
+    OrderStatus.AWAITING_APPROVAL,
+    OrderStatus.APPROVED,
+    OrderStatus.SENT_TO_SELLER,
+    OrderStatus.SENT_TO_ERP,
+    OrderStatus.AWAITING_CONSENT,
+)
 OPEN_STATUSES = tuple(s for s in OrderStatus if s not in (OrderStatus.REJECTED, OrderStatus.CANCELLED))
 
 

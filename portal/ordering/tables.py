@@ -50,7 +50,13 @@ class PurchasedProduct(Table):
 class OrderStatus(StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     APPROVED = "approved"
+    # Placed and waiting for the seller's ERP to take it (by the feed or a webhook).
     SENT_TO_SELLER = "sent_to_seller"
+    # The ERP has received it and not answered yet.
+    SENT_TO_ERP = "sent_to_erp"
+    # The ERP confirmed prices above the ordered ones by more than the tolerance: the buyer
+    # accepts them or cancels.
+    AWAITING_CONSENT = "awaiting_consent"
     CONFIRMED = "confirmed"
     IN_FULFILMENT = "in_fulfilment"
     PARTLY_SHIPPED = "partly_shipped"
