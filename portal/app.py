@@ -30,6 +30,7 @@ from portal.config import PROJECT_ROOT, Mode, Settings
 from portal.database import connection_pool, engine_for, use_database
 from portal.finance.routes import router as finance_router
 from portal.integration.api_keys import ApiKeyLimiter
+from portal.integration.event_routes import router as event_router
 from portal.integration.import_routes import router as import_router
 from portal.integration.office_routes import router as integration_office_router
 from portal.integration.routes import api_router
@@ -101,6 +102,7 @@ def create_app(settings: Settings) -> Litestar:
             api_router,
             integration_office_router,
             import_router,
+            event_router,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),
         ],
         dependencies={

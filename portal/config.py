@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     sync_cadence_stock_minutes: int | None = Field(default=5, ge=1)
     sync_cadence_prices_minutes: int | None = Field(default=15, ge=1)
     sync_cadence_catalog_minutes: int | None = Field(default=60, ge=1)
+    # Published events stay in the feed this long, so an ERP away for a while can catch up.
+    event_retention_days: int = Field(default=90, ge=90)
     # Reset emails per account and per address in a window.
     password_reset_requests_per_account: int = Field(default=3, ge=1)
     password_reset_requests_per_address: int = Field(default=10, ge=1)

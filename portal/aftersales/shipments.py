@@ -482,7 +482,12 @@ async def create_shipment(caller: Scope, order_id: int, request: ShipmentRequest
         await _apply_newest_event(shipment_id)
         if order["status"] == OrderStatus.CONFIRMED:
             await record_status(order_id, OrderStatus.IN_FULFILMENT, caller.user_id)
-        await emit("shipment.created", order["company"], {"shipment_id": shipment_id, "order_id": order_id})
+        await emit(
+            "shipment.created",
+            order["company"],
+            {"shipment_id": shipment_id, "order_id": order_id},
+            subject=f"order:{order_id}",
+        )
     await announce(order["company"], f"shipment-{shipment_id}", f"order-{order_id}")
     return shipment_id
 
@@ -599,6 +604,7 @@ async def record_event(
                 "shipment.status_changed",
                 shipment["company"],
                 {"shipment_id": shipment_id, "order_id": shipment["order"], "status": status},
+                subject=f"order:{shipment['order']}",
             )
     await announce(shipment["company"], f"shipment-{shipment_id}", f"order-{shipment['order']}")
     mails = await _event_mails(shipment_id, event, postbox) if changed and status in EMAILED else []

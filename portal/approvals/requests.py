@@ -465,3 +465,26 @@ async def approval_inbox(caller: Scope) -> list[InboxEntry]:
             )
         )
     return entries
+
+
+async def approvals_given(order_ids: Sequence[int]) -> dict[int, list[dict[str, str]]]:
+    """Who approved each of these orders and when, in step order, for the ERP's order document;
+    an order that needed no approval has an empty list."""
+    given: dict[int, list[dict[str, str]]] = {order_id: [] for order_id in order_ids}
+    if not given:
+        return given
+    rows = (
+        await ApprovalStep.select(
+            ApprovalStep.order,
+            ApprovalStep.decided_by.name.as_alias("name"),
+            ApprovalStep.decided_by.email.as_alias("email"),
+            ApprovalStep.decided_at,
+        )
+        .where(ApprovalStep.order.is_in(list(given)) & (ApprovalStep.state == ApprovalState.APPROVED))
+        .order_by(ApprovalStep.position)
+    )
+    for row in rows:
+        given[row["order"]].append(
+            {"name": row["name"] or "", "email": row["email"] or "", "approved_at": row["decided_at"].isoformat()}
+        )
+    return given

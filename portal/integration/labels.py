@@ -19,6 +19,7 @@ def scope_label(scope: str) -> str:
         Scope.FINANCE: _("Finance"),
         Scope.ORDERS: _("Orders"),
         Scope.SHIPMENTS: _("Shipments"),
+        Scope.EVENTS: _("Event feed"),
     }
     return labels[Scope(scope)]
 

@@ -13,6 +13,8 @@ from pydantic.json_schema import models_json_schema
 from portal.aftersales.tables import ShipmentStatus
 from portal.integration.batch import MAX_ITEMS, Outcome, key_model
 from portal.integration.erp_resources import ERP_RESOURCES
+from portal.integration.events import FEED_PAGE, MAX_FEED_PAGE, MAX_WAIT_SECONDS
+from portal.integration.order_documents import OrderDocumentBody
 from portal.integration.resources import Resource
 from portal.integration.sync_runs import MIN_SHARE
 
@@ -147,7 +149,32 @@ class ShipmentEventAnswer(BaseModel):
     recorded: bool = Field(description="False when the same event id was recorded before.")
 
 
+class EventBody(BaseModel):
+    """One published event. Its `data` depends on `type`; an order event's `data.order` is the
+    order document as it was when the event was published (within a second or so of the change)."""
+
+    id: str = Field(
+        description="The event's id (`evt_<position>`): deduplicate by it; webhooks send it as `webhook-id`."
+    )
+    position: int = Field(description="Gap-free, increasing: every event has the next number.")
+    type: str = Field(
+        description="order.submitted, order.approved, order.rejected, order.cancelled, order.confirmed, "
+        "order.status_changed, shipment.created, shipment.status_changed, and the others the Integration page lists."
+    )
+    timestamp: AwareDatetime = Field(description="When the event was published.")
+    data: dict[str, Any]
+
+
+class FeedPageBody(BaseModel):
+    events: list[EventBody]
+    next_after: int = Field(description="Ask for events after this position next.")
+    head: int = Field(description="The newest position there is: `head - next_after` events are still to read.")
+
+
 _SHARED_MODELS: list[type[BaseModel]] = [
+    EventBody,
+    FeedPageBody,
+    OrderDocumentBody,
     ShipmentEventBody,
     ShipmentEventAnswer,
     BatchReportBody,
@@ -167,6 +194,7 @@ def _problems(*statuses: int) -> dict[str, Any]:
         403: "The key lacks the scope this call needs.",
         404: "No such record.",
         409: "The call collides with the current state.",
+        410: "What was asked for is no longer kept.",
         413: "The body is larger than this call accepts.",
         422: "The request breaks a rule; `errors` point to the fields.",
         429: "Too many calls with a wrong key; `Retry-After` says when to try again.",
@@ -240,6 +268,60 @@ def _shipment_event_path() -> dict[str, Any]:
                 },
             }
         }
+    }
+
+
+def _way_out_paths() -> dict[str, Any]:
+    def number(name: str, description: str) -> dict[str, Any]:
+        return {"name": name, "in": "path", "required": True, "description": description, "schema": {"type": "string"}}
+
+    def whole(name: str, default: int, highest: int, description: str) -> dict[str, Any]:
+        schema = {"type": "integer", "minimum": 0, "maximum": highest, "default": default}
+        return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+    return {
+        "/api/v1/events": {
+            "get": {
+                "operationId": "read_events",
+                "tags": ["events"],
+                "summary": "Events after a position, for an ERP that pulls (long polling)",
+                "description": (
+                    "Events come in position order, without gaps. Ask for events `after` the last position you "
+                    "processed: that confirms everything up to it (the portal stores each key's position and "
+                    "marks the orders you have thereby received as sent). With `wait`, an empty answer is "
+                    "held up to that many seconds until an event comes. Events are kept at least 90 days; a "
+                    "position older than that answers 410, one past the newest 409."
+                ),
+                "security": [{"apiKey": ["events"]}],
+                "parameters": [
+                    whole("after", 0, 2**62, "The last position you processed; 0 for the beginning."),
+                    whole("limit", FEED_PAGE, MAX_FEED_PAGE, "At most this many events."),
+                    whole("wait", 0, MAX_WAIT_SECONDS, "Seconds to wait for an event when none is there yet."),
+                ],
+                "responses": {
+                    "200": _json_answer("The events, and where to continue.", "FeedPageBody"),
+                    **_problems(401, 403, 409, 410, 422, 429),
+                },
+            }
+        },
+        "/api/v1/orders/{prefix}/{year}/{serial}": {
+            "get": {
+                "operationId": "get_order",
+                "tags": ["orders"],
+                "summary": "An order as the ERP needs it",
+                "description": "The order `ZAM/2026/000123` is `/api/v1/orders/ZAM/2026/000123` (or with `%2F`).",
+                "security": [{"apiKey": ["orders"]}],
+                "parameters": [
+                    number("prefix", "The number's first part, e.g. `ZAM`."),
+                    number("year", "Its second part, the year."),
+                    number("serial", "Its third part."),
+                ],
+                "responses": {
+                    "200": _json_answer("The order document.", "OrderDocumentBody"),
+                    **_problems(401, 403, 404, 429),
+                },
+            }
+        },
     }
 
 
@@ -369,6 +451,7 @@ def openapi_document() -> dict[str, Any]:
     paths.update(_sync_run_paths())
     paths.update(_import_paths())
     paths.update(_shipment_event_path())
+    paths.update(_way_out_paths())
     return {
         "openapi": "3.1.0",
         "info": {

@@ -13,3 +13,5 @@ class Scope(StrEnum):
     FINANCE = "finance"
     ORDERS = "orders"
     SHIPMENTS = "shipments"
+    # Reading the event feed: orders, complaints, messages, shipments and customer activity.
+    EVENTS = "events"

@@ -5,19 +5,38 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import JSON, UUID, Boolean, Bytea, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import JSON, UUID, BigInt, Boolean, Bytea, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 
 class OutboxEvent(Table):
+    """One change, written in the transaction that made it. The relay later gives it its
+    `position`: gap-free and in the order events became visible, which a serial id is not (ids
+    are taken when a transaction writes, not when it commits)."""
+
     id = Serial(primary_key=True)
     topic = Varchar(length=60, index=True)
     # The company the event concerns, so a customer's webhook only ever gets its own.
     company_id = Varchar(length=20, default="")
+    # What the event is about ("order:12"): deliveries of one subject go out in order.
+    subject = Varchar(length=60, default="")
     payload = JSON()
     created_at = Timestamptz(default=TimestamptzNow())
+    # Set by the relay, together with `position`; both None while the event waits for it.
     published_at = Timestamptz(null=True, default=None, index=True)
+    # Unique by a migration's index (SQLite cannot add a unique column).
+    position = BigInt(null=True, default=None)
+
+
+class FeedConsumer(Table):
+    """How far one integration has read the event feed: asking for events after a position
+    confirms everything up to it, so the Integration page can tell how far behind the ERP is."""
+
+    id = Serial(primary_key=True)
+    name = Varchar(length=60, unique=True)
+    position = BigInt(default=0)
+    read_at = Timestamptz(default=TimestamptzNow())
 
 
 class ApiKey(Table):

@@ -25,6 +25,7 @@ JOB_MODULES: tuple[str, ...] = (
     "portal.ordering.recurring",
     "portal.demo_aftersales",
     "portal.integration.import_jobs",
+    "portal.integration.events",
 )
 
 

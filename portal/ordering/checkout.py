@@ -37,7 +37,7 @@ from portal.finance.credit import CreditStatus, credit_figures, credit_from, cre
 from portal.i18n import gettext as _
 from portal.mail import OutgoingMail, Postbox
 from portal.ordering.cart import CartView, cart_view, priced_lines
-from portal.ordering.orders import order_number, record_first_status
+from portal.ordering.orders import SUBMITTED_TOPIC, order_number, record_first_status
 from portal.ordering.tables import Cart, CartLine, Order, OrderLine, OrderStatus
 from portal.pricing import PriceSource
 from portal.web.forms import calendar_day, record_id
@@ -381,7 +381,15 @@ async def _write_order(
     assert caller.company_id is not None
     mails: list[OutgoingMail] = []
     if need.needed:
-        await record_first_status(order_id, number, caller.company_id, status, caller.user_id, " ".join(need.reasons))
+        await record_first_status(
+            order_id,
+            number,
+            caller.company_id,
+            status,
+            caller.user_id,
+            " ".join(need.reasons),
+            topic=SUBMITTED_TOPIC,
+        )
         order = {
             "number": number,
             "company": caller.company_id,
@@ -399,7 +407,9 @@ async def _write_order(
         )
     else:
         bought = [(line.product.id, line.quantity) for line, _ in ordered]
-        await record_first_status(order_id, number, caller.company_id, status, caller.user_id, bought=bought)
+        await record_first_status(
+            order_id, number, caller.company_id, status, caller.user_id, bought=bought, topic=SUBMITTED_TOPIC
+        )
     return PlacedOrder(order_id, number, status, need, created=True, mails=tuple(mails))
 
 

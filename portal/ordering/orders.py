@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,10 +16,11 @@ from piccolo.querystring import QueryString
 
 from portal import clock
 from portal.accounts.scope import Scope
-from portal.database import contains_text, lock_rows_for_decision, write_transaction
+from portal.database import after_commit, contains_text, lock_rows_for_decision, write_transaction
 from portal.errors import Conflict, NotFound
 from portal.i18n import gettext as _
 from portal.integration.outbox import emit
+from portal.live import announce
 from portal.ordering.tables import Order, OrderEvent, OrderLine, OrderStatus, PurchasedProduct
 from portal.web.forms import calendar_day, page_number, record_id
 
@@ -51,6 +53,16 @@ async def record_status(order_id: int, status: OrderStatus, actor_id: int | None
     await record_first_status(order_id, order["number"], order["company"], status, actor_id, note, bought)
 
 
+# The event a move to these statuses is; any other move is `order.status_changed`.
+_STATUS_TOPICS = {
+    OrderStatus.APPROVED: "order.approved",
+    OrderStatus.REJECTED: "order.rejected",
+    OrderStatus.CANCELLED: "order.cancelled",
+    OrderStatus.CONFIRMED: "order.confirmed",
+}
+SUBMITTED_TOPIC = "order.submitted"
+
+
 async def record_first_status(
     order_id: int,
     number: str,
@@ -59,15 +71,18 @@ async def record_first_status(
     actor_id: int | None,
     note: str = "",
     bought: Sequence[tuple[int, int]] = (),
+    topic: str | None = None,
 ) -> None:
     """The timeline entry and outbox event of an order written with `status` in this transaction,
     and, once it goes to the seller, its (product, quantity) lines `bought` in the company's
-    history: what the caller has just written is passed in, not read back."""
+    history: what the caller has just written is passed in, not read back. The event is `topic`
+    (checkout's is `order.submitted`), else the status's own."""
     await OrderEvent.insert(OrderEvent(order=order_id, status=status, actor=actor_id, note=note[:500]))
     await emit(
-        "order.status_changed",
+        topic or _STATUS_TOPICS.get(status, "order.status_changed"),
         company_id,
         {"order_id": order_id, "number": number, "status": status.value, "actor_id": actor_id},
+        subject=f"order:{order_id}",
     )
     if status is OrderStatus.SENT_TO_SELLER:
         await _remember_purchases(company_id, bought)
@@ -88,6 +103,22 @@ async def _remember_purchases(company_id: int, bought: Sequence[tuple[int, int]]
         *(value for product, quantity in bought for value in (company_id, product, quantity, now)),
     )
     await PurchasedProduct.raw("{}", statement)
+
+
+async def mark_received_by_erp(order_ids: Sequence[int]) -> list[int]:
+    """Of these orders, those placed and waiting for the ERP are now sent: it has read them from
+    the feed or taken a webhook. Returns their ids. Call inside a write transaction."""
+    if not order_ids:
+        return []
+    waiting = await lock_rows_for_decision(
+        Order.select(Order.id, Order.company).where(
+            Order.id.is_in(list(order_ids)) & (Order.status == OrderStatus.SENT_TO_SELLER)
+        )
+    )
+    for order in waiting:
+        await record_status(order["id"], OrderStatus.SENT_TO_ERP, None)
+        await after_commit(partial(announce, order["company"], f"order-{order['id']}"))
+    return [order["id"] for order in waiting]
 
 
 # --- Reading -------------------------------------------------------------------------------
