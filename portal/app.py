@@ -32,6 +32,7 @@ from portal.finance.routes import router as finance_router
 from portal.integration.api_keys import ApiKeyLimiter
 from portal.integration.import_routes import router as import_router
 from portal.integration.office_routes import router as integration_office_router
+from portal.integration.order_routes import order_api_router
 from portal.integration.routes import api_router
 from portal.jobs import JobQueue, use_job_queue
 from portal.jobs.worker import background_jobs
@@ -99,6 +100,7 @@ def create_app(settings: Settings) -> Litestar:
             shipment_router,
             complaint_router,
             api_router,
+            order_api_router,
             integration_office_router,
             import_router,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),
