@@ -247,18 +247,23 @@ def _line_changes(lines: list[dict[str, Any]], confirmed: Sequence[ConfirmedLine
 
 
 async def _confirm(order_id: int) -> None:
-    """The order becomes binding: its totals are recomputed from the confirmed values by the
-    invoice rules (each line half up to the grosz, VAT per rate)."""
+    """The order becomes binding: its totals are recomputed from the confirmed values (the
+    ordered ones where none was confirmed) by the invoice rules: each line half up to the grosz,
+    VAT per rate."""
     lines = await OrderLine.select(
-        OrderLine.vat_rate, OrderLine.confirmed_quantity, OrderLine.confirmed_unit_price
+        OrderLine.vat_rate,
+        OrderLine.quantity,
+        OrderLine.unit_price,
+        OrderLine.confirmed_quantity,
+        OrderLine.confirmed_unit_price,
     ).where(OrderLine.order == order_id)
-    subtotals = vat_subtotals(
-        (
-            str(line["vat_rate"]),
-            line_value(Decimal(str(line["confirmed_unit_price"])), int(line["confirmed_quantity"])),
-        )
-        for line in lines
-    )
+
+    def confirmed_value(line: dict[str, Any]) -> Decimal:
+        quantity = line["quantity"] if line["confirmed_quantity"] is None else line["confirmed_quantity"]
+        price = line["unit_price"] if line["confirmed_unit_price"] is None else line["confirmed_unit_price"]
+        return line_value(Decimal(str(price)), int(quantity))
+
+    subtotals = vat_subtotals((str(line["vat_rate"]), confirmed_value(line)) for line in lines)
     net = sum((subtotal.net for subtotal in subtotals), Decimal("0.00"))
     vat = sum((subtotal.vat for subtotal in subtotals), Decimal("0.00"))
     await Order.update(
