@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.json_schema import models_json_schema
 
 from portal.aftersales.tables import ShipmentStatus
@@ -193,7 +193,10 @@ class AcknowledgementBody(BaseModel):
     )
     outcome: Literal["accepted", "rejected"]
     erp_number: str = Field(
-        default="", max_length=60, description="Your number of the order; required when `outcome` is accepted."
+        default="",
+        max_length=60,
+        validate_default=True,
+        description="Your number of the order; required when `outcome` is accepted.",
     )
     reason: str = Field(default="", max_length=500, description="Why the order is rejected; shown to the buyer.")
     lines: list[AcknowledgementLineBody] = Field(
@@ -202,13 +205,21 @@ class AcknowledgementBody(BaseModel):
         description="Only the lines you confirm otherwise than ordered (accepted only).",
     )
 
-    @model_validator(mode="after")
-    def _fits_the_outcome(self) -> AcknowledgementBody:
-        if self.outcome == "accepted" and not self.erp_number:
+    @field_validator("erp_number")
+    @classmethod
+    def _number_of_an_acceptance(cls, erp_number: str, info: ValidationInfo) -> str:
+        if info.data.get("outcome") == "accepted" and not erp_number:
             raise ValueError("An accepted order needs your `erp_number`.")
-        if self.outcome == "rejected" and self.lines:
+        return erp_number
+
+    @field_validator("lines")
+    @classmethod
+    def _lines_of_an_acceptance(
+        cls, lines: list[AcknowledgementLineBody], info: ValidationInfo
+    ) -> list[AcknowledgementLineBody]:
+        if info.data.get("outcome") == "rejected" and lines:
             raise ValueError("A rejection confirms no `lines`; leave them out.")
-        return self
+        return lines
 
 
 class AcknowledgementAnswer(BaseModel):
@@ -322,7 +333,13 @@ def _shipment_event_path() -> dict[str, Any]:
 
 
 def _acknowledgement_path() -> dict[str, Any]:
-    number = {"name": "number", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 20}}
+    number = {
+        "name": "number",
+        "in": "path",
+        "required": True,
+        "description": "The order's number, e.g. `ZAM/2026/000123`: its slashes as they are or percent-encoded.",
+        "schema": {"type": "string", "maxLength": 20},
+    }
     return {
         "/api/v1/orders/{number}/acknowledgements": {
             "post": {
@@ -486,7 +503,8 @@ def openapi_document() -> dict[str, Any]:
             "title": "Portal integration API",
             "version": API_VERSION,
             "description": (
-                "How the seller's ERP loads catalog, prices, stock, customers and finance documents. Every "
+                "How the seller's ERP loads catalog, prices, stock, customers and finance documents, and "
+                "answers orders. Every "
                 "record is keyed by the ERP's own codes, never by the portal's ids. Calls carry "
                 "`Authorization: Bearer <key>`; the seller's administrator makes keys with scopes on the "
                 "Integration page or with `portal api-key`. Errors are `application/problem+json` with JSON "
