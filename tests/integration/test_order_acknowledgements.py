@@ -10,10 +10,13 @@ import httpx
 import pytest
 
 from portal.accounts.roles import Role
+from portal.app import create_app
+from portal.database import connection_pool
 from portal.integration.api_keys import create_api_key
 from portal.integration.scopes import Scope
 from portal.ordering.tables import Order, OrderAcknowledgement, OrderEvent, OrderLine, OrderStatus
 from tests.aftersales.orders import ConfirmedOrder, make_confirmed_order
+from tests.conftest import client_at
 from tests.factories import Person, make_company, make_person
 from tests.mailbox import Mailbox
 
@@ -221,3 +224,22 @@ async def test_a_price_over_the_tolerance_is_answered_as_awaiting_consent(erp, m
 
     assert response.status_code == 201 and response.json()["status"] == "awaiting_consent"
     assert mailbox.last_to(buyer.email)["Subject"] == f"Order {order.number}: the seller changed prices"
+
+
+async def test_the_price_tolerance_is_the_portals_setting(settings) -> None:
+    lenient = create_app(settings.model_copy(update={"price_tolerance_percent": Decimal("25")}))
+    async with connection_pool(lenient.state["engine"]), client_at(lenient) as client:
+        _, order = await _placed([1])
+        key = await create_api_key("erp", [Scope.ORDERS])
+        response = await client.post(
+            _address(order.number),
+            json={
+                "event_id": "T",
+                "outcome": "accepted",
+                "erp_number": "Z",
+                "lines": [{"line": 1, "unit_price": "12"}],
+            },
+            headers={"Authorization": f"Bearer {key}"},
+        )
+
+    assert response.status_code == 201 and response.json()["status"] == "confirmed"
