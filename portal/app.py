@@ -33,6 +33,7 @@ from portal.integration.api_keys import ApiKeyLimiter
 from portal.integration.event_routes import router as event_router
 from portal.integration.import_routes import router as import_router
 from portal.integration.office_routes import router as integration_office_router
+from portal.integration.order_routes import order_api_router
 from portal.integration.routes import api_router
 from portal.jobs import JobQueue, use_job_queue
 from portal.jobs.worker import background_jobs
@@ -100,6 +101,7 @@ def create_app(settings: Settings) -> Litestar:
             shipment_router,
             complaint_router,
             api_router,
+            order_api_router,
             integration_office_router,
             import_router,
             event_router,
