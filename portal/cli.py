@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo, worker, api-key, import, bench."""
+"""The `portal` command: serve, migrate, demo, worker, api-key, import, erp-sim, bench."""
 
 from __future__ import annotations
 
@@ -142,6 +142,62 @@ def _pointed(errors: Sequence[Any]) -> list[str]:
     return [f"  {error.pointer or '/'}: {error.detail}" for error in errors]
 
 
+def _add_erp_sim_command(commands: Any) -> None:
+    sim = commands.add_parser(
+        "erp-sim", help="a simulated ERP: takes the portal's orders, acknowledges and invoices them over the API"
+    )
+    sim.add_argument("--url", default="http://127.0.0.1:8000", help="the portal's base URL")
+    sim.add_argument("--key", required=True, help="an API key with the scopes events, orders, shipments, finance")
+    sim.add_argument("--state", type=Path, default=None, help="the state file (default: var/erp-sim.json)")
+    sim.add_argument("--ack-delay", type=float, default=2.0, help="seconds before an order is acknowledged")
+    sim.add_argument("--invoice-delay", type=float, default=20.0, help="seconds from confirmation to the invoice")
+    sim.add_argument(
+        "--price-change", type=float, default=0.2, help="the probability that one line's price changes (0 to 1)"
+    )
+    sim.add_argument("--seed", type=int, default=0, help="makes the price changes repeatable")
+    sim.add_argument(
+        "--since",
+        choices=("all", "now"),
+        default="all",
+        help="all: every order in the feed; now: only orders placed after the first start",
+    )
+    sim.add_argument("--webhooks", action="store_true", help="receive webhooks instead of reading the feed")
+    sim.add_argument("--listen", default="127.0.0.1:8090", help="where webhooks are received (host:port)")
+    sim.add_argument("--secret", default="", help="the webhook endpoint's signing secret (whsec_…)")
+
+
+def _erp_sim_command(settings: Settings, args: argparse.Namespace) -> None:
+    from portal.erp_sim import PortalRefused, SimOptions, run_simulator
+
+    if not 0 <= args.price_change <= 1:
+        print("portal erp-sim: --price-change is a probability from 0 to 1", file=sys.stderr)
+        raise SystemExit(2)
+    listen: tuple[str, int] | None = None
+    if args.webhooks:
+        host, _colon, port = args.listen.rpartition(":")
+        if not args.secret.startswith("whsec_") or not host or not port.isdigit():
+            print("portal erp-sim: --webhooks needs --listen HOST:PORT and --secret whsec_…", file=sys.stderr)
+            raise SystemExit(2)
+        listen = (host, int(port))
+    options = SimOptions(
+        url=args.url,
+        key=args.key,
+        state_path=args.state or settings.var_dir / "erp-sim.json",
+        ack_delay=args.ack_delay,
+        invoice_delay=args.invoice_delay,
+        price_change=args.price_change,
+        seed=args.seed,
+        since=args.since,
+    )
+    try:
+        asyncio.run(run_simulator(options, listen, args.secret))
+    except PortalRefused as refused:
+        print(f"portal erp-sim: the portal refused: {refused}", file=sys.stderr)
+        raise SystemExit(1) from refused
+    except KeyboardInterrupt:
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="portal", description="B2B customer self-service portal")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -180,6 +236,7 @@ def main(argv: list[str] | None = None) -> None:
     importing.add_argument("--dry-run", action="store_true", help="check every row and reference; change nothing")
     importing.add_argument("--atomic", action="store_true", help="write nothing when any row is rejected")
     importing.add_argument("--full", action="store_true", help="a full export: deactivate what the file lacks")
+    _add_erp_sim_command(commands)
     bench = commands.add_parser("bench", help="the benchmark at a wholesaler's scale (PostgreSQL)")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True)
     bench_seed = bench_commands.add_parser("seed", help="migrate and fill the database with the benchmark's data set")
@@ -232,6 +289,8 @@ def main(argv: list[str] | None = None) -> None:
         outcome = asyncio.run(_import_file(_settings_or_exit(), args))
         if outcome:
             raise SystemExit(outcome)
+    elif args.command == "erp-sim":
+        _erp_sim_command(_settings_or_exit(), args)
     elif args.command == "bench" and args.bench_command == "seed":
         from portal.bench.seed import seed_command
 
