@@ -7,8 +7,9 @@ import asyncio
 import contextlib
 import logging
 import os
+import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +180,8 @@ def _erp_sim_command(settings: Settings, args: argparse.Namespace) -> None:
             print("portal erp-sim: --webhooks needs --listen HOST:PORT and --secret whsec_…", file=sys.stderr)
             raise SystemExit(2)
         listen = (host, int(port))
+    # One line per action of the simulator's own, not one per HTTP request.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     options = SimOptions(
         url=args.url,
         key=args.key,
@@ -198,6 +201,27 @@ def _erp_sim_command(settings: Settings, args: argparse.Namespace) -> None:
         pass
 
 
+@contextlib.contextmanager
+def _demo_erp_sim(settings: Settings) -> Iterator[None]:
+    """`portal erp-sim` beside the demo, in a process of its own (it only talks HTTP to the
+    portal): it waits for the server with its usual retries, takes the orders placed from its
+    first start on (the demo's own orders have their story already), and stops with the demo."""
+    from portal.demo import DEMO_ERP_KEY
+
+    arguments = ["erp-sim", "--url", f"http://127.0.0.1:{settings.port}", "--key", DEMO_ERP_KEY, "--since", "now"]
+    arguments += ["--state", str(settings.var_dir / "erp-sim.json")]
+    simulator = subprocess.Popen([sys.executable, "-c", f"from portal.cli import main; main({arguments!r})"])
+    try:
+        yield
+    finally:
+        simulator.terminate()
+        try:
+            simulator.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            simulator.kill()
+            simulator.wait()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="portal", description="B2B customer self-service portal")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -211,6 +235,9 @@ def main(argv: list[str] | None = None) -> None:
     demo = commands.add_parser("demo", help="migrate, seed the demo data and serve on 127.0.0.1:8000 (PORT overrides)")
     demo.add_argument("--sso", action="store_true", help="also run a local OIDC provider for the demo's SSO company")
     demo.add_argument("--sso-port", type=int, default=9400, help="the local provider's port (default 9400)")
+    demo.add_argument(
+        "--erp-sim", action="store_true", help="also run `portal erp-sim`, which confirms and invoices new orders"
+    )
     commands.add_parser("worker", help="run background jobs and schedules from the Valkey queue (production)")
     api_key = commands.add_parser("api-key", help="make, rotate, revoke or list the integration API's keys")
     key_commands = api_key.add_subparsers(dest="key_command", required=True)
@@ -254,13 +281,15 @@ def main(argv: list[str] | None = None) -> None:
         with demo_provider(args.sso_port) if args.sso else contextlib.nullcontext():
             asyncio.run(_migrate(settings, seed=True, sso_issuer=issuer_at(args.sso_port) if args.sso else None))
             print(f"\n  Portal demo: http://127.0.0.1:{settings.port}/  (users in README, password portal-demo)\n")
-            uvicorn.run(
-                "portal.asgi:app",
-                host="127.0.0.1",
-                port=settings.port,
-                proxy_headers=False,
-                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-            )
+            # Started once the data is seeded: until the server answers, the simulator retries.
+            with _demo_erp_sim(settings) if args.erp_sim else contextlib.nullcontext():
+                uvicorn.run(
+                    "portal.asgi:app",
+                    host="127.0.0.1",
+                    port=settings.port,
+                    proxy_headers=False,
+                    timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+                )
     elif args.command == "serve":
         settings = _settings_or_exit()
         if settings.mode is Mode.DEMO:
