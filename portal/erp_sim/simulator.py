@@ -291,7 +291,7 @@ class ErpSimulator:
 
     async def _acknowledge(self, task: OrderTask) -> None:
         task.erp_number = erp_number_of(task.number)
-        changed = self._price_change(task)
+        changed = self.changed_lines(task)
         body: dict[str, Any] = {
             "event_id": acknowledgement_id(task.number),
             "outcome": "accepted",
@@ -328,7 +328,7 @@ class ErpSimulator:
                 return str(line.get("unit_price"))
         return "?"
 
-    def _price_change(self, task: OrderTask) -> list[dict[str, Any]]:
+    def changed_lines(self, task: OrderTask) -> list[dict[str, Any]]:
         """Now and then one line's price changes: decided by the seed and the order's number
         alone, so a restarted simulator sends the same answer."""
         lines = task.document.get("lines") or []

@@ -194,3 +194,48 @@ async def test_a_portal_that_is_away_is_called_again_until_it_answers(tmp_path: 
         response = await PortalApi(client, options).events(0, 100, 0)
 
     assert response.json()["head"] == 0 and len(attempts) == 3
+
+
+async def test_a_price_change_is_decided_by_the_seed_and_the_order_alone(tmp_path: Path) -> None:
+    options = SimOptions(
+        url="http://portal.invalid", key="pk_x", state_path=tmp_path / "s.json", price_change=0.5, seed=7
+    )
+    lines = [{"line": 1, "sku": "A", "unit_price": "10.0000"}, {"line": 2, "sku": "B", "unit_price": "2.5000"}]
+    async with httpx.AsyncClient() as unused:
+        simulator = ErpSimulator(PortalApi(unused, options), options)
+        answers = {
+            f"ZAM/2026/{n:06d}": simulator.changed_lines(
+                OrderTask(f"ZAM/2026/{n:06d}", "acknowledge", 0, {"lines": lines})
+            )
+            for n in range(40)
+        }
+        again = ErpSimulator(PortalApi(unused, options), options)
+        repeated = {
+            number: again.changed_lines(OrderTask(number, "acknowledge", 0, {"lines": lines})) for number in answers
+        }
+
+    changed = [answer for answer in answers.values() if answer]
+    assert repeated == answers
+    assert 0 < len(changed) < len(answers)
+    for [line] in changed:
+        ordered = {1: "10.0000", 2: "2.5000"}[line["line"]]
+        assert line["unit_price"] != ordered and line["sku"] == {1: "A", 2: "B"}[line["line"]]
+
+
+async def test_an_order_waiting_for_the_buyers_consent_is_invoiced_once_the_feed_says_confirmed(
+    tmp_path: Path,
+) -> None:
+    options = SimOptions(url="http://portal.invalid", key="pk_x", state_path=tmp_path / "s.json", invoice_delay=5)
+    async with httpx.AsyncClient() as unused:
+        simulator = ErpSimulator(PortalApi(unused, options), options)
+        number = "ZAM/2026/000042"
+        simulator.state.tasks[number] = OrderTask(number, "consent", 0, {"number": number}, erp_number="ZS/2026/000042")
+        assert simulator.next_due() is None
+
+        simulator.take_event(_order_event(number, 9, status="awaiting_consent"))
+        waiting = simulator.state.tasks[number].stage
+        simulator.take_event(_order_event(number, 10, status="confirmed"))
+
+    assert waiting == "consent"
+    assert simulator.state.tasks[number].stage == "invoice"
+    assert simulator.next_due() is not None
