@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 import portal.app  # noqa: F401 - the app's modules first: the OpenAPI module alone imports in a cycle
+from e2e.conftest import START_TIMEOUT_SECONDS
 from e2e.helpers import LiveServer, Screenshot, log_in
 from portal.demo import DEMO_ERP_KEY
 from portal.integration.openapi import openapi_document
@@ -63,6 +65,12 @@ def erp_simulator(live_server: LiveServer, tmp_path: Path) -> Iterator[Path]:
             stderr=subprocess.STDOUT,
         )
     try:
+        # Orders placed before its first answer from the portal are not its to take: wait for it.
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while "taking orders placed from" not in log.read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the ERP simulator did not start:\n{log.read_text(errors='replace')}", pytrace=False)
+            time.sleep(0.1)
         yield log
     finally:
         process.terminate()
