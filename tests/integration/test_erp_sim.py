@@ -15,6 +15,7 @@ import httpx
 import pytest
 from standardwebhooks import Webhook
 
+from portal.cli import main
 from portal.erp_sim import (
     ErpSimulator,
     PortalApi,
@@ -239,3 +240,20 @@ async def test_an_order_waiting_for_the_buyers_consent_is_invoiced_once_the_feed
     assert waiting == "consent"
     assert simulator.state.tasks[number].stage == "invoice"
     assert simulator.next_due() is not None
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--webhooks", "--secret", "not-a-secret"], "--webhooks needs --listen HOST:PORT and --secret whsec_"),
+        (["--webhooks", "--secret", SECRET, "--listen", "nowhere"], "--webhooks needs --listen HOST:PORT"),
+        (["--price-change", "1.5"], "--price-change is a probability from 0 to 1"),
+    ],
+)
+def test_the_command_refuses_options_it_cannot_run_with(
+    arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(["erp-sim", "--key", "pk_x", *arguments])
+    assert exit.value.code == 2
+    assert message in capsys.readouterr().err
