@@ -18,6 +18,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.query.methods.select import Select
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 
 from portal import piccolo_conf
@@ -121,6 +122,15 @@ def contains_text(column: Column, text: str) -> Where:
     """Case-insensitive substring match: ILIKE on PostgreSQL; SQLite's LIKE already ignores case."""
     pattern = f"%{text}%"
     return column.like(pattern) if column._meta.engine_type == "sqlite" else column.ilike(pattern)
+
+
+async def serialise_on(name: str) -> None:
+    """Holds, until this transaction ends, a lock on `name` that every other transaction asking
+    for the same name waits for (PostgreSQL's advisory lock; SQLite's write transaction already
+    runs alone): for decisions about rows that may not exist yet."""
+    engine = engine_finder()
+    if isinstance(engine, PostgresEngine):
+        await engine.run_querystring(QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", name))
 
 
 def lock_rows_for_decision(query: Select) -> Select:

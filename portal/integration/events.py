@@ -21,7 +21,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
 from portal import clock
-from portal.database import lock_rows_for_decision, write_transaction
+from portal.database import lock_rows_for_decision, serialise_on, write_transaction
 from portal.errors import DomainError
 from portal.i18n import gettext as _
 from portal.integration.order_documents import erp_order_documents
@@ -35,8 +35,6 @@ MAX_FEED_PAGE = 1000
 MAX_WAIT_SECONDS = 60
 # How often a long-polling reader looks for new events while it waits.
 FEED_POLL_SECONDS = 0.25
-# pg_advisory_xact_lock's key for the relay ("relay" in ASCII).
-_RELAY_LOCK = 0x72656C6179
 ORDER_SUBJECT = "order:"
 ORDER_TOPIC = "order."
 
@@ -93,8 +91,7 @@ async def relay_events(limit: int = RELAY_BATCH) -> list[PublishedEvent]:
     the order's document as their data."""
     engine = OutboxEvent._meta.db
     async with write_transaction(engine):
-        if isinstance(engine, PostgresEngine):
-            await OutboxEvent.raw("SELECT pg_advisory_xact_lock({})", _RELAY_LOCK)
+        await serialise_on("outbox-relay")
         waiting = (
             await OutboxEvent.select(
                 OutboxEvent.id, OutboxEvent.topic, OutboxEvent.company_id, OutboxEvent.subject, OutboxEvent.payload

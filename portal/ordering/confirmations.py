@@ -14,7 +14,7 @@ from typing import Any
 
 from portal import clock
 from portal.accounts.scope import Scope
-from portal.database import lock_rows_for_decision, write_transaction
+from portal.database import lock_rows_for_decision, serialise_on, write_transaction
 from portal.errors import Conflict, Invalid, NotFound
 from portal.i18n import gettext as _
 from portal.live import announce
@@ -99,6 +99,8 @@ async def record_acknowledgement(
         if order is None:
             raise NotFound(_("There is no order {number}.").format(number=number))
         order_id = int(order["id"])
+        # Answers with one event id for different orders may arrive at once.
+        await serialise_on(f"order-acknowledgement:{answer.event_id}")
         earlier = await OrderAcknowledgement.select().where(OrderAcknowledgement.event_id == answer.event_id).first()
         if earlier is not None:
             return await _repeated(earlier, order_id, number)

@@ -3,6 +3,7 @@ ERP calls it, with every refusal a problem document."""
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -243,3 +244,18 @@ async def test_the_price_tolerance_is_the_portals_setting(settings) -> None:
         )
 
     assert response.status_code == 201 and response.json()["status"] == "confirmed"
+
+
+async def test_one_event_id_sent_for_two_orders_at_once_records_one_and_refuses_the_other(app, erp) -> None:
+    _, first = await _placed([1])
+    _, second = await _placed([2])
+    body = {"event_id": "ERP-ACK-TWICE", "outcome": "accepted", "erp_number": "ZK/1"}
+
+    async with client_at(app) as other:
+        other.headers["Authorization"] = erp.headers["Authorization"]
+        answers = await asyncio.gather(
+            erp.post(_address(first.number), json=body), other.post(_address(second.number), json=body)
+        )
+
+    assert sorted(answer.status_code for answer in answers) == [201, 409]
+    assert await OrderAcknowledgement.count() == 1
