@@ -6,6 +6,7 @@ delivery per subscribed endpoint in the transaction that publishes an event (`pl
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import secrets
 import unicodedata
@@ -111,8 +112,10 @@ class EndpointForm:
     event_types: tuple[str, ...]
 
 
-def check_endpoint_form(guard: Guard, url: str, description: str, event_types: Iterable[str]) -> EndpointForm:
-    """The endpoint's fields as a form sent them; Invalid naming each field that is wrong."""
+async def check_endpoint_form(guard: Guard, url: str, description: str, event_types: Iterable[str]) -> EndpointForm:
+    """The endpoint's fields as a form sent them; Invalid naming each field that is wrong. An
+    address written as an IP or as localhost is checked now; a name's addresses are checked at
+    each delivery (they may change)."""
     errors: dict[str, str] = {}
     url = url.strip()
     if not url:
@@ -121,7 +124,9 @@ def check_endpoint_form(guard: Guard, url: str, description: str, event_types: I
         errors["url"] = _("An address has at most {count} characters.").format(count=URL_MAX_LENGTH)
     else:
         try:
-            guard.check_url(url)
+            parsed = guard.check_url(url)
+            if _names_an_address(parsed.host):
+                await guard.checked_address(parsed.host, parsed.port or 443)
         except OutgoingRefused as refused:
             errors["url"] = str(refused)
     description = description.strip()
@@ -137,6 +142,16 @@ def check_endpoint_form(guard: Guard, url: str, description: str, event_types: I
     if errors:
         raise Invalid(errors)
     return EndpointForm(url, description, tuple(topic for topic in WEBHOOK_TOPICS if topic in wanted))
+
+
+def _names_an_address(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 async def webhook_endpoints(caller: CallerScope) -> list[EndpointView]:

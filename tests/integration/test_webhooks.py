@@ -76,7 +76,7 @@ def postbox(settings: Settings) -> Postbox:
 
 
 async def endpoint_for(caller: Scope, receiver: Receiver, *topics: str, path: str = "/hook") -> EndpointView:
-    form = check_endpoint_form(LOCAL, receiver.url(path), "ERP", topics or ("complaint.created",))
+    form = await check_endpoint_form(LOCAL, receiver.url(path), "ERP", topics or ("complaint.created",))
     return await create_webhook_endpoint(caller, form)
 
 
