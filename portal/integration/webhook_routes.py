@@ -147,7 +147,7 @@ async def rotate_webhook_secret(request: Request[Any, Any, Any], caller: Caller,
     await webhook_endpoints.rotate_webhook_secret(caller, endpoint_id)
     flash(
         request,
-        _("A new secret signs the deliveries; the old one signs them too for another 24 hours."),
+        _("A new secret signs the deliveries; the old one signs them too until the time shown."),
         "success",
     )
     return redirect(request, f"{PAGE}/{endpoint_id}")
