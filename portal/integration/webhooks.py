@@ -211,6 +211,14 @@ async def record_outcome(delivery: Claimed, result: Outcome, postbox: Postbox) -
     now = clock.now()
     mails: list[OutgoingMail] = []
     async with write_transaction(WebhookDelivery._meta.db):
+        current = await lock_rows_for_decision(
+            WebhookDelivery.select(WebhookDelivery.lease_token, WebhookDelivery.status).where(
+                WebhookDelivery.id == delivery.id
+            )
+        ).first()
+        if current is None:
+            # The endpoint was deleted with its deliveries while this one was on its way.
+            return
         await WebhookAttempt.insert(
             WebhookAttempt(
                 delivery=delivery.id,
@@ -221,14 +229,7 @@ async def record_outcome(delivery: Claimed, result: Outcome, postbox: Postbox) -
                 response_excerpt=result.excerpt,
             )
         )
-        held = await lock_rows_for_decision(
-            WebhookDelivery.select(WebhookDelivery.id).where(
-                (WebhookDelivery.id == delivery.id)
-                & (WebhookDelivery.lease_token == delivery.lease_token)
-                & (WebhookDelivery.status == WebhookDeliveryStatus.PENDING)
-            )
-        ).first()
-        if held is None:
+        if current["lease_token"] != delivery.lease_token or current["status"] != WebhookDeliveryStatus.PENDING:
             # The lease ran out and another worker took the delivery over: its outcome counts.
             return
         attempts = delivery.attempts + 1
@@ -319,6 +320,20 @@ async def send_webhooks(ctx: JobContext) -> int:
     through the leases)."""
     async with guard_for(ctx["settings"]).client() as client:
         return await dispatch_due_deliveries(client, ctx["postbox"])
+
+
+@job(cron="37 3 * * *", timeout=600)
+async def forget_old_deliveries(ctx: JobContext) -> int:
+    """Finished deliveries and their attempts are kept as long as the events they carried."""
+    return await delete_deliveries_finished_before(clock.now() - timedelta(days=ctx["settings"].event_retention_days))
+
+
+async def delete_deliveries_finished_before(moment: datetime) -> int:
+    finished_before = WebhookDelivery.finished_at < moment
+    doomed = await WebhookDelivery.count().where(finished_before)
+    if doomed:
+        await WebhookDelivery.delete().where(finished_before)
+    return int(doomed)
 
 
 # --- Replay --------------------------------------------------------------------------------
