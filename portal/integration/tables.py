@@ -162,7 +162,7 @@ class WebhookEndpoint(Table):
     previous_secret = Varchar(length=60, null=True, default=None, secret=True)
     previous_expires_at = Timestamptz(null=True, default=None)
     enabled = Boolean(default=True)
-    # Set when the portal disabled it (the whole retry schedule without a success).
+    # "failing" when the portal disabled it (the whole retry schedule without a success).
     disabled_reason = Varchar(length=300, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     last_success_at = Timestamptz(null=True, default=None)

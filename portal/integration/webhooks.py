@@ -63,6 +63,8 @@ EXCERPT_CHARS = 300
 # At most this many events are re-queued by one replay.
 REPLAY_MAX = 10_000
 USER_AGENT = "portal-webhooks/1"
+# Why the portal disabled an endpoint (the page says it in the reader's language).
+DISABLED_FAILING = "failing"
 
 
 @dataclass(frozen=True)
@@ -268,9 +270,7 @@ async def _disable_if_never_succeeded(delivery: Claimed, postbox: Postbox) -> li
     await WebhookEndpoint.update(
         {
             WebhookEndpoint.enabled: False,
-            WebhookEndpoint.disabled_reason: _(
-                "Disabled by the portal: no delivery succeeded through the whole retry schedule."
-            ),
+            WebhookEndpoint.disabled_reason: DISABLED_FAILING,
         }
     ).where(WebhookEndpoint.id == delivery.endpoint_id)
     await audit.record(

@@ -206,3 +206,17 @@ async def test_nobody_but_the_seller_admin_finds_the_pages(
         assert (await post(client, path, {"from_position": "1", "confirm": "yes"})).status_code == 404
     assert await only_endpoint() == endpoint
     assert await WebhookDelivery.count() == 0
+
+
+async def test_an_endpoint_the_portal_disabled_says_why_and_can_be_enabled(admin: httpx.AsyncClient) -> None:
+    await register(admin)
+    endpoint = await only_endpoint()
+    await WebhookEndpoint.update({WebhookEndpoint.enabled: False, WebhookEndpoint.disabled_reason: "failing"}).where(
+        WebhookEndpoint.id == endpoint["id"]
+    )
+    base = f"{PAGE}/{endpoint['id']}"
+
+    assert "no delivery succeeded through the whole retry schedule" in (await admin.get(base)).text
+    await post(admin, f"{base}/enable", {})
+    enabled = await only_endpoint()
+    assert enabled["enabled"] and enabled["disabled_reason"] == ""
