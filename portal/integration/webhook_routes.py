@@ -5,7 +5,7 @@ The Integration page's router, and so its seller-administrator guard, serves the
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 from typing import Any
 
 from litestar import Request, get, post
@@ -192,7 +192,7 @@ async def replay_webhook(request: Request[Any, Any, Any], caller: Caller, endpoi
     return redirect(request, f"{PAGE}/{endpoint_id}")
 
 
-def _replay_start(position_text: str, date_text: str) -> tuple[int | None, Any]:
+def _replay_start(position_text: str, date_text: str) -> tuple[int | None, datetime | None]:
     """A position or a day (its start in Polish time) to replay from; Invalid for anything else."""
     position = whole_number(position_text, minimum=1) if position_text else None
     day = calendar_day(date_text) if date_text else None
