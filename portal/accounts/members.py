@@ -660,3 +660,28 @@ async def _change_roles(company_id: int, user_id: int, membership: dict[str, Any
     await after_commit(partial(forget_scope, user_id))
     if not roles:
         await after_commit(partial(end_sessions, user_id))
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    locale: str
+
+
+async def seller_admins() -> list[Recipient]:
+    """The seller's active administrators, to be told of what only they can put right (an
+    integration the portal had to switch off)."""
+    rows = await Membership.select(
+        Membership.user.email.as_alias("email"),
+        Membership.user.name.as_alias("name"),
+        Membership.user.locale.as_alias("locale"),
+        Membership.roles,
+    ).where(
+        (Membership.company.kind == CompanyKind.SELLER)
+        & Membership.is_active.eq(True)
+        & (Membership.user.is_active == True)  # noqa: E712 - Piccolo turns == into SQL
+    )
+    return [
+        Recipient(row["email"], row["name"], row["locale"]) for row in rows if Role.SELLER_ADMIN.value in row["roles"]
+    ]

@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from piccolo.custom_types import Combinable
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
@@ -26,6 +27,7 @@ from portal.errors import DomainError
 from portal.i18n import gettext as _
 from portal.integration.order_documents import erp_order_documents
 from portal.integration.tables import FeedConsumer, OutboxEvent
+from portal.integration.webhook_endpoints import plan_deliveries
 from portal.jobs import JobContext, job
 from portal.ordering.orders import mark_received_by_erp
 
@@ -61,18 +63,6 @@ class PublishedEvent:
             "timestamp": self.published_at.isoformat(),
             "data": self.data,
         }
-
-
-Publication = Callable[[Sequence[PublishedEvent]], Awaitable[None]]
-# What else happens, in the relay's transaction, to events as they are published (webhook
-# deliveries are planned there, so an event is published and planned together or not at all).
-_on_publish: list[Publication] = []
-
-
-def on_publish(publication: Publication) -> Publication:
-    if publication not in _on_publish:
-        _on_publish.append(publication)
-    return publication
 
 
 async def head_position() -> int:
@@ -120,13 +110,18 @@ async def relay_events(limit: int = RELAY_BATCH) -> list[PublishedEvent]:
             for offset, event in enumerate(waiting, start=1)
         ]
         await _store_positions([event["id"] for event in waiting], published)
-        for publication in _on_publish:
-            await publication(published)
+        # In the same transaction: an event is published with its webhook deliveries or not at all.
+        await plan_deliveries(published)
     return published
 
 
 def _order_id(subject: str) -> int:
     return int(subject.removeprefix(ORDER_SUBJECT))
+
+
+def order_of(topic: str, subject: str) -> int | None:
+    """The id of the order an event of the order itself is about, None for any other event."""
+    return _order_id(subject) if _is_order_event(topic, subject) else None
 
 
 def _is_order_event(topic: str, subject: str) -> bool:
@@ -233,7 +228,7 @@ async def read_feed(consumer: str, after: int, limit: int = FEED_PAGE, wait_seco
     await _confirm(consumer, after)
     deadline = time.monotonic() + max(0.0, min(wait_seconds, MAX_WAIT_SECONDS))
     while True:
-        events = await _events_after(after, limit)
+        events = await published_events(after, limit)
         remaining = deadline - time.monotonic()
         if events or remaining <= 0:
             break
@@ -251,7 +246,18 @@ async def _oldest_kept() -> int | None:
     return None if row is None else int(row["position"])
 
 
-async def _events_after(after: int, limit: int) -> list[PublishedEvent]:
+async def published_events(
+    after: int, limit: int, *, since: datetime | None = None, topics: Sequence[str] | None = None
+) -> list[PublishedEvent]:
+    """Published events after the position `after`, oldest first; only those published at or
+    after `since` and of `topics` when given."""
+    if topics is not None and not topics:
+        return []
+    where: Combinable = OutboxEvent.position > after
+    if since is not None:
+        where &= OutboxEvent.published_at >= since
+    if topics is not None:
+        where &= OutboxEvent.topic.is_in(list(topics))
     rows = (
         await OutboxEvent.select(
             OutboxEvent.position,
@@ -261,7 +267,7 @@ async def _events_after(after: int, limit: int) -> list[PublishedEvent]:
             OutboxEvent.published_at,
             OutboxEvent.payload,
         )
-        .where(OutboxEvent.position > after)
+        .where(where)
         .order_by(OutboxEvent.position)
         .limit(limit)
         .output(load_json=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from portal.i18n import gettext as _
 from portal.integration.scopes import Scope
-from portal.integration.tables import SyncRunStatus
+from portal.integration.tables import SyncRunStatus, WebhookDeliveryStatus
 
 
 def scope_label(scope: str) -> str:
@@ -53,3 +53,12 @@ def run_status_label(status: str) -> str:
 
 def source_label(source: str) -> str:
     return {"api": _("API"), "file": _("file")}.get(source, source)
+
+
+def webhook_delivery_status_label(status: str) -> str:
+    labels: dict[str, str] = {
+        WebhookDeliveryStatus.PENDING: _("waiting"),
+        WebhookDeliveryStatus.DELIVERED: _("delivered"),
+        WebhookDeliveryStatus.FAILED: _("failed"),
+    }
+    return labels.get(status, status)

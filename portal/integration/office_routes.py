@@ -24,7 +24,7 @@ from portal.accounts.guards import Caller, CompanyNotChosen
 from portal.config import Settings
 from portal.errors import Invalid, NotFound
 from portal.i18n import gettext as _
-from portal.integration import api_keys, events, sync_status
+from portal.integration import api_keys, events, sync_status, webhook_routes
 from portal.integration.erp_resources import ERP_RESOURCES
 from portal.integration.scopes import Scope
 from portal.web import page, redirect, wants_fragment
@@ -143,5 +143,5 @@ async def revoke_key(request: Request[Any, Any, Any], caller: Caller, key_id: Fr
 router = Router(
     path="/",
     guards=[seller_admin_only],
-    route_handlers=[integration_page, make_key, rotate_key, revoke_key],
+    route_handlers=[integration_page, make_key, rotate_key, revoke_key, *webhook_routes.route_handlers],
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import JSON, UUID, BigInt, Boolean, Bytea, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import JSON, UUID, BigInt, Boolean, Bytea, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -144,3 +145,68 @@ class ImportJob(Table):
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
     report = JSON(default={})
+
+
+class WebhookEndpoint(Table):
+    """A URL the seller's administrator registered to be sent events of the chosen types, signed
+    with its secret (Standard Webhooks). A rotated secret's predecessor still signs until
+    `previous_expires_at`, so the receiver can switch without refusing a delivery."""
+
+    id = Serial(primary_key=True)
+    url = Varchar(length=500)
+    description = Varchar(length=200, default="")
+    # Event types separated by spaces, in the order of WEBHOOK_TOPICS.
+    event_types = Varchar(length=1000, default="")
+    # Kept as it is, not digested: every delivery is signed with it.
+    secret = Varchar(length=60, secret=True)
+    previous_secret = Varchar(length=60, null=True, default=None, secret=True)
+    previous_expires_at = Timestamptz(null=True, default=None)
+    enabled = Boolean(default=True)
+    # "failing" when the portal disabled it (the whole retry schedule without a success).
+    disabled_reason = Varchar(length=300, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_success_at = Timestamptz(null=True, default=None)
+
+
+class WebhookDeliveryStatus(StrEnum):
+    # Waiting for its first or next attempt (or for an earlier delivery of its subject).
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    # Every attempt of the retry schedule failed.
+    FAILED = "failed"
+
+
+class WebhookDelivery(Table):
+    """One event to one endpoint. Every attempt sends the same body with the same `webhook-id`
+    (`evt_<position>`), so the receiver drops a repeat; a replay makes a new delivery of the same
+    id. A worker sending it holds a lease (`lease_until`, `lease_token`): another worker leaves it
+    alone until the lease runs out, which is how a killed worker's delivery is tried again."""
+
+    id = Serial(primary_key=True)
+    endpoint = ForeignKey(WebhookEndpoint, null=False, on_delete=OnDelete.cascade, index=True)
+    position = BigInt()
+    topic = Varchar(length=60)
+    # Deliveries of one endpoint and subject go out one after another, in id order.
+    subject = Varchar(length=60, default="")
+    # The exact bytes signed and sent on every attempt (the event's envelope as JSON).
+    body = Text()
+    status = Varchar(length=10, choices=WebhookDeliveryStatus, default=WebhookDeliveryStatus.PENDING)
+    created_at = Timestamptz(default=TimestamptzNow())
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(default=TimestamptzNow())
+    lease_until = Timestamptz(null=True, default=None)
+    lease_token = Varchar(length=32, default="")
+    finished_at = Timestamptz(null=True, default=None)
+
+
+class WebhookAttempt(Table):
+    """One try of a delivery: when, how long, the HTTP status or what went wrong, and the start
+    of the answer, for the endpoint's page."""
+
+    id = Serial(primary_key=True)
+    delivery = ForeignKey(WebhookDelivery, null=False, on_delete=OnDelete.cascade, index=True)
+    attempted_at = Timestamptz(default=TimestamptzNow())
+    duration_ms = Integer(default=0)
+    http_status = Integer(null=True, default=None)
+    error = Varchar(length=300, default="")
+    response_excerpt = Varchar(length=300, default="")

@@ -26,6 +26,7 @@ JOB_MODULES: tuple[str, ...] = (
     "portal.demo_aftersales",
     "portal.integration.import_jobs",
     "portal.integration.events",
+    "portal.integration.webhooks",
 )
 
 

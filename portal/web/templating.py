@@ -27,7 +27,14 @@ from portal.i18n import (
     gettext,
     ngettext,
 )
-from portal.integration.labels import key_state_label, outcome_label, run_status_label, scope_label, source_label
+from portal.integration.labels import (
+    key_state_label,
+    outcome_label,
+    run_status_label,
+    scope_label,
+    source_label,
+    webhook_delivery_status_label,
+)
 from portal.ordering.labels import grid_row_words
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -63,6 +70,7 @@ def build_environment(auto_reload: bool) -> Environment:
         key_state=key_state_label,
         sync_run_status=run_status_label,
         batch_source=source_label,
+        webhook_delivery_status=webhook_delivery_status_label,
     )
     env.globals["current_locale"] = current_locale
     env.globals["grid_row_words"] = grid_row_words

@@ -16,7 +16,8 @@ from portal.app import create_app
 from portal.catalog.tables import AssortmentEffect, AssortmentRule, Product, ProductDocument, ProductImage, StoredFile
 from portal.integration.api_keys import create_api_key
 from portal.integration.scopes import Scope as ApiScope
-from portal.integration.tables import ApiKey
+from portal.integration.tables import ApiKey, WebhookEndpoint
+from portal.integration.webhook_endpoints import new_secret
 from portal.ordering.cart import add_to_cart
 from portal.ordering.tables import CartLine, Order, OrderStatus, RecurringOrder, ShoppingList
 from tests.factories import (
@@ -51,6 +52,8 @@ PARAMETER_OBJECTS = {
     "claim_id",
     # The seller's API keys, which only the seller's administrator manages.
     "key_id",
+    # The seller's webhook endpoints, likewise.
+    "endpoint_id",
 }
 # Routes whose path parameter is a signed bearer token, not a company-scoped id.
 TOKEN_ROUTES = {
@@ -149,6 +152,7 @@ async def _company_a():
         "company_id": company,
         "claim_id": await _domain_claim_of(company),
         "key_id": await _seller_api_key(),
+        "endpoint_id": await _seller_webhook_endpoint(),
         "admin": admin,
     }
 
@@ -168,6 +172,13 @@ async def _seller_api_key() -> int:
     key = await ApiKey.select(ApiKey.id).where(ApiKey.name == "alfa-tajna-erp").first()
     assert key is not None
     return int(key["id"])
+
+
+async def _seller_webhook_endpoint() -> int:
+    endpoint = await WebhookEndpoint.insert(
+        WebhookEndpoint(url="https://erp.alfa-tajna.example/hooks", event_types="order.submitted", secret=new_secret())
+    ).returning(WebhookEndpoint.id)
+    return int(endpoint[0]["id"])
 
 
 async def _aftersales_of(company: int, order_id: int) -> dict[str, int]:
