@@ -28,10 +28,12 @@ from portal.i18n import gettext as _
 from portal.integration.order_documents import erp_order_documents
 from portal.integration.tables import FeedConsumer, OutboxEvent
 from portal.integration.webhook_endpoints import plan_deliveries
-from portal.jobs import JobContext, job
+from portal.jobs import JobContext, job, pump
 from portal.ordering.orders import mark_received_by_erp
 
 RELAY_BATCH = 500
+# The relay's pause between runs: an event is in the feed about this long after its commit.
+RELAY_PAUSE_SECONDS = 0.2
 FEED_PAGE = 100
 MAX_FEED_PAGE = 1000
 MAX_WAIT_SECONDS = 60
@@ -164,9 +166,9 @@ async def _store_positions(ids: list[int], published: list[PublishedEvent]) -> N
         ).where(OutboxEvent.id == event_id)
 
 
-@job(cron="* * * * * *", timeout=30)
+@pump(every=RELAY_PAUSE_SECONDS)
 async def relay_outbox(ctx: JobContext) -> int:
-    """Every second: publish what has been committed since (several batches when it piled up)."""
+    """Publish what has been committed since the last run (several batches when it piled up)."""
     published = 0
     while batch := await relay_events():
         published += len(batch)

@@ -32,7 +32,7 @@ from portal.i18n import gettext as _
 from portal.integration.events import PublishedEvent, order_of, published_events
 from portal.integration.tables import WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint
 from portal.integration.webhook_endpoints import insert_deliveries, signature_header, webhook_endpoint
-from portal.jobs import JobContext, deliver_or_queue, job
+from portal.jobs import JobContext, deliver_or_queue, job, pump
 from portal.mail import OutgoingMail, Postbox
 from portal.ordering.orders import mark_received_by_erp
 from portal.outgoing.guard import OutgoingRefused, guard_for
@@ -52,12 +52,14 @@ RETRY_DELAYS: tuple[timedelta, ...] = (
     timedelta(hours=14),
     timedelta(hours=18),
 )
+# The sender's pause between runs.
+SENDING_PAUSE_SECONDS = 0.2
 # A claimed delivery is left alone by other workers this long; longer than any attempt can take
 # (the guard's timeout), so only a worker that died leaves one to be claimed again.
 LEASE = timedelta(seconds=60)
 # Deliveries sent at once by one worker (each a different endpoint or subject).
 CONCURRENCY = 8
-# One run of the job stops claiming after this long; the next second's run goes on.
+# One run stops claiming after this long; the next run goes on.
 RUN_BUDGET_SECONDS = 45.0
 EXCERPT_CHARS = 300
 # At most this many events are re-queued by one replay.
@@ -314,10 +316,9 @@ async def dispatch_due_deliveries(
     return sent
 
 
-@job(cron="* * * * * *", timeout=60)
+@pump(every=SENDING_PAUSE_SECONDS)
 async def send_webhooks(ctx: JobContext) -> int:
-    """Every second: what is due goes out (a run still busy from the last second shares the work
-    through the leases)."""
+    """What is due goes out (workers sending at once share the work through the leases)."""
     async with guard_for(ctx["settings"]).client() as client:
         return await dispatch_due_deliveries(client, ctx["postbox"])
 

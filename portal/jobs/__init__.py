@@ -7,7 +7,7 @@ lives in the process's memory and the web process runs the worker itself."""
 
 from portal.jobs.mail import deliver_or_queue, send_after_response, send_mail
 from portal.jobs.queue import JobQueue, JobStatus, enqueue, job_queue, use_job_queue
-from portal.jobs.registry import JOB_MODULES, JobContext, JobFunction, job
+from portal.jobs.registry import JOB_MODULES, JobContext, JobFunction, job, pump
 
 __all__ = [
     "JOB_MODULES",
@@ -19,6 +19,7 @@ __all__ = [
     "enqueue",
     "job",
     "job_queue",
+    "pump",
     "send_after_response",
     "send_mail",
     "use_job_queue",

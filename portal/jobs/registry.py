@@ -122,6 +122,35 @@ def job(
     return register(function) if function is not None else register
 
 
+@dataclass(frozen=True)
+class PumpSpec:
+    name: str
+    function: JobFunction
+    every: float
+
+
+_pumps: dict[str, PumpSpec] = {}
+
+
+def pump(*, every: float) -> Callable[[_F], _F]:
+    """Registers an async function (`ctx` only) that every worker process runs over and over,
+    `every` seconds after each run ends: for work that must follow changes within a second, such
+    as publishing the outbox and sending webhooks. It is not queued, so nothing is left holding
+    a lock when a worker dies in the middle (a cron job would keep its key until swept), and the
+    next worker carries on at once. Runs in several workers at once must be safe; a failed run is
+    logged and the next one comes anyway."""
+
+    def register(function: _F) -> _F:
+        _pumps[function.__qualname__] = PumpSpec(function.__qualname__, function, every)
+        return function
+
+    return register
+
+
+def registered_pumps() -> list[PumpSpec]:
+    return list(_pumps.values())
+
+
 def spec_for(function_or_name: JobFunction | str) -> JobSpec:
     """The registered job of that function or name; unknown names load the job modules first."""
     if isinstance(function_or_name, str):

@@ -13,7 +13,7 @@ from saq import CronJob, Job, Worker
 from portal.config import Mode, Settings
 from portal.database import connection_pool, engine_for, use_database
 from portal.jobs.queue import JobQueue, use_job_queue
-from portal.jobs.registry import JobContext, load_job_modules, registered_jobs
+from portal.jobs.registry import JobContext, PumpSpec, load_job_modules, registered_jobs, registered_pumps
 from portal.live import LiveUpdates, use_live_updates
 from portal.mail import Postbox, mailer_for
 from portal.web.templating import build_environment
@@ -43,10 +43,23 @@ def build_worker(
     _abridge_job_logs()
     jobs = registered_jobs()
 
+    pumping: list[asyncio.Task[None]] = []
+
     async def startup(ctx: JobContext) -> None:
         ctx["settings"] = settings
         ctx["postbox"] = postbox
         ctx["jobs"] = queue
+        # A burst (tests' run of what is queued) stops when the queue is empty; pumps never are.
+        if not burst:
+            pumping.extend(
+                asyncio.create_task(_pumped(spec, ctx), name=f"portal-pump-{spec.name}") for spec in registered_pumps()
+            )
+
+    async def shutdown(_ctx: JobContext) -> None:
+        for task in pumping:
+            task.cancel()
+        await asyncio.gather(*pumping, return_exceptions=True)
+        pumping.clear()
 
     worker = _PromptlyStoppingWorker(
         queue.saq_queue,
@@ -58,6 +71,7 @@ def build_worker(
         ],
         concurrency=settings.worker_concurrency,
         startup=startup,
+        shutdown=shutdown,
         # Idle slots ask again every second, so a stopping worker is not held by an empty queue.
         dequeue_timeout=0.1 if burst else 1.0,
         burst=burst,
@@ -122,6 +136,18 @@ async def run_worker(settings: Settings) -> None:
 async def run_queued_jobs(queue: JobQueue, settings: Settings, postbox: Postbox) -> None:
     """Runs every job that is due now, then returns: for tests of code that queues jobs."""
     await build_worker(queue, settings, postbox, burst=True).start()
+
+
+_log = logging.getLogger(__name__)
+
+
+async def _pumped(spec: PumpSpec, ctx: JobContext) -> None:
+    while True:
+        try:
+            await spec.function(ctx)
+        except Exception:
+            _log.exception("pump %s failed; it runs again in %s s", spec.name, spec.every)
+        await asyncio.sleep(spec.every)
 
 
 class _PromptlyStoppingWorker(Worker[JobContext]):

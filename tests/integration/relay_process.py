@@ -1,7 +1,7 @@
 """The relay alone in a process of its own, for tests that kill it mid-way where `portal worker`
 cannot run (it needs Valkey): `python -m tests.integration.relay_process <database url>`
-publishes what is committed, batch after batch, as the worker's `relay_outbox` job does every
-second, until it is killed."""
+publishes what is committed, batch after batch, as the worker's `relay_outbox` pump does, until
+it is killed."""
 
 from __future__ import annotations
 

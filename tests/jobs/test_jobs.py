@@ -22,7 +22,17 @@ import pytest
 
 from portal.app import create_app
 from portal.config import Mode, Settings
-from portal.jobs import JobContext, JobQueue, JobStatus, deliver_or_queue, enqueue, job, send_mail, use_job_queue
+from portal.jobs import (
+    JobContext,
+    JobQueue,
+    JobStatus,
+    deliver_or_queue,
+    enqueue,
+    job,
+    pump,
+    send_mail,
+    use_job_queue,
+)
 from portal.jobs.registry import registered_jobs, spec_for
 from portal.jobs.worker import build_worker, run_queued_jobs, worker_in_process
 from portal.mail import OutgoingMail, Postbox, mailer_for
@@ -69,6 +79,18 @@ async def every_second(ctx: JobContext) -> None:
 @job(cron="*/5 * * * *")
 async def check_due_reminders_example(ctx: JobContext) -> None:
     """A declaration as a capability would write it: every five minutes."""
+
+
+pumped: list[float] = []
+pump_failures_left = [2]
+
+
+@pump(every=0.01)
+async def counting_pump(ctx: JobContext) -> None:
+    if pump_failures_left[0]:
+        pump_failures_left[0] -= 1
+        raise RuntimeError("a pump's run that fails")
+    pumped.append(time.time())
 
 
 @dataclass(frozen=True)
@@ -286,6 +308,24 @@ async def test_a_periodic_job_runs_on_its_schedule(queue: JobQueue, worker: None
         return len(calls.get("every_second", [])) >= 2
 
     await until(ran_twice)
+
+
+async def test_a_pump_runs_over_and_over_in_the_worker_and_a_failed_run_does_not_stop_it(worker: None) -> None:
+    runs_before = len(pumped)
+
+    async def ran_three_more_times() -> bool:
+        return len(pumped) >= runs_before + 3
+
+    await until(ran_three_more_times)
+    assert pump_failures_left == [0]
+
+
+async def test_a_burst_of_queued_jobs_runs_no_pump(queue: JobQueue, settings: Settings, postbox: Postbox) -> None:
+    runs_before = len(pumped)
+
+    await run_queued_jobs(queue, settings, postbox)
+
+    assert len(pumped) == runs_before
 
 
 async def test_send_mail_delivers_through_the_queue(queue: JobQueue, worker: None, mailbox: Mailbox) -> None:
