@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -89,6 +90,11 @@ class Settings(BaseSettings):
     seller_street: str = "ul. Składowa 12"
     seller_postal_code: str = "02-495"
     seller_city: str = "Warszawa"
+    # Where the back office's notices go (new orders, complaints, customers' messages); unset:
+    # to every person with the back-office role.
+    back_office_email: str | None = Field(default=None, description="the back office's shared mailbox")
+    # A cart left with goods this long is signalled to the CRM (`cart.abandoned`).
+    cart_abandoned_hours: int = Field(default=24, ge=1)
     approval_reminder_hours: int = Field(default=24, ge=1)
     approval_escalation_hours: int = Field(default=48, ge=1)
     worker_concurrency: int = Field(default=10, ge=1, description="jobs one worker runs at once")
@@ -121,6 +127,18 @@ class Settings(BaseSettings):
     def _no_expectation_when_empty(cls, value: object) -> object:
         # `PORTAL_SYNC_CADENCE_STOCK_MINUTES=` (empty) switches that warning off.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("back_office_email", mode="before")
+    @classmethod
+    def _an_email(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip() or None
+        if value is None:
+            return None
+        try:
+            return validate_email(str(value), check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValueError("must be one email address, e.g. biuro@hurtownia.example") from None
 
     @field_validator("valkey_url")
     @classmethod

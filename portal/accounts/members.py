@@ -660,3 +660,23 @@ async def _change_roles(company_id: int, user_id: int, membership: dict[str, Any
     await after_commit(partial(forget_scope, user_id))
     if not roles:
         await after_commit(partial(end_sessions, user_id))
+
+
+async def set_order_email(caller: Scope, raw: str) -> str:
+    """The company's address for copies of order confirmations (its purchasing mailbox), set by
+    its administrator; empty removes it. Answers the address as kept."""
+    if caller.is_seller or caller.company_id is None or not caller.can(Permission.USERS_MANAGE):
+        raise NotAllowed(_("Only the company's administrator changes where order confirmations go."))
+    email = parse_email(raw, "order_email") if raw.strip() else ""
+    async with write_transaction(Company._meta.db):
+        before = await Company.select(Company.order_email).where(Company.id == caller.company_id).first()
+        assert before is not None
+        await Company.update({Company.order_email: email}).where(Company.id == caller.company_id)
+        await audit.record(
+            "company.order_email_changed",
+            caller=caller,
+            object_type="company",
+            object_id=caller.company_id,
+            details={"before": before["order_email"], "after": email},
+        )
+    return email
