@@ -143,7 +143,11 @@ async def test_an_order_refused_for_credit_leaves_the_cart_as_it_was(client: htt
     refused = await client.post("/checkout", data=_form((await client.get("/checkout")).text, note="Rampa 3"))
 
     assert refused.status_code == 422
-    assert await Order.count() == 0 and await OrderLine.count() == 0 and await OutboxEvent.count().where(OutboxEvent.topic == "order.status_changed") == 0
+    assert (
+        await Order.count() == 0
+        and await OrderLine.count() == 0
+        and await OutboxEvent.count().where(OutboxEvent.topic == "order.status_changed") == 0
+    )
     assert [(line["product"], line["quantity"]) for line in await CartLine.select()] == [(product, 10)]
 
 
