@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from portal.accounts.roles import Role
+from portal.accounts.tables import Company
 from portal.finance.tables import CreditAccount
 from portal.integration.tables import OutboxEvent
 from portal.ordering.tables import CartLine, Order, OrderEvent, OrderLine, PurchasedProduct
@@ -219,3 +220,18 @@ async def test_delivery_dates_and_order_numbers_follow_warsaws_calendar_not_the_
         assert today.status_code == 303
         order = (await Order.select(Order.number, Order.requested_delivery_on))[0]
         assert order["number"].startswith("ZAM/2027/") and order["requested_delivery_on"] == date(2027, 1, 1)
+
+
+async def test_the_companys_order_address_gets_a_copy_of_the_confirmation(
+    client: httpx.AsyncClient, mailbox: Mailbox
+) -> None:
+    buyer, _ = await _buyer_with_cart(client)
+    await Company.update({Company.order_email: "zakupy@budmax.example"}).where(Company.id == buyer.company_id)
+    mailbox.clear()
+
+    placed = await client.post("/checkout", data=_form((await client.get("/checkout")).text))
+
+    assert placed.status_code == 303
+    own, copy = mailbox.last_to(buyer.email), mailbox.last_to("zakupy@budmax.example")
+    assert own["Subject"] == copy["Subject"] and "PO/2026/77" in Mailbox.text_of(copy)
+    assert sorted(message["To"] for message in mailbox.messages) == sorted([buyer.email, "zakupy@budmax.example"])
