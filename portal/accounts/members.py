@@ -14,6 +14,7 @@ from piccolo.query.methods.select import Select
 
 from portal import clock
 from portal.accounts import audit
+from portal.accounts.activity import LoginMethod, signal_login
 from portal.accounts.login import normalize_email
 from portal.accounts.passwords import check_new_password, hash_password, verify_password
 from portal.accounts.roles import Permission, Role, roles_for_company_kind
@@ -428,6 +429,10 @@ async def accept_invitation(
             details={"email": view.email, "roles": invitation["roles"]},
             ip_address=ip_address,
         )
+        # The acceptance logs the person in: straight into this company when it is their only
+        # one (with several, the choice that follows is signalled, as after any login).
+        if await Membership.count().where((Membership.user == user_id) & Membership.is_active.eq(True)) == 1:
+            await signal_login(user_id, invitation["company"], LoginMethod.PASSWORD)
     await forget_scope(user_id)
     return user_id
 

@@ -7,12 +7,15 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+from litestar import Litestar
 
 from portal import clock
 from portal.accounts.roles import Role
-from portal.accounts.tables import Company, CompanyKind
+from portal.accounts.tables import Company, CompanyKind, User
 from portal.integration.tables import OutboxEvent
+from tests.conftest import BASE_URL, client_at
 from tests.factories import csrf_token, log_in, make_company, make_person
+from tests.mailbox import Mailbox
 
 
 async def logins() -> list[dict[str, Any]]:
@@ -76,3 +79,35 @@ async def test_a_person_of_several_companies_is_signalled_in_the_one_chosen_afte
     await client.post("/companies/choose", data={"company_id": str(first), "_csrf_token": token})
 
     assert [(event["company_id"], event["method"]) for event in await logins()] == [(second, "password")]
+
+
+async def test_accepting_an_invitation_is_the_first_login(
+    client: httpx.AsyncClient, app: Litestar, mailbox: Mailbox
+) -> None:
+    company = await make_company("Budmax Sp. z o.o.")
+    admin = await make_person(company, Role.COMPANY_ADMIN)
+    await log_in(client, admin.email)
+    token = csrf_token((await client.get("/company/users")).text)
+    await client.post(
+        "/company/users/invitations", data={"email": "nowa@budmax.example", "roles": ["buyer"], "_csrf_token": token}
+    )
+    link = mailbox.link_in(mailbox.last_to("nowa@budmax.example"), BASE_URL)
+
+    async with client_at(app, "127.0.0.2") as newcomer:
+        opened = await newcomer.get(link)
+        await newcomer.post(
+            link,
+            data={
+                "name": "Nowa Osoba",
+                "password": "bardzo-tajne-haslo",
+                "password_confirmation": "bardzo-tajne-haslo",
+                "_csrf_token": csrf_token(opened.text),
+            },
+        )
+
+    user = await User.select(User.id).where(User.email == "nowa@budmax.example").first()
+    assert user is not None
+    assert [(event["user_id"], event["company_id"]) for event in await logins()] == [
+        (admin.user_id, company),
+        (user["id"], company),
+    ]
