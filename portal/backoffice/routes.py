@@ -63,7 +63,10 @@ async def inbox_page(request: Request[Any, Any, Any], caller: Caller) -> Html:
 
 @get(f"{INBOX}/count", guards=[requires(Permission.CUSTOMERS_VIEW)])
 async def inbox_count(request: Request[Any, Any, Any], caller: Caller) -> Html:
-    """The header's badge alone, fetched again when a notification is announced."""
+    """The header's badge alone, fetched again when a notification is announced; a person who
+    opens the address gets the inbox."""
+    if not wants_fragment(request):
+        return redirect(request, INBOX)
     return page(request, "backoffice/_inbox_badge.html", unread=await inbox.unread_count(caller))
 
 
