@@ -375,7 +375,6 @@ async def _write_order(
     order_id = created[0]["id"]
     number = order_number(order_id, clock.today())
     await Order.update({Order.number: number}).where(Order.id == order_id)
-    assert caller.company_id is not None
     ordered = [(line, line.quote) for line in request.lines.lines if line.quote is not None]
     await OrderLine.insert(
         *(
@@ -395,6 +394,7 @@ async def _write_order(
             for line, quote in ordered
         )
     )
+    assert caller.company_id is not None
     mails: list[OutgoingMail] = []
     if need.needed:
         await record_first_status(order_id, number, caller.company_id, status, caller.user_id, " ".join(need.reasons))
