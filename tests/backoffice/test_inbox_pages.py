@@ -17,6 +17,7 @@ from tests.conftest import client_at
 from tests.factories import csrf_token, log_in, make_person
 from tests.mailbox import Mailbox
 from tests.ordering.test_checkout import _buyer_with_cart, _form
+from tests.query_counter import count_queries
 
 HTMX = {"HX-Request": "true"}
 
@@ -141,3 +142,21 @@ async def test_a_placed_order_reaches_the_inbox(client: httpx.AsyncClient, app: 
         await log_in(office, world.office.email)
         page = await office.get("/office/inbox?kind=order_placed")
     assert rows[0]["number"] in page.text and "New order" in page.text
+
+
+@pytest.mark.usefixtures("db")
+async def test_the_headers_count_is_one_statement_per_page_and_none_for_a_fragment(
+    client: httpx.AsyncClient, postbox: Postbox
+) -> None:
+    world = await make_seller()
+    await _write(await world.own_buyer.scope(), world.own_order, "Pytanie", postbox)
+    await log_in(client, world.office.email)
+
+    with count_queries() as page:
+        home = await client.get("/office/complaints")
+    with count_queries() as fragment:
+        await client.get("/office/complaints", headers=HTMX)
+
+    assert _unread_badge(home.text) == "1"
+    assert len([s for s in page.statements if "notification" in s]) == 1, page.statements
+    assert [s for s in fragment.statements if "notification" in s] == []
