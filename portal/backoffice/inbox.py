@@ -226,13 +226,19 @@ async def unread_count(caller: Scope) -> int:
     return int(await Notification.count().where(customers_seen_by(caller, Notification.company) & _unread_by(caller)))
 
 
+# Read marks per INSERT: three values each, well under SQLite's limit on a statement's values.
+MARKS_PER_STATEMENT = 500
+
+
 async def _mark(caller: Scope, notification_ids: list[int]) -> None:
-    if notification_ids:
-        now = clock.now()
-        # The unique (reader, notification) index makes a second click, or a race, a no-op.
-        await NotificationRead.insert(
-            *(NotificationRead(notification=id_, reader=caller.user_id, read_at=now) for id_ in notification_ids)
-        ).on_conflict(action="DO NOTHING")
+    now = clock.now()
+    async with write_transaction(NotificationRead._meta.db):
+        for start in range(0, len(notification_ids), MARKS_PER_STATEMENT):
+            chunk = notification_ids[start : start + MARKS_PER_STATEMENT]
+            # The unique (reader, notification) index makes a second click, or a race, a no-op.
+            await NotificationRead.insert(
+                *(NotificationRead(notification=id_, reader=caller.user_id, read_at=now) for id_ in chunk)
+            ).on_conflict(action="DO NOTHING")
 
 
 async def mark_read(caller: Scope, notification_id: int) -> str:
@@ -312,18 +318,19 @@ async def notification_mails_due(settings: Settings, postbox: Postbox) -> list[O
             .order_by(Notification.id)
         )
         recipients = await back_office_recipients(settings)
-    return [
-        postbox.compose(
-            "back_office_notice",
-            recipient.email,
-            recipient.locale,
-            kind=row["kind"],
-            number=row["number"],
-            company_name=row["company_name"],
-            actor_name=row["actor_name"] or "",
-            excerpt=row["excerpt"],
-            link=postbox.link(notification_link(row["kind"], row["about_order"], row["about_complaint"])),
-        )
-        for row in rows
-        for recipient in recipients
-    ]
+        # Composed before the commit: a mail that cannot be made leaves its notification due.
+        return [
+            postbox.compose(
+                "back_office_notice",
+                recipient.email,
+                recipient.locale,
+                kind=row["kind"],
+                number=row["number"],
+                company_name=row["company_name"],
+                actor_name=row["actor_name"] or "",
+                excerpt=row["excerpt"],
+                link=postbox.link(notification_link(row["kind"], row["about_order"], row["about_complaint"])),
+            )
+            for row in rows
+            for recipient in recipients
+        ]

@@ -17,6 +17,7 @@ from portal.backoffice.inbox import (
     mark_all_read,
     mark_read,
     notification_mails_due,
+    notify,
     unread_count,
 )
 from portal.backoffice.tables import Notification, NotificationKind
@@ -203,3 +204,15 @@ async def test_a_customers_message_is_announced_to_the_seller_for_the_inbox(
         await _write(await world.own_buyer.scope(), world.own_order, "Halo", postbox)
         await _hears(seller, "inbox")
         await seller.aclose()
+
+
+async def test_marking_every_one_of_many_read_takes_them_all(postbox: Postbox) -> None:
+    world = await make_seller()
+    for number in range(1203):
+        await notify(
+            NotificationKind.ORDER_PLACED, world.own, number=f"ZAM/{number}", actor_id=None, order_id=world.own_order
+        )
+    rep = await world.rep.scope()
+
+    assert await mark_all_read(rep, InboxFilters(kind=NotificationKind.ORDER_PLACED)) == 1203
+    assert await unread_count(rep) == 0
