@@ -13,6 +13,7 @@ import time_machine
 
 from portal.accounts.roles import Role
 from portal.accounts.tables import Company
+from portal.backoffice.tables import Notification
 from portal.finance.tables import CreditAccount
 from portal.integration.tables import OutboxEvent
 from portal.ordering.tables import CartLine, Order, OrderEvent, OrderLine, PurchasedProduct
@@ -65,6 +66,9 @@ async def test_a_buyer_within_limits_places_an_order_that_goes_to_the_seller(cli
     assert await CartLine.count() == 0
     assert [event["status"] for event in await OrderEvent.select(OrderEvent.status)] == ["sent_to_seller"]
     assert await OutboxEvent.count().where(OutboxEvent.topic == "order.status_changed") == 1
+    assert await Notification.select(Notification.kind, Notification.about_order) == [
+        {"kind": "order_placed", "about_order": order["id"]}
+    ]
     assert await PurchasedProduct.exists().where(PurchasedProduct.product == product)
     detail = await client.get(f"/orders/{order['id']}")
     assert "PO/2026/77" in detail.text and "Rampa 3" in detail.text
@@ -148,6 +152,7 @@ async def test_an_order_refused_for_credit_leaves_the_cart_as_it_was(client: htt
         await Order.count() == 0
         and await OrderLine.count() == 0
         and await OutboxEvent.count().where(OutboxEvent.topic == "order.status_changed") == 0
+        and await Notification.count() == 0
     )
     assert [(line["product"], line["quantity"]) for line in await CartLine.select()] == [(product, 10)]
 
