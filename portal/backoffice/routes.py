@@ -43,12 +43,22 @@ def _filters(parameters: dict[str, str]) -> inbox.InboxFilters:
     return inbox.InboxFilters.from_parameters(parameters)
 
 
-async def _inbox_page(request: Request[Any, Any, Any], caller: Scope, filters: inbox.InboxFilters) -> Html:
+# Tells the header's count, on an htmx answer, that marks changed (it refetches itself).
+READ_MARKS_CHANGED = {"HX-Trigger": "inbox-read"}
+
+
+async def _inbox_page(
+    request: Request[Any, Any, Any],
+    caller: Scope,
+    filters: inbox.InboxFilters,
+    headers: dict[str, str] | None = None,
+) -> Html:
     entries, has_next = await inbox.inbox(caller, filters)
     return page(
         request,
         "backoffice/inbox.html",
         block="results",
+        headers=headers,
         entries=entries,
         has_next=has_next,
         filters=filters,
@@ -83,7 +93,7 @@ async def read_notification(request: Request[Any, Any, Any], caller: Caller, not
     if form.get("open"):
         return redirect(request, link)
     if wants_fragment(request):
-        return await _inbox_page(request, caller, _filters(form.as_dict()))
+        return await _inbox_page(request, caller, _filters(form.as_dict()), READ_MARKS_CHANGED)
     return redirect(request, _back_to_inbox(form))
 
 
@@ -92,7 +102,7 @@ async def read_all_notifications(request: Request[Any, Any, Any], caller: Caller
     form = await FormData.of(request)
     await inbox.mark_all_read(caller, _filters(form.as_dict()))
     if wants_fragment(request):
-        return await _inbox_page(request, caller, _filters(form.as_dict()))
+        return await _inbox_page(request, caller, _filters(form.as_dict()), READ_MARKS_CHANGED)
     return redirect(request, _back_to_inbox(form))
 
 

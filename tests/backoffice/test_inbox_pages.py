@@ -160,3 +160,20 @@ async def test_the_headers_count_is_one_statement_per_page_and_none_for_a_fragme
     assert _unread_badge(home.text) == "1"
     assert len([s for s in page.statements if "notification" in s]) == 1, page.statements
     assert [s for s in fragment.statements if "notification" in s] == []
+
+
+@pytest.mark.usefixtures("db")
+async def test_marking_read_with_htmx_answers_the_list_and_tells_the_header(
+    client: httpx.AsyncClient, postbox: Postbox
+) -> None:
+    world = await make_seller()
+    await _write(await world.own_buyer.scope(), world.own_order, "Pierwsze", postbox)
+    await _write(await world.own_buyer.scope(), world.own_order, "Drugie", postbox)
+    await log_in(client, world.office.email)
+    token = csrf_token((await client.get("/office/inbox")).text)
+
+    answered = await client.post("/office/inbox/read", data={"_csrf_token": token, "unread": "1"}, headers=HTMX)
+
+    assert answered.status_code == 200 and answered.headers["HX-Trigger"] == "inbox-read"
+    assert answered.text.lstrip().startswith('<div id="inbox-results"') and "Pierwsze" not in answered.text
+    assert _unread_badge((await client.get("/")).text) is None
