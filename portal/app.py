@@ -25,6 +25,8 @@ from portal.accounts.tokens import LinkSigner
 from portal.aftersales.complaint_routes import complaint_router
 from portal.aftersales.shipment_routes import shipment_router
 from portal.approvals.routes import router as approvals_router
+from portal.backoffice.routes import remember_unread_count
+from portal.backoffice.routes import router as backoffice_router
 from portal.catalog.routes import router as catalog_router
 from portal.config import PROJECT_ROOT, Mode, Settings
 from portal.database import connection_pool, engine_for, use_database
@@ -88,6 +90,7 @@ def create_app(settings: Settings) -> Litestar:
     async def before_request(request: Request[Any, Any, Any]) -> None:
         apply_request_locale(request)
         check_request_parameters(request)
+        await remember_unread_count(request)
 
     return Litestar(
         route_handlers=[
@@ -100,6 +103,7 @@ def create_app(settings: Settings) -> Litestar:
             finance_router,
             shipment_router,
             complaint_router,
+            backoffice_router,
             api_router,
             order_api_router,
             integration_office_router,

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -95,6 +96,11 @@ class Settings(BaseSettings):
     # An ERP may confirm a unit price above the ordered one by up to this share without asking
     # the buyer; above it the order waits for the buyer's consent.
     price_tolerance_percent: Decimal = Field(default=Decimal("2"), ge=0, le=1000, allow_inf_nan=False)
+    # Where the back office's notices go (new orders, complaints, customers' messages); unset:
+    # to every person with the back-office role.
+    back_office_email: str | None = Field(default=None, description="the back office's shared mailbox")
+    # A cart left with goods this long is signalled to the CRM (`cart.abandoned`).
+    cart_abandoned_hours: int = Field(default=24, ge=1)
     approval_reminder_hours: int = Field(default=24, ge=1)
     approval_escalation_hours: int = Field(default=48, ge=1)
     worker_concurrency: int = Field(default=10, ge=1, description="jobs one worker runs at once")
@@ -127,6 +133,18 @@ class Settings(BaseSettings):
     def _no_expectation_when_empty(cls, value: object) -> object:
         # `PORTAL_SYNC_CADENCE_STOCK_MINUTES=` (empty) switches that warning off.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("back_office_email", mode="before")
+    @classmethod
+    def _an_email(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip() or None
+        if value is None:
+            return None
+        try:
+            return validate_email(str(value), check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValueError("must be one email address, e.g. biuro@hurtownia.example") from None
 
     @field_validator("valkey_url")
     @classmethod

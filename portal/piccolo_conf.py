@@ -20,5 +20,6 @@ APP_REGISTRY = AppRegistry(
         "portal.finance.piccolo_app",
         "portal.integration.piccolo_app",
         "portal.aftersales.piccolo_app",
+        "portal.backoffice.piccolo_app",
     ]
 )

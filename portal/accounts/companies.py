@@ -157,6 +157,8 @@ class CompanyProfile:
     sales_rep_name: str
     sales_rep_email: str
     delivery_addresses: tuple[Address, ...]
+    # Gets a copy of every order confirmation; "" none.
+    order_email: str = ""
 
     @property
     def blocked(self) -> bool:
@@ -200,6 +202,7 @@ async def company_profile(caller: Scope) -> CompanyProfile:
             Address(a["street"], a["postal_code"], a["city"], a["country"], a["label"], a["is_default"], a["id"])
             for a in addresses
         ),
+        order_email=row["order_email"],
     )
 
 

@@ -10,6 +10,7 @@ from piccolo.query.methods.select import Select
 
 from portal import clock
 from portal.accounts import audit
+from portal.accounts.activity import LoginMethod, signal_login
 from portal.accounts.passwords import verify_password
 from portal.accounts.roles import Role
 from portal.accounts.scope import Scope
@@ -17,6 +18,7 @@ from portal.accounts.scope_cache import forget_scope, scope_cache
 from portal.accounts.sso import SsoRequired, sso_required
 from portal.accounts.tables import Membership, User
 from portal.config import Settings
+from portal.database import write_transaction
 from portal.errors import Invalid, NotFound, TooManyAttempts
 from portal.i18n import gettext as _
 from portal.throttle import Counted, Rule, Throttle
@@ -135,16 +137,20 @@ async def authenticate(email: str, password: str, ip_address: str, limiter: Logi
     if await sso_required(email, user["id"]):
         raise SsoRequired(_sso_only_message())
     await limiter.succeeded(attempt)
-    await User.update({User.last_login_at: clock.now()}).where(User.id == user["id"])
-    await audit.record(
-        "user.login",
-        actor_id=user["id"],
-        # With several companies the choice that follows is logged in the chosen one.
-        company_id=companies[0].company_id if len(companies) == 1 else None,
-        object_type="user",
-        object_id=user["id"],
-        ip_address=ip_address,
-    )
+    # With several companies the choice that follows is logged, and signalled, in the chosen one.
+    company_id = companies[0].company_id if len(companies) == 1 else None
+    async with write_transaction(User._meta.db):
+        await User.update({User.last_login_at: clock.now()}).where(User.id == user["id"])
+        await audit.record(
+            "user.login",
+            actor_id=user["id"],
+            company_id=company_id,
+            object_type="user",
+            object_id=user["id"],
+            ip_address=ip_address,
+        )
+        if company_id is not None:
+            await signal_login(user["id"], company_id, LoginMethod.PASSWORD)
     return int(user["id"])
 
 
@@ -250,6 +256,17 @@ async def choose_company(user_id: int, company_id: int) -> CompanyChoice:
         if company.company_id == company_id:
             return company
     raise NotFound(_("No such company."))
+
+
+async def enter_company(caller: Scope, chosen: CompanyChoice, *, first_after_login: bool) -> None:
+    """The audit entry of a company chosen; the first choice after a password login (of a person
+    in several companies) is that login's arrival in the company, signalled as such."""
+    async with write_transaction(User._meta.db):
+        await audit.record(
+            "company.switched", actor_id=caller.user_id, company_id=chosen.company_id, ip_address=caller.ip_address
+        )
+        if first_after_login:
+            await signal_login(caller.user_id, chosen.company_id, LoginMethod.PASSWORD)
 
 
 async def save_locale(user_id: int, locale: str) -> None:

@@ -14,6 +14,7 @@ from piccolo.query.methods.select import Select
 
 from portal import clock
 from portal.accounts import audit
+from portal.accounts.activity import LoginMethod, signal_login
 from portal.accounts.login import normalize_email
 from portal.accounts.passwords import check_new_password, hash_password, verify_password
 from portal.accounts.roles import Permission, Role, roles_for_company_kind
@@ -428,6 +429,10 @@ async def accept_invitation(
             details={"email": view.email, "roles": invitation["roles"]},
             ip_address=ip_address,
         )
+        # The acceptance logs the person in: straight into this company when it is their only
+        # one (with several, the choice that follows is signalled, as after any login).
+        if await Membership.count().where((Membership.user == user_id) & Membership.is_active.eq(True)) == 1:
+            await signal_login(user_id, invitation["company"], LoginMethod.PASSWORD)
     await forget_scope(user_id)
     return user_id
 
@@ -685,3 +690,23 @@ async def seller_admins() -> list[Recipient]:
     return [
         Recipient(row["email"], row["name"], row["locale"]) for row in rows if Role.SELLER_ADMIN.value in row["roles"]
     ]
+
+
+async def set_order_email(caller: Scope, raw: str) -> str:
+    """The company's address for copies of order confirmations (its purchasing mailbox), set by
+    its administrator; empty removes it. Answers the address as kept."""
+    if caller.is_seller or caller.company_id is None or not caller.can(Permission.USERS_MANAGE):
+        raise NotAllowed(_("Only the company's administrator changes where order confirmations go."))
+    email = parse_email(raw, "order_email") if raw.strip() else ""
+    async with write_transaction(Company._meta.db):
+        before = await Company.select(Company.order_email).where(Company.id == caller.company_id).first()
+        assert before is not None
+        await Company.update({Company.order_email: email}).where(Company.id == caller.company_id)
+        await audit.record(
+            "company.order_email_changed",
+            caller=caller,
+            object_type="company",
+            object_id=caller.company_id,
+            details={"before": before["order_email"], "after": email},
+        )
+    return email

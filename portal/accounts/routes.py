@@ -15,6 +15,7 @@ from portal.accounts import audit, companies, login, members, password_reset, ss
 from portal.accounts.guards import Caller, requires
 from portal.accounts.login import LoginLimiter
 from portal.accounts.roles import Permission, roles_for_company_kind
+from portal.accounts.scope import Scope
 from portal.accounts.sessions import client_address, company_lock, start_session
 from portal.accounts.sso_routes import sso_error_page, sso_handlers
 from portal.accounts.tokens import LinkSigner
@@ -152,10 +153,9 @@ async def choose_company(request: Request[Any, Any, Any], caller: Caller) -> Htm
     chosen = await login.choose_company(caller.user_id, company_id)
     if company_lock(request) not in (None, chosen.company_id):
         raise NotFound(_("No such company."))
+    first_after_login = request.session.get("company_id") is None
     request.session["company_id"] = chosen.company_id
-    await audit.record(
-        "company.switched", actor_id=caller.user_id, company_id=chosen.company_id, ip_address=caller.ip_address
-    )
+    await login.enter_company(caller, chosen, first_after_login=first_after_login)
     return redirect(request, "/")
 
 
@@ -295,9 +295,45 @@ async def accept_invitation(
 # --- Company profile, users and audit log ----------------------------------------------------
 
 
+async def _company_page(
+    request: Request[Any, Any, Any],
+    caller: Scope,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Html:
+    return page(
+        request,
+        "accounts/company.html",
+        block="order_email",
+        status_code=status_code,
+        company=await companies.company_profile(caller),
+        errors=errors or {},
+        values=values or {},
+    )
+
+
 @get("/company", guards=[requires()])
 async def company_profile(request: Request[Any, Any, Any], caller: Caller) -> Html:
-    return page(request, "accounts/company.html", company=await companies.company_profile(caller))
+    return await _company_page(request, caller)
+
+
+@post("/company/order-email", guards=[requires(Permission.USERS_MANAGE)])
+async def save_order_email(request: Request[Any, Any, Any], caller: Caller) -> Html:
+    form = await FormData.of(request)
+    try:
+        email = await members.set_order_email(caller, form.get("order_email"))
+    except Invalid as error:
+        return await _company_page(request, caller, errors=error.errors, values=form.as_dict(), status_code=422)
+    flash(
+        request,
+        _("Order confirmations also go to %(email)s.") % {"email": email}
+        if email
+        else _("Order confirmations go only to the person who ordered."),
+        "success",
+    )
+    return redirect(request, "/company")
 
 
 async def _users_page(request: Request[Any, Any, Any], caller: Caller, **context: Any) -> Html:
@@ -428,6 +464,7 @@ router = Router(
         invitation_form,
         accept_invitation,
         company_profile,
+        save_order_email,
         list_users,
         invite_user,
         revoke_invitation,

@@ -25,6 +25,7 @@ from joserfc.jwk import KeySet
 
 from portal import clock
 from portal.accounts import audit
+from portal.accounts.activity import LoginMethod, signal_login
 from portal.accounts.roles import Role, roles_for_company_kind
 from portal.accounts.scope_cache import forget_scope
 from portal.accounts.sso_domains import APPROVED, PROVEN
@@ -787,6 +788,7 @@ async def provision(connection: Connection, claims: dict[str, Any], *, ip_addres
             details={"subject": subject, "email": email, "issuer": connection.issuer},
             ip_address=ip_address,
         )
+        await signal_login(user_id, connection.company_id, LoginMethod.SSO)
     # A new membership or new roles: forgotten after the commit, so the next request reads them.
     await forget_scope(user_id)
     return user_id

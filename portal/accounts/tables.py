@@ -72,6 +72,8 @@ class Company(Table):
     currency = Varchar(length=3, default="PLN")
     status = Varchar(length=10, choices=CompanyStatus, default=CompanyStatus.ACTIVE)
     sales_rep = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
+    # Where the company wants a copy of every order confirmation (its purchasing mailbox); "" none.
+    order_email = Varchar(length=254, default="")
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -260,13 +260,13 @@ async def _post_message(
     except Invalid as error:
         if request.headers.get("hx-request") != "true":
             flash(request, error.message, "error")
-            return redirect(request, thread.page_path)
+            return redirect(request, thread.page_for(caller))
         return await _thread_fragment(
             request, caller, thread, errors=error.errors, body=form.get("body"), status_code=422
         )
     if request.headers.get("hx-request") != "true":
         flash(request, _("Your message is sent."), "success")
-        return send_after_response(redirect(request, thread.page_path), postbox, *posted.mails)
+        return send_after_response(redirect(request, thread.page_for(caller)), postbox, *posted.mails)
     return send_after_response(await _thread_fragment(request, caller, thread), postbox, *posted.mails)
 
 

@@ -38,10 +38,12 @@ from portal.aftersales.tables import (
     ShipmentStatus,
     WantedResolution,
 )
+from portal.backoffice.inbox import NotificationKind, announce_notifications, notify
 from portal.database import lock_rows_for_decision, write_transaction
 from portal.errors import Conflict, Invalid, NotFound
 from portal.finance.tables import DocumentKind, Invoice, live_invoices
 from portal.i18n import gettext as _
+from portal.integration.outbox import emit
 from portal.live import announce
 from portal.mail import OutgoingMail, Postbox
 from portal.ordering.tables import Order, OrderLine
@@ -451,6 +453,18 @@ async def submit_complaint(
             *(ComplaintLine(complaint=complaint_id, order_line=line_id, quantity=q) for line_id, q in chosen.items())
         )
         await ComplaintEvent.insert(ComplaintEvent(complaint=complaint_id, status=S.SUBMITTED, actor=caller.user_id))
+        await _emit_complaint(
+            "complaint.created", form.company_id, complaint_id, number, form.order_number, S.SUBMITTED
+        )
+        await notify(
+            NotificationKind.COMPLAINT_FILED,
+            form.company_id,
+            number=number,
+            actor_id=caller.user_id,
+            order_id=form.order_id,
+            complaint_id=complaint_id,
+            excerpt=description,
+        )
         for files, purpose in (
             (checked_photos, AttachmentPurpose.PHOTO),
             (checked_reports, AttachmentPurpose.DAMAGE_REPORT),
@@ -464,6 +478,7 @@ async def submit_complaint(
                     complaint_id=complaint_id,
                 )
     await announce(form.company_id, f"complaint-{complaint_id}")
+    await announce_notifications(form.company_id)
     mail = postbox.compose(
         "complaint_submitted",
         caller.email,
@@ -666,6 +681,7 @@ async def change_status(
         )
         await Complaint.update(updates).where(Complaint.id == complaint_id)
         await ComplaintEvent.insert(ComplaintEvent(complaint=complaint_id, status=to, actor=caller.user_id, note=note))
+        await _status_changed(complaint_id, to)
         purpose = AttachmentPurpose.RETURN_LABEL if to is S.ACCEPTED else AttachmentPurpose.DOCUMENT
         for file in checked:
             await save_attachment(
@@ -744,7 +760,31 @@ async def reopen_after_customer_answer(complaint_id: int, author_id: int) -> boo
     await ComplaintEvent.insert(
         ComplaintEvent(complaint=complaint_id, status=S.UNDER_REVIEW, actor=author_id, note=_("The customer answered."))
     )
+    await _status_changed(complaint_id, S.UNDER_REVIEW)
     return True
+
+
+async def _emit_complaint(
+    topic: str, company_id: int, complaint_id: int, number: str, order_number: str, status: str
+) -> None:
+    await emit(
+        topic,
+        company_id,
+        {"complaint_id": complaint_id, "number": number, "order_number": order_number, "status": str(status)},
+    )
+
+
+async def _status_changed(complaint_id: int, status: ComplaintStatus) -> None:
+    """The outbox event of a complaint's new status; inside the transaction that moved it."""
+    row = (
+        await Complaint.select(Complaint.company, Complaint.number, Complaint.order.number.as_alias("order_number"))
+        .where(Complaint.id == complaint_id)
+        .first()
+    )
+    assert row is not None
+    await _emit_complaint(
+        "complaint.status_changed", row["company"], complaint_id, row["number"], row["order_number"] or "", status
+    )
 
 
 # --- Lists ---------------------------------------------------------------------------------

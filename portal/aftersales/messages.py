@@ -1,6 +1,7 @@
 """Conversations between a customer's users and the seller's back office about a complaint or an
-order: messages with files, how far each person has read, and word by email to the customer when
-the seller writes (the customer's messages land in the back office's queue)."""
+order: messages with files, how far each person has read, word by email to the customer when
+the seller writes, the back office's notification (and its mail) when the customer writes, and
+every message's outbox event."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from portal.accounts.scope import Scope
 from portal.aftersales.attachments import AttachmentView, attachments_of, check_uploads, save_attachment
 from portal.aftersales.complaints import reopen_after_customer_answer
 from portal.aftersales.tables import AttachmentPurpose, Complaint, Message, ThreadRead
+from portal.backoffice.inbox import NotificationKind, announce_notifications, excerpt_of, notify
 from portal.database import write_transaction
 from portal.errors import Invalid, NotFound
 from portal.i18n import gettext as _
+from portal.integration.outbox import emit
 from portal.live import announce
 from portal.mail import OutgoingMail, Postbox
 from portal.ordering.tables import Order
@@ -39,6 +42,10 @@ class Thread:
     # Who hears by email when the seller writes: the complaint's submitter, the order's placer.
     owner_email: str
     owner_locale: str
+    company_name: str
+    # The order the conversation is about, or the complaint is of.
+    order_id: int | None
+    order_number: str
 
     @property
     def name(self) -> str:
@@ -56,6 +63,11 @@ class Thread:
     def messages_path(self) -> str:
         return f"{self.page_path}/messages"
 
+    def page_for(self, caller: Scope) -> str:
+        """The page of the conversation for this caller: the seller's staff have their own page
+        of a customer's order (the customer's order page is for the customer's people)."""
+        return f"/office/orders/{self.object_id}" if self.kind == ORDER and caller.is_seller else self.page_path
+
 
 async def complaint_thread(caller: Scope, complaint_id: int) -> Thread:
     row = (
@@ -64,13 +76,26 @@ async def complaint_thread(caller: Scope, complaint_id: int) -> Thread:
             Complaint.number,
             Complaint.submitted_by.email.as_alias("email"),
             Complaint.submitted_by.locale.as_alias("locale"),
+            Complaint.company.name.as_alias("company_name"),
+            Complaint.order,
+            Complaint.order.number.as_alias("order_number"),
         )
         .where((Complaint.id == complaint_id) & customers_seen_by(caller, Complaint.company))
         .first()
     )
     if row is None:
         raise NotFound(_("This complaint does not exist."))
-    return Thread(COMPLAINT, complaint_id, row["company"], row["number"], row["email"], row["locale"])
+    return Thread(
+        COMPLAINT,
+        complaint_id,
+        row["company"],
+        row["number"],
+        row["email"],
+        row["locale"],
+        row["company_name"],
+        row["order"],
+        row["order_number"] or "",
+    )
 
 
 async def order_thread(caller: Scope, order_id: int) -> Thread:
@@ -80,13 +105,24 @@ async def order_thread(caller: Scope, order_id: int) -> Thread:
             Order.number,
             Order.placed_by.email.as_alias("email"),
             Order.placed_by.locale.as_alias("locale"),
+            Order.company.name.as_alias("company_name"),
         )
         .where((Order.id == order_id) & customers_seen_by(caller, Order.company))
         .first()
     )
     if row is None:
         raise NotFound(_("This order does not exist."))
-    return Thread(ORDER, order_id, row["company"], row["number"], row["email"], row["locale"])
+    return Thread(
+        ORDER,
+        order_id,
+        row["company"],
+        row["number"],
+        row["email"],
+        row["locale"],
+        row["company_name"],
+        order_id,
+        row["number"],
+    )
 
 
 @dataclass(frozen=True)
@@ -218,8 +254,42 @@ async def post_message(
             )
         if thread.kind == COMPLAINT and not caller.is_seller:
             reopened = await reopen_after_customer_answer(thread.object_id, caller.user_id)
+        await _signal(caller, thread, message_id, text, has_files=bool(checked))
     await announce(thread.company_id, thread.live_event, *([f"complaint-{thread.object_id}"] if reopened else []))
+    if not caller.is_seller:
+        await announce_notifications(thread.company_id)
     return PostedMessage(message_id, _mails_for(caller, thread, text, postbox))
+
+
+async def _signal(caller: Scope, thread: Thread, message_id: int, text: str, *, has_files: bool) -> None:
+    """The outbox event of every message and, for a customer's, the back office's notification;
+    inside the message's transaction."""
+    await emit(
+        "message.created",
+        thread.company_id,
+        {
+            "message_id": message_id,
+            "thread": thread.name,
+            "order_id": thread.order_id,
+            "order_number": thread.order_number,
+            "complaint_id": thread.object_id if thread.kind == COMPLAINT else None,
+            "complaint_number": thread.number if thread.kind == COMPLAINT else None,
+            "author_side": "seller" if caller.is_seller else "customer",
+            "author_id": caller.user_id,
+            "excerpt": excerpt_of(text),
+            "has_files": has_files,
+        },
+    )
+    if not caller.is_seller:
+        await notify(
+            NotificationKind.CUSTOMER_MESSAGE,
+            thread.company_id,
+            number=thread.number,
+            actor_id=caller.user_id,
+            order_id=thread.order_id,
+            complaint_id=thread.object_id if thread.kind == COMPLAINT else None,
+            excerpt=text,
+        )
 
 
 def _mails_for(caller: Scope, thread: Thread, text: str, postbox: Postbox) -> tuple[OutgoingMail, ...]:

@@ -30,6 +30,7 @@ from portal.approvals.rules import (
     with_role,
 )
 from portal.approvals.tables import ApprovalLink, ApprovalState, ApprovalStep
+from portal.backoffice.inbox import announce_notifications
 from portal.database import lock_rows_for_decision, write_transaction
 from portal.errors import Conflict, Invalid, NotAllowed, NotFound
 from portal.i18n import gettext as _
@@ -392,6 +393,9 @@ async def _decide(
         )
         if status is not OrderStatus.AWAITING_APPROVAL:
             mails.append(await _decision_mail(order_id, approve, reason, postbox))
+    if status is OrderStatus.APPROVED:
+        # The order went on to the seller: its back office's inbox has it now.
+        await announce_notifications(int(order["company"]))
     return Decision(order_id, str(order["number"]), approve, status, tuple(mails))
 
 

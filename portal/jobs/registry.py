@@ -23,10 +23,12 @@ JOB_MODULES: tuple[str, ...] = (
     "portal.accounts.jobs",
     "portal.approvals.reminders",
     "portal.ordering.recurring",
+    "portal.ordering.abandoned_carts",
     "portal.demo_aftersales",
     "portal.integration.import_jobs",
     "portal.integration.events",
     "portal.integration.webhooks",
+    "portal.backoffice.jobs",
 )
 
 

@@ -31,6 +31,7 @@ from portal.approvals.rules import (
     company_members,
     members_from,
 )
+from portal.backoffice.inbox import announce_notifications
 from portal.database import write_transaction
 from portal.errors import Invalid
 from portal.finance.credit import CreditStatus, credit_figures, credit_from, credit_status
@@ -198,7 +199,7 @@ async def _facts(caller: Scope, submission_key: str, address_id: str, net: Decim
     chosen = record_id(address_id) if str(record_id(address_id)) == address_id else None
     own = QueryString(
         "SELECT c.name AS company_name, c.payment_method AS company_payment_method,"
-        " c.payment_days AS company_payment_days, c.status AS company_status,"
+        " c.payment_days AS company_payment_days, c.status AS company_status, c.order_email AS company_order_email,"
         " author.name AS author_name, author.email AS author_email, author.locale AS author_locale,"
         " a.id AS address_id, a.label, a.street, a.postal_code, a.city, a.country, a.is_default,"
         " e.id AS earlier_id, e.number AS earlier_number, e.status AS earlier_status"
@@ -285,14 +286,26 @@ async def place_order(caller: Scope, form: CheckoutForm, signer: LinkSigner, pos
             empties_cart=True,
         )
         placed = await _write_order(caller, request, facts, int(facts.row["company_payment_days"]), signer, postbox)
+    await announce_notifications(caller.company_id)
     # A recurring order's owner is told by the run's own mail instead.
-    return replace(placed, mails=(_confirmation(placed, request, facts, postbox), *placed.mails))
+    return replace(placed, mails=(*_confirmations(placed, request, facts, postbox), *placed.mails))
 
 
-def _confirmation(placed: PlacedOrder, request: OrderRequest, facts: _Facts, postbox: Postbox) -> OutgoingMail:
+def _confirmations(
+    placed: PlacedOrder, request: OrderRequest, facts: _Facts, postbox: Postbox
+) -> tuple[OutgoingMail, ...]:
+    """The author's confirmation, and a copy to the company's order address when it has one (in
+    the author's language: the company's mailbox has none of its own)."""
+    author = str(facts.row["author_email"])
+    order_email = str(facts.row["company_order_email"] or "")
+    to = (author, order_email) if order_email and order_email.lower() != author.lower() else (author,)
+    return tuple(_confirmation(address, placed, request, facts, postbox) for address in to)
+
+
+def _confirmation(to: str, placed: PlacedOrder, request: OrderRequest, facts: _Facts, postbox: Postbox) -> OutgoingMail:
     return postbox.compose(
         "order_submitted",
-        str(facts.row["author_email"]),
+        to,
         str(facts.row["author_locale"]),
         number=placed.number,
         awaiting_approval=placed.approval.needed,
@@ -320,7 +333,10 @@ async def submit_order(
             return earlier
         if request.empties_cart:
             await CartLine.delete().where(CartLine.cart.is_in(_callers_cart(caller)))
-        return await _write_order(caller, request, facts, company.payment_days, signer, postbox)
+        placed = await _write_order(caller, request, facts, company.payment_days, signer, postbox)
+    assert caller.company_id is not None
+    await announce_notifications(caller.company_id)
+    return placed
 
 
 async def _write_order(

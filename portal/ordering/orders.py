@@ -16,6 +16,7 @@ from piccolo.querystring import QueryString
 
 from portal import clock
 from portal.accounts.scope import Scope
+from portal.backoffice.inbox import NotificationKind, notify
 from portal.database import after_commit, contains_text, lock_rows_for_decision, write_transaction
 from portal.errors import Conflict, NotFound
 from portal.i18n import gettext as _
@@ -52,13 +53,15 @@ async def record_status(order_id: int, status: OrderStatus, actor_id: int | None
     """Move an order to `status`: the order row, its timeline and the outbox event together.
     Call inside the transaction that made the decision."""
     await Order.update({Order.status: status}).where(Order.id == order_id)
-    order = await Order.select(Order.number, Order.company).where(Order.id == order_id).first()
+    order = await Order.select(Order.number, Order.company, Order.placed_by).where(Order.id == order_id).first()
     assert order is not None
     bought: list[tuple[int, int]] = []
     if status is OrderStatus.SENT_TO_SELLER:
         lines = await OrderLine.select(OrderLine.product, OrderLine.quantity).where(OrderLine.order == order_id)
         bought = [(line["product"], line["quantity"]) for line in lines]
-    await record_first_status(order_id, order["number"], order["company"], status, actor_id, note, bought)
+    await record_first_status(
+        order_id, order["number"], order["company"], status, actor_id, note, bought, placed_by=order["placed_by"]
+    )
 
 
 # The event a move to these statuses is; any other move is `order.status_changed`.
@@ -79,12 +82,16 @@ async def record_first_status(
     actor_id: int | None,
     note: str = "",
     bought: Sequence[tuple[int, int]] = (),
+    *,
     topic: str | None = None,
+    placed_by: int | None = None,
 ) -> None:
     """The timeline entry and outbox event of an order written with `status` in this transaction,
     and, once it goes to the seller, its (product, quantity) lines `bought` in the company's
-    history: what the caller has just written is passed in, not read back. The event is `topic`
-    (checkout's is `order.submitted`), else the status's own."""
+    history and a notification in the back office's inbox (of the order `placed_by`, else by the
+    actor): what the caller has just written is passed in, not read back. The event is `topic`
+    (checkout's is `order.submitted`), else the status's own. Whoever commits this announces the
+    notification (`portal.backoffice.announce_notifications`)."""
     await OrderEvent.insert(OrderEvent(order=order_id, status=status, actor=actor_id, note=note[:500]))
     await emit(
         topic or _STATUS_TOPICS.get(status, "order.status_changed"),
@@ -94,6 +101,9 @@ async def record_first_status(
     )
     if status is OrderStatus.SENT_TO_SELLER:
         await _remember_purchases(company_id, bought)
+        await notify(
+            NotificationKind.ORDER_PLACED, company_id, number=number, actor_id=placed_by or actor_id, order_id=order_id
+        )
 
 
 async def _remember_purchases(company_id: int, bought: Sequence[tuple[int, int]]) -> None:

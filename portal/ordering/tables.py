@@ -22,6 +22,9 @@ class Cart(Table):
     company = ForeignKey(Company, null=False, on_delete=OnDelete.cascade)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # When the CRM was told this cart was left with goods in it; a change after that (a later
+    # `updated_at`) makes it a new abandonment to tell of.
+    abandoned_signalled_at = Timestamptz(null=True, default=None)
 
 
 class CartLine(Table):

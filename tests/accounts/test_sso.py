@@ -21,6 +21,7 @@ from portal.accounts import sso
 from portal.accounts.roles import Role
 from portal.accounts.tables import AuditEntry, CompanyKind, Membership, PasswordReset, SsoIdentity, User
 from portal.config import Settings
+from portal.integration.tables import OutboxEvent
 from tests.factories import PASSWORD, form_token, log_in, make_company, make_person
 from tests.mailbox import Mailbox
 
@@ -622,3 +623,25 @@ async def test_provider_error_values_cannot_forge_log_lines(
     line = record.getMessage()
     assert "\n" not in line and "\r" not in line and "\x1b" not in line
     assert "\\nINFO portal.accounts" in line and "server_error\\nINFO forged" in line
+
+
+async def test_a_login_through_sso_is_signalled_for_the_crm(
+    client: httpx.AsyncClient, settings: Settings, provider: str
+) -> None:
+    company = await make_company("Budmax Sp. z o.o.")
+    mail = domain()
+    await connect(settings, company, provider, mail, auto_create=True)
+    email = f"ewa@{mail}"
+
+    await sign_in(client, email, register(provider, email))
+
+    events = (
+        await OutboxEvent.select(OutboxEvent.payload)
+        .where(OutboxEvent.topic == "customer.logged_in")
+        .output(load_json=True)
+    )
+    user = await User.select(User.id).where(User.email == email).first()
+    assert user is not None
+    assert [(e["payload"]["user_id"], e["payload"]["company_id"], e["payload"]["method"]) for e in events] == [
+        (user["id"], company, "sso")
+    ]

@@ -13,6 +13,8 @@ from portal.accounts.roles import Role
 from portal.accounts.tables import CompanyKind, DeliveryAddress, Invitation, SsoConnection, SsoDomain
 from portal.aftersales.tables import Attachment, AttachmentPurpose, Carrier, Complaint, Message, Parcel, Shipment
 from portal.app import create_app
+from portal.backoffice.inbox import notify
+from portal.backoffice.tables import Notification, NotificationKind
 from portal.catalog.tables import AssortmentEffect, AssortmentRule, Product, ProductDocument, ProductImage, StoredFile
 from portal.integration.api_keys import create_api_key
 from portal.integration.scopes import Scope as ApiScope
@@ -54,6 +56,8 @@ PARAMETER_OBJECTS = {
     "key_id",
     # The seller's webhook endpoints, likewise.
     "endpoint_id",
+    # A line of the back office's inbox about a customer.
+    "notification_id",
 }
 # Routes whose path parameter is a signed bearer token, not a company-scoped id.
 TOKEN_ROUTES = {
@@ -153,6 +157,7 @@ async def _company_a():
         "claim_id": await _domain_claim_of(company),
         "key_id": await _seller_api_key(),
         "endpoint_id": await _seller_webhook_endpoint(),
+        "notification_id": await _notification_of(company, order[0]["id"], buyer.user_id),
         "admin": admin,
     }
 
@@ -220,6 +225,12 @@ async def _complaint_of(company: int, order_id: int, buyer_id: int) -> int:
     )
     await Message.insert(Message(company=company, thread=f"order:{order_id}", author=buyer_id, body="alfa-tajna order"))
     return complaint_id
+
+
+async def _notification_of(company: int, order_id: int, buyer_id: int) -> int:
+    """The back office's notification of company A's order."""
+    await notify(NotificationKind.ORDER_PLACED, company, number="ZAM/2026/ALFA", actor_id=buyer_id, order_id=order_id)
+    return int((await Notification.select(Notification.id).where(Notification.company == company))[0]["id"])
 
 
 async def _intruder_company() -> int:

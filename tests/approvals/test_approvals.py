@@ -18,6 +18,7 @@ from portal.accounts.tokens import LinkSigner
 from portal.approvals.requests import open_approval
 from portal.approvals.rules import approvals_needed
 from portal.approvals.tables import ApprovalLevel
+from portal.backoffice.tables import Notification
 from portal.errors import NotFound
 from portal.ordering.tables import Order, OrderEvent
 from tests.conftest import BASE_URL
@@ -105,6 +106,8 @@ async def test_an_order_over_the_limit_is_approved_from_the_emailed_link_without
 ) -> None:
     order = await _order(client, team["buyer"].email, "1500.00")
     assert order["status"] == "awaiting_approval"
+    # The seller hears of the order only once it is approved and comes to them.
+    assert await Notification.count() == 0
     mail = mailbox.last_to("anna@approvers.example")
     assert order["number"] in mail["Subject"]
     link = mailbox.link_in(mail, BASE_URL)
@@ -123,6 +126,9 @@ async def test_an_order_over_the_limit_is_approved_from_the_emailed_link_without
         assert "already" in again.text and 'id="decision-form"' not in again.text
 
     assert (await Order.select(Order.status).where(Order.id == order["id"]))[0]["status"] == "sent_to_seller"
+    assert await Notification.select(Notification.kind, Notification.about_order, Notification.actor) == [
+        {"kind": "order_placed", "about_order": order["id"], "actor": team["buyer"].user_id}
+    ]
     events = await OrderEvent.select(OrderEvent.status, OrderEvent.actor.email.as_alias("actor")).where(
         OrderEvent.order == order["id"]
     )
@@ -146,6 +152,7 @@ async def test_rejecting_needs_a_reason_which_the_buyer_reads(
         rejected = await phone.post(link, data={"decision": "reject", "reason": "Za drogo", "_csrf_token": token})
         assert rejected.status_code == 200
     assert (await Order.select(Order.status).where(Order.id == order["id"]))[0]["status"] == "rejected"
+    assert await Notification.count() == 0
     assert "Za drogo" in mailbox.text_of(mailbox.last_to(team["buyer"].email))
 
 

@@ -12,6 +12,8 @@ import pytest
 import time_machine
 
 from portal.accounts.roles import Role
+from portal.accounts.tables import Company
+from portal.backoffice.tables import Notification
 from portal.finance.tables import CreditAccount
 from portal.integration.tables import OutboxEvent
 from portal.ordering.tables import CartLine, Order, OrderEvent, OrderLine, PurchasedProduct
@@ -63,7 +65,10 @@ async def test_a_buyer_within_limits_places_an_order_that_goes_to_the_seller(cli
     assert [(line["product"], line["quantity"]) for line in lines] == [(product, 5)]
     assert await CartLine.count() == 0
     assert [event["status"] for event in await OrderEvent.select(OrderEvent.status)] == ["sent_to_seller"]
-    assert await OutboxEvent.count() == 1
+    assert await OutboxEvent.count().where(OutboxEvent.topic == "order.submitted") == 1
+    assert await Notification.select(Notification.kind, Notification.about_order) == [
+        {"kind": "order_placed", "about_order": order["id"]}
+    ]
     assert await PurchasedProduct.exists().where(PurchasedProduct.product == product)
     detail = await client.get(f"/orders/{order['id']}")
     assert "PO/2026/77" in detail.text and "Rampa 3" in detail.text
@@ -143,7 +148,12 @@ async def test_an_order_refused_for_credit_leaves_the_cart_as_it_was(client: htt
     refused = await client.post("/checkout", data=_form((await client.get("/checkout")).text, note="Rampa 3"))
 
     assert refused.status_code == 422
-    assert await Order.count() == 0 and await OrderLine.count() == 0 and await OutboxEvent.count() == 0
+    assert (
+        await Order.count() == 0
+        and await OrderLine.count() == 0
+        and await OutboxEvent.count().where(OutboxEvent.topic == "order.submitted") == 0
+        and await Notification.count() == 0
+    )
     assert [(line["product"], line["quantity"]) for line in await CartLine.select()] == [(product, 10)]
 
 
@@ -215,3 +225,18 @@ async def test_delivery_dates_and_order_numbers_follow_warsaws_calendar_not_the_
         assert today.status_code == 303
         order = (await Order.select(Order.number, Order.requested_delivery_on))[0]
         assert order["number"].startswith("ZAM/2027/") and order["requested_delivery_on"] == date(2027, 1, 1)
+
+
+async def test_the_companys_order_address_gets_a_copy_of_the_confirmation(
+    client: httpx.AsyncClient, mailbox: Mailbox
+) -> None:
+    buyer, _ = await _buyer_with_cart(client)
+    await Company.update({Company.order_email: "zakupy@budmax.example"}).where(Company.id == buyer.company_id)
+    mailbox.clear()
+
+    placed = await client.post("/checkout", data=_form((await client.get("/checkout")).text))
+
+    assert placed.status_code == 303
+    own, copy = mailbox.last_to(buyer.email), mailbox.last_to("zakupy@budmax.example")
+    assert own["Subject"] == copy["Subject"] and "PO/2026/77" in Mailbox.text_of(copy)
+    assert sorted(message["To"] for message in mailbox.messages) == sorted([buyer.email, "zakupy@budmax.example"])
