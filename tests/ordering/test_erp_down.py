@@ -1,0 +1,131 @@
+"""When the ERP is down, ordering goes on: an order unconfirmed past the expected time says it
+waits for confirmation, and credit counts the unconfirmed orders, so an outage cannot let a
+customer past its limit several times."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import httpx
+import time_machine
+
+from portal.accounts.roles import Role
+from portal.finance.tables import CreditAccount
+from portal.ordering.confirmation import confirmation_wait, list_waits
+from portal.ordering.orders import OrderFilters, list_orders
+from portal.ordering.tables import Order, OrderEvent, OrderStatus
+from tests.aftersales.orders import make_confirmed_order
+from tests.factories import csrf_token, log_in, make_company, make_person, make_priced_product
+from tests.ordering.test_checkout import HTMX, _form
+
+NOW = datetime(2027, 3, 10, 13, 0, tzinfo=UTC)
+EXPECTED = timedelta(minutes=30)
+
+
+async def order_sent_at(
+    company_id: int, user_id: int, status: OrderStatus, sent_at: datetime, placed_at: datetime | None = None
+) -> int:
+    """An order that went to the seller at `sent_at` (its timeline says so) and is now in `status`."""
+    order = await make_confirmed_order(company_id, user_id, [1], number=f"ZAM/2027/{sent_at:%H%M}{status.value[:6]}")
+    await Order.update({Order.status: status, Order.created_at: placed_at or sent_at}).where(Order.id == order.id)
+    await OrderEvent.insert(OrderEvent(order=order.id, status=OrderStatus.SENT_TO_SELLER, created_at=sent_at))
+    return order.id
+
+
+def test_an_order_waits_for_confirmation_only_with_the_erp_and_past_the_expected_time() -> None:
+    sent = NOW - timedelta(minutes=45)
+
+    assert confirmation_wait("sent_to_seller", sent, NOW, EXPECTED) is not None
+    wait = confirmation_wait("sent_to_erp", sent, NOW, EXPECTED)
+    assert wait is not None and wait.since == sent and wait.waited == timedelta(minutes=45)
+    assert confirmation_wait("sent_to_erp", NOW - timedelta(minutes=29), NOW, EXPECTED) is None
+    assert confirmation_wait("confirmed", sent, NOW, EXPECTED) is None
+    assert confirmation_wait("awaiting_approval", sent, NOW, EXPECTED) is None
+
+
+async def test_the_wait_counts_from_when_the_order_went_to_the_seller_not_from_when_it_was_placed(db: None) -> None:
+    company = await make_company()
+    buyer = await make_person(company, Role.BUYER)
+    # Placed three days ago, approved (and so sent to the seller) ten minutes ago.
+    approved = await order_sent_at(
+        company,
+        buyer.user_id,
+        OrderStatus.SENT_TO_SELLER,
+        NOW - timedelta(minutes=10),
+        placed_at=NOW - timedelta(days=3),
+    )
+    late = await order_sent_at(company, buyer.user_id, OrderStatus.SENT_TO_ERP, NOW - timedelta(minutes=31))
+
+    found, _ = await list_orders(await buyer.scope(), OrderFilters())
+    waits = await list_waits(found, NOW, EXPECTED)
+
+    assert list(waits) == [late]
+    assert approved not in waits and waits[late].since == NOW - timedelta(minutes=31)
+
+
+async def test_the_buyer_sees_which_orders_wait_for_confirmation_and_since_when(client: httpx.AsyncClient) -> None:
+    company = await make_company()
+    buyer = await make_person(company, Role.BUYER)
+    waiting = await order_sent_at(company, buyer.user_id, OrderStatus.SENT_TO_ERP, NOW - timedelta(minutes=75))
+    fresh = await order_sent_at(company, buyer.user_id, OrderStatus.SENT_TO_SELLER, NOW - timedelta(minutes=5))
+    confirmed = await order_sent_at(company, buyer.user_id, OrderStatus.CONFIRMED, NOW - timedelta(hours=5))
+
+    with time_machine.travel(NOW, tick=False):
+        await log_in(client, buyer.email)
+        listed = (await client.get("/orders")).text
+        waiting_page = (await client.get(f"/orders/{waiting}")).text
+        fresh_page = (await client.get(f"/orders/{fresh}")).text
+        confirmed_page = (await client.get(f"/orders/{confirmed}")).text
+
+    rows = {row.split('href="/orders/')[1].split('"')[0]: row for row in listed.split("<tr>")[2:]}
+    assert "Waiting for confirmation since" in rows[str(waiting)] and "1 hour" in rows[str(waiting)]
+    assert "Waiting for confirmation" not in rows[str(fresh)] + rows[str(confirmed)]
+    assert 'id="confirmation-wait"' in waiting_page and "has not confirmed it yet" in waiting_page
+    assert 'id="confirmation-wait"' not in fresh_page + confirmed_page
+
+
+async def test_the_wait_is_told_in_polish(client: httpx.AsyncClient) -> None:
+    company = await make_company()
+    buyer = await make_person(company, Role.BUYER, locale="pl")
+    waiting = await order_sent_at(company, buyer.user_id, OrderStatus.SENT_TO_ERP, NOW - timedelta(minutes=40))
+
+    with time_machine.travel(NOW, tick=False):
+        await log_in(client, buyer.email)
+        page = (await client.get(f"/orders/{waiting}")).text
+
+    assert "Czeka na potwierdzenie od" in page and "40 minut" in page
+
+
+async def test_an_outage_cannot_let_a_customer_past_its_limit_with_orders_nobody_confirmed(
+    client: httpx.AsyncClient,
+) -> None:
+    """The ERP confirms nothing, yet each order placed meanwhile counts against the limit: the
+    order that would go over it is refused at checkout."""
+    company = await make_company()
+    buyer = await make_person(company, Role.BUYER)
+    await CreditAccount.insert(
+        CreditAccount(company=company, credit_limit=Decimal("3000.00"), open_balance=Decimal("0.00"))
+    )
+    product = await make_priced_product("100.00", sku=f"OUT-{buyer.user_id}")
+    await log_in(client, buyer.email)
+
+    async def check_out() -> httpx.Response:
+        token = csrf_token((await client.get("/")).text)
+        await client.post(
+            "/cart/lines", data={"product_id": product, "quantity": "10", "_csrf_token": token}, headers=HTMX
+        )
+        return await client.post("/checkout", data=_form((await client.get("/checkout")).text))
+
+    first = await check_out()  # 1 230.00 gross of 3 000.00
+    assert first.status_code == 303
+    # The ERP took the first one from the feed and went quiet: it is sent, never confirmed.
+    await Order.update({Order.status: OrderStatus.SENT_TO_ERP}).where(Order.company == company)
+    second = await check_out()  # 2 460.00 of 3 000.00
+    assert second.status_code == 303
+    third = await check_out()  # would be 3 690.00
+
+    assert third.status_code == 422
+    assert "over your available credit of PLN540.00" in third.text
+    statuses = await Order.select(Order.status).where(Order.company == company).order_by(Order.id)
+    assert [row["status"] for row in statuses] == ["sent_to_erp", "sent_to_seller"]
