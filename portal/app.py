@@ -31,6 +31,8 @@ from portal.database import connection_pool, engine_for, use_database
 from portal.finance.routes import router as finance_router
 from portal.integration.api_keys import ApiKeyLimiter
 from portal.integration.event_routes import router as event_router
+from portal.integration.health_routes import note_erp_silence
+from portal.integration.health_routes import router as erp_health_router
 from portal.integration.import_routes import router as import_router
 from portal.integration.office_routes import router as integration_office_router
 from portal.integration.routes import api_router
@@ -73,6 +75,7 @@ def create_app(settings: Settings) -> Litestar:
     stores = store_registry(settings)
     use_scope_cache(ScopeCache(stores.get("scope")))
     use_session_ends(SessionEnds(stores.get("session_ends"), settings.session_lifetime_seconds))
+    erp_health_cache = stores.get("erp_health")
 
     @asynccontextmanager
     async def database_pool(_: Litestar) -> AsyncGenerator[None, None]:
@@ -87,6 +90,7 @@ def create_app(settings: Settings) -> Litestar:
     async def before_request(request: Request[Any, Any, Any]) -> None:
         apply_request_locale(request)
         check_request_parameters(request)
+        await note_erp_silence(request, settings, erp_health_cache)
 
     return Litestar(
         route_handlers=[
@@ -101,6 +105,7 @@ def create_app(settings: Settings) -> Litestar:
             complaint_router,
             api_router,
             integration_office_router,
+            erp_health_router,
             import_router,
             event_router,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),

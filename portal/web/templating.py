@@ -27,6 +27,7 @@ from portal.i18n import (
     gettext,
     ngettext,
 )
+from portal.integration.erp_silence import page_silence
 from portal.integration.labels import key_state_label, outcome_label, run_status_label, scope_label, source_label
 from portal.ordering.labels import grid_row_words
 
@@ -66,6 +67,7 @@ def build_environment(auto_reload: bool) -> Environment:
     )
     env.globals["current_locale"] = current_locale
     env.globals["grid_row_words"] = grid_row_words
+    env.globals["erp_silence"] = page_silence
     return env
 
 
