@@ -36,6 +36,7 @@ from portal.integration.health_routes import router as erp_health_router
 from portal.integration.import_routes import router as import_router
 from portal.integration.office_routes import router as integration_office_router
 from portal.integration.routes import api_router
+from portal.integration.sync_status import use_stock_cadence
 from portal.jobs import JobQueue, use_job_queue
 from portal.jobs.worker import background_jobs
 from portal.live import LiveUpdates, use_live_updates
@@ -66,6 +67,7 @@ def create_app(settings: Settings) -> Litestar:
     limiter = LoginLimiter(throttle, settings)
     api_key_limiter = ApiKeyLimiter(throttle, settings)
     use_hashing_concurrency(settings.password_hashing_concurrency)
+    use_stock_cadence(settings)
     auth = session_auth(settings)
     jobs = JobQueue.for_settings(settings)
     use_job_queue(jobs)

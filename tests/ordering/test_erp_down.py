@@ -1,6 +1,6 @@
 """When the ERP is down, ordering goes on: an order unconfirmed past the expected time says it
-waits for confirmation, and credit counts the unconfirmed orders, so an outage cannot let a
-customer past its limit several times."""
+waits for confirmation, stock older than its cadence is shown as to be confirmed, and credit
+counts the unconfirmed orders, so an outage cannot let a customer past its limit several times."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ import httpx
 import time_machine
 
 from portal.accounts.roles import Role
+from portal.catalog.tables import Stock, Warehouse
 from portal.finance.tables import CreditAccount
+from portal.integration.tables import BatchLog
 from portal.ordering.confirmation import confirmation_wait, list_waits
+from portal.ordering.grid import grid_rows
 from portal.ordering.orders import OrderFilters, list_orders
 from portal.ordering.tables import Order, OrderEvent, OrderStatus
 from tests.aftersales.orders import make_confirmed_order
@@ -129,3 +132,67 @@ async def test_an_outage_cannot_let_a_customer_past_its_limit_with_orders_nobody
     assert "over your available credit of PLN540.00" in third.text
     statuses = await Order.select(Order.status).where(Order.company == company).order_by(Order.id)
     assert [row["status"] for row in statuses] == ["sent_to_erp", "sent_to_seller"]
+
+
+async def _stocked_product(sku: str) -> int:
+    product = await make_priced_product("10.00", sku=sku)
+    warehouse = await Warehouse.insert(Warehouse(code=sku[:10], name="Centralny", city="Warszawa")).returning(
+        Warehouse.id
+    )
+    await Stock.insert(Stock(product=product, warehouse=warehouse[0]["id"], available=120))
+    return product
+
+
+async def _stock_batch(at: datetime, applied: bool = True) -> None:
+    await BatchLog.insert(BatchLog(resource="stock", received_at=at, applied=applied))
+
+
+async def test_stock_older_than_its_cadence_is_to_be_confirmed_from_when_it_dates(db: None) -> None:
+    product = await _stocked_product("STALE-1")
+    buyer = await (await make_person(await make_company(), Role.BUYER)).scope()
+
+    async def unconfirmed_since() -> datetime | None:
+        with time_machine.travel(NOW, tick=False):
+            return (await grid_rows(buyer, [product]))[0].stock.unconfirmed_since
+
+    # Never sent by the ERP: nothing to judge its age by.
+    assert await unconfirmed_since() is None
+    await _stock_batch(NOW - timedelta(minutes=20))
+    assert await unconfirmed_since() == NOW - timedelta(minutes=20)
+    # A batch refused as a whole refreshed nothing; one applied within the cadence (5 minutes) did.
+    await _stock_batch(NOW - timedelta(minutes=2), applied=False)
+    assert await unconfirmed_since() == NOW - timedelta(minutes=20)
+    await _stock_batch(NOW - timedelta(minutes=4))
+    assert await unconfirmed_since() is None
+
+
+async def test_the_buyer_sees_stale_stock_as_to_be_confirmed_and_orders_on(client: httpx.AsyncClient) -> None:
+    product = await _stocked_product("STALE-2")
+    buyer = await make_person(await make_company(), Role.BUYER)
+    await _stock_batch(NOW - timedelta(hours=2))
+
+    with time_machine.travel(NOW, tick=False):
+        await log_in(client, buyer.email)
+        grid = (await client.get("/order", params={"q": "STALE-2"})).text
+        product_page = (await client.get(f"/products/{product}")).text
+        token = csrf_token(grid)
+        added = await client.post(
+            "/cart/lines", data={"product_id": product, "quantity": "3", "_csrf_token": token}, headers=HTMX
+        )
+
+    row = grid.split(f'id="product-{product}"')[1].split("</tr>")[0]
+    assert "≈ 120" in row and "to be confirmed" in row
+    assert 'id="stock-unconfirmed"' in product_page and "≈ 120" in product_page
+    assert added.status_code == 200 and "Added 3" in added.text
+
+
+async def test_fresh_stock_is_shown_as_it_is(client: httpx.AsyncClient) -> None:
+    await _stocked_product("FRESH-1")
+    buyer = await make_person(await make_company(), Role.BUYER)
+    await _stock_batch(NOW - timedelta(minutes=1))
+
+    with time_machine.travel(NOW, tick=False):
+        await log_in(client, buyer.email)
+        grid = (await client.get("/order", params={"q": "FRESH-1"})).text
+
+    assert "120" in grid and "≈" not in grid and "to be confirmed" not in grid
