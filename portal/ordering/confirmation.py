@@ -88,6 +88,11 @@ class UnconfirmedOrder:
     net_total: Decimal
     currency: str
 
+    @property
+    def held_before_sending(self) -> bool:
+        """It went to the seller well after it was placed: an approver held it first."""
+        return self.sent_at - self.placed_at > timedelta(minutes=1)
+
 
 @dataclass(frozen=True)
 class UnconfirmedQueue:

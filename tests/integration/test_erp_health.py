@@ -46,7 +46,7 @@ class World:
     other_rep: Person
     buyer: Person
     # The rep's customer's orders: overdue (sent 2 h ago), fresh (10 minutes); another
-    # customer's overdue one; a confirmed one.
+    # customer's overdue one (placed two days ago, approved 50 minutes ago); a confirmed one.
     overdue: int
     fresh: int
     elsewhere: int
@@ -70,7 +70,11 @@ async def world(app: object) -> World:
         overdue=await order_sent_at(budmax, buyer.user_id, OrderStatus.SENT_TO_ERP, NOW - timedelta(hours=2)),
         fresh=await order_sent_at(budmax, buyer.user_id, OrderStatus.SENT_TO_SELLER, NOW - timedelta(minutes=10)),
         elsewhere=await order_sent_at(
-            elektro, other_buyer.user_id, OrderStatus.SENT_TO_SELLER, NOW - timedelta(minutes=50)
+            elektro,
+            other_buyer.user_id,
+            OrderStatus.SENT_TO_SELLER,
+            NOW - timedelta(minutes=50),
+            placed_at=NOW - timedelta(days=2),
         ),
         confirmed=await order_sent_at(budmax, buyer.user_id, OrderStatus.CONFIRMED, NOW - timedelta(hours=3)),
     )
@@ -94,6 +98,9 @@ async def test_the_back_office_sees_every_unconfirmed_order_oldest_first_with_it
     assert "Budmax" in row and "2 hours" in row and "overdue" in row and "Sent to the ERP" in row
     fresh_row = page.split(f'id="waiting-order-{world.fresh}"')[1].split("</tr>")[0]
     assert "overdue" not in fresh_row and "Placed, not yet taken by the ERP" in fresh_row
+    # Held by an approver for two days: its age counts from when it went to the seller.
+    held_row = page.split(f'id="waiting-order-{world.elsewhere}"')[1].split("</tr>")[0]
+    assert "(sent " in held_row and "50 minutes" in held_row and "(sent " not in row + fresh_row
     assert "The ERP has not made contact yet." in page
 
 
