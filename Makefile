@@ -34,7 +34,7 @@ bench-login: install
 	$(BIN)/python -m portal.bench.login_burst $(BENCH_ARGS)
 
 demo: install
-	$(BIN)/portal demo
+	$(BIN)/portal demo --erp-sim
 
 demo-sso: install
 	$(BIN)/portal demo --sso

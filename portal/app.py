@@ -35,6 +35,7 @@ from portal.integration.health_routes import note_erp_silence
 from portal.integration.health_routes import router as erp_health_router
 from portal.integration.import_routes import router as import_router
 from portal.integration.office_routes import router as integration_office_router
+from portal.integration.order_routes import order_api_router
 from portal.integration.routes import api_router
 from portal.integration.sync_status import use_stock_cadence
 from portal.jobs import JobQueue, use_job_queue
@@ -106,6 +107,7 @@ def create_app(settings: Settings) -> Litestar:
             shipment_router,
             complaint_router,
             api_router,
+            order_api_router,
             integration_office_router,
             erp_health_router,
             import_router,

@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo, worker, api-key, import, bench."""
+"""The `portal` command: serve, migrate, demo, worker, api-key, import, erp-sim, bench."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import asyncio
 import contextlib
 import logging
 import os
+import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +143,85 @@ def _pointed(errors: Sequence[Any]) -> list[str]:
     return [f"  {error.pointer or '/'}: {error.detail}" for error in errors]
 
 
+def _add_erp_sim_command(commands: Any) -> None:
+    sim = commands.add_parser(
+        "erp-sim", help="a simulated ERP: takes the portal's orders, acknowledges and invoices them over the API"
+    )
+    sim.add_argument("--url", default="http://127.0.0.1:8000", help="the portal's base URL")
+    sim.add_argument("--key", required=True, help="an API key with the scopes events, orders, shipments, finance")
+    sim.add_argument("--state", type=Path, default=None, help="the state file (default: var/erp-sim.json)")
+    sim.add_argument("--ack-delay", type=float, default=2.0, help="seconds before an order is acknowledged")
+    sim.add_argument("--invoice-delay", type=float, default=20.0, help="seconds from confirmation to the invoice")
+    sim.add_argument(
+        "--price-change", type=float, default=0.2, help="the probability that one line's price changes (0 to 1)"
+    )
+    sim.add_argument("--seed", type=int, default=0, help="makes the price changes repeatable")
+    sim.add_argument(
+        "--since",
+        choices=("all", "now"),
+        default="all",
+        help="all: every order in the feed; now: only orders placed after the first start",
+    )
+    sim.add_argument("--webhooks", action="store_true", help="receive webhooks instead of reading the feed")
+    sim.add_argument("--listen", default="127.0.0.1:8090", help="where webhooks are received (host:port)")
+    sim.add_argument("--secret", default="", help="the webhook endpoint's signing secret (whsec_…)")
+
+
+def _erp_sim_command(settings: Settings, args: argparse.Namespace) -> None:
+    from portal.erp_sim import PortalRefused, SimOptions, run_simulator
+
+    if not 0 <= args.price_change <= 1:
+        print("portal erp-sim: --price-change is a probability from 0 to 1", file=sys.stderr)
+        raise SystemExit(2)
+    listen: tuple[str, int] | None = None
+    if args.webhooks:
+        host, _colon, port = args.listen.rpartition(":")
+        if not args.secret.startswith("whsec_") or not host or not port.isdigit():
+            print("portal erp-sim: --webhooks needs --listen HOST:PORT and --secret whsec_…", file=sys.stderr)
+            raise SystemExit(2)
+        listen = (host, int(port))
+    # One line per action of the simulator's own, not one per HTTP request.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    options = SimOptions(
+        url=args.url,
+        key=args.key,
+        state_path=args.state or settings.var_dir / "erp-sim.json",
+        ack_delay=args.ack_delay,
+        invoice_delay=args.invoice_delay,
+        price_change=args.price_change,
+        seed=args.seed,
+        since=args.since,
+    )
+    try:
+        asyncio.run(run_simulator(options, listen, args.secret))
+    except PortalRefused as refused:
+        print(f"portal erp-sim: the portal refused: {refused}", file=sys.stderr)
+        raise SystemExit(1) from refused
+    except KeyboardInterrupt:
+        pass
+
+
+@contextlib.contextmanager
+def _demo_erp_sim(settings: Settings) -> Iterator[None]:
+    """`portal erp-sim` beside the demo, in a process of its own (it only talks HTTP to the
+    portal): it waits for the server with its usual retries, takes the orders placed from its
+    first start on (the demo's own orders have their story already), and stops with the demo."""
+    from portal.demo import DEMO_ERP_KEY
+
+    arguments = ["erp-sim", "--url", f"http://127.0.0.1:{settings.port}", "--key", DEMO_ERP_KEY, "--since", "now"]
+    arguments += ["--state", str(settings.var_dir / "erp-sim.json")]
+    simulator = subprocess.Popen([sys.executable, "-c", f"from portal.cli import main; main({arguments!r})"])
+    try:
+        yield
+    finally:
+        simulator.terminate()
+        try:
+            simulator.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            simulator.kill()
+            simulator.wait()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="portal", description="B2B customer self-service portal")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -155,6 +235,9 @@ def main(argv: list[str] | None = None) -> None:
     demo = commands.add_parser("demo", help="migrate, seed the demo data and serve on 127.0.0.1:8000 (PORT overrides)")
     demo.add_argument("--sso", action="store_true", help="also run a local OIDC provider for the demo's SSO company")
     demo.add_argument("--sso-port", type=int, default=9400, help="the local provider's port (default 9400)")
+    demo.add_argument(
+        "--erp-sim", action="store_true", help="also run `portal erp-sim`, which confirms and invoices new orders"
+    )
     commands.add_parser("worker", help="run background jobs and schedules from the Valkey queue (production)")
     api_key = commands.add_parser("api-key", help="make, rotate, revoke or list the integration API's keys")
     key_commands = api_key.add_subparsers(dest="key_command", required=True)
@@ -180,6 +263,7 @@ def main(argv: list[str] | None = None) -> None:
     importing.add_argument("--dry-run", action="store_true", help="check every row and reference; change nothing")
     importing.add_argument("--atomic", action="store_true", help="write nothing when any row is rejected")
     importing.add_argument("--full", action="store_true", help="a full export: deactivate what the file lacks")
+    _add_erp_sim_command(commands)
     bench = commands.add_parser("bench", help="the benchmark at a wholesaler's scale (PostgreSQL)")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True)
     bench_seed = bench_commands.add_parser("seed", help="migrate and fill the database with the benchmark's data set")
@@ -197,13 +281,15 @@ def main(argv: list[str] | None = None) -> None:
         with demo_provider(args.sso_port) if args.sso else contextlib.nullcontext():
             asyncio.run(_migrate(settings, seed=True, sso_issuer=issuer_at(args.sso_port) if args.sso else None))
             print(f"\n  Portal demo: http://127.0.0.1:{settings.port}/  (users in README, password portal-demo)\n")
-            uvicorn.run(
-                "portal.asgi:app",
-                host="127.0.0.1",
-                port=settings.port,
-                proxy_headers=False,
-                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-            )
+            # Started once the data is seeded: until the server answers, the simulator retries.
+            with _demo_erp_sim(settings) if args.erp_sim else contextlib.nullcontext():
+                uvicorn.run(
+                    "portal.asgi:app",
+                    host="127.0.0.1",
+                    port=settings.port,
+                    proxy_headers=False,
+                    timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+                )
     elif args.command == "serve":
         settings = _settings_or_exit()
         if settings.mode is Mode.DEMO:
@@ -232,6 +318,8 @@ def main(argv: list[str] | None = None) -> None:
         outcome = asyncio.run(_import_file(_settings_or_exit(), args))
         if outcome:
             raise SystemExit(outcome)
+    elif args.command == "erp-sim":
+        _erp_sim_command(_settings_or_exit(), args)
     elif args.command == "bench" and args.bench_command == "seed":
         from portal.bench.seed import seed_command
 

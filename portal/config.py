@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -96,6 +97,9 @@ class Settings(BaseSettings):
     seller_street: str = "ul. Składowa 12"
     seller_postal_code: str = "02-495"
     seller_city: str = "Warszawa"
+    # An ERP may confirm a unit price above the ordered one by up to this share without asking
+    # the buyer; above it the order waits for the buyer's consent.
+    price_tolerance_percent: Decimal = Field(default=Decimal("2"), ge=0, le=1000, allow_inf_nan=False)
     approval_reminder_hours: int = Field(default=24, ge=1)
     approval_escalation_hours: int = Field(default=48, ge=1)
     worker_concurrency: int = Field(default=10, ge=1, description="jobs one worker runs at once")

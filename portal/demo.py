@@ -16,8 +16,16 @@ from portal.accounts.tables import Company, CompanyKind, Membership, User
 from portal.demo_aftersales import seed_aftersales
 from portal.demo_erp import seed_erp_data, seed_erp_finance
 from portal.demo_orders import seed_orders, seed_purchase_history
+from portal.integration.api_keys import create_api_key
+from portal.integration.scopes import Scope as ApiScope
+from portal.integration.tables import ApiKey
 
 DEMO_PASSWORD = "portal-demo"
+# The key of the demo's simulated ERP (`portal demo --erp-sim` runs `portal erp-sim` with it):
+# what an ERP needs to take orders and answer them, ship and invoice.
+DEMO_ERP_INTEGRATION = "demo-erp"
+DEMO_ERP_KEY = "pk_demo_erp_2026"
+DEMO_ERP_SCOPES = (ApiScope.EVENTS, ApiScope.ORDERS, ApiScope.SHIPMENTS, ApiScope.FINANCE)
 log = logging.getLogger("portal.demo")
 
 
@@ -109,6 +117,8 @@ async def seed_demo() -> None:
     await seed_orders()
     await seed_erp_finance()
     await seed_aftersales()
+    if not await ApiKey.exists().where(ApiKey.name == DEMO_ERP_INTEGRATION):
+        await create_api_key(DEMO_ERP_INTEGRATION, DEMO_ERP_SCOPES, key=DEMO_ERP_KEY)
 
 
 async def _add_memberships(user_ids: dict[str, int], company_id: int, people: list[Person]) -> None:

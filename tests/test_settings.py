@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -88,3 +89,13 @@ def test_an_explicit_base_url_wins_over_the_port(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("PORT", "8080")
     monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.hurtownia.example/")
     assert load_settings().base_url == "https://portal.hurtownia.example"
+
+
+def test_the_price_tolerance_is_a_percentage_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PORTAL_PRICE_TOLERANCE_PERCENT", raising=False)
+    assert load_settings().price_tolerance_percent == Decimal("2")
+    monkeypatch.setenv("PORTAL_PRICE_TOLERANCE_PERCENT", "3.5")
+    assert load_settings().price_tolerance_percent == Decimal("3.5")
+    monkeypatch.setenv("PORTAL_PRICE_TOLERANCE_PERCENT", "-1")
+    with pytest.raises(ValidationError, match="price_tolerance_percent"):
+        load_settings()

@@ -318,9 +318,17 @@ class OrderDeliveries:
 
 
 async def line_progress(order_id: int) -> list[LineProgress]:
-    """Per order line: ordered, in shipments (returned ones give their goods back) and delivered."""
+    """Per order line: to be delivered (as the seller confirmed it, else as ordered), in shipments
+    (returned ones give their goods back) and delivered."""
     lines = (
-        await OrderLine.select(OrderLine.id, OrderLine.sku, OrderLine.name, OrderLine.unit, OrderLine.quantity)
+        await OrderLine.select(
+            OrderLine.id,
+            OrderLine.sku,
+            OrderLine.name,
+            OrderLine.unit,
+            OrderLine.quantity,
+            OrderLine.confirmed_quantity,
+        )
         .where(OrderLine.order == order_id)
         .order_by(OrderLine.id)
     )
@@ -340,12 +348,17 @@ async def line_progress(order_id: int) -> list[LineProgress]:
             line["sku"],
             line["name"],
             line["unit"],
-            line["quantity"],
+            _to_deliver(line),
             in_shipments.get(line["id"], 0),
             delivered.get(line["id"], 0),
         )
         for line in lines
     ]
+
+
+def _to_deliver(line: dict[str, Any]) -> int:
+    """The quantity the seller confirmed for a line (the ordered one until it answered)."""
+    return int(line["quantity"] if line["confirmed_quantity"] is None else line["confirmed_quantity"])
 
 
 async def order_deliveries(caller: Scope, order_id: int) -> OrderDeliveries:
@@ -655,10 +668,12 @@ async def _follow_with_order(order_id: int, actor_id: int | None) -> None:
             on_the_way[line["order_line"]] = on_the_way.get(line["order_line"], 0) + line["quantity"]
         if line["status"] == ShipmentStatus.DELIVERED:
             arrived[line["order_line"]] = arrived.get(line["order_line"], 0) + line["quantity"]
-    ordered = await OrderLine.select(OrderLine.id, OrderLine.quantity).where(OrderLine.order == order_id)
-    if all(arrived.get(line["id"], 0) >= line["quantity"] for line in ordered):
+    ordered = await OrderLine.select(OrderLine.id, OrderLine.quantity, OrderLine.confirmed_quantity).where(
+        OrderLine.order == order_id
+    )
+    if all(arrived.get(line["id"], 0) >= _to_deliver(line) for line in ordered):
         target = OrderStatus.DELIVERED
-    elif all(on_the_way.get(line["id"], 0) >= line["quantity"] for line in ordered):
+    elif all(on_the_way.get(line["id"], 0) >= _to_deliver(line) for line in ordered):
         target = OrderStatus.SHIPPED
     elif on_the_way:
         target = OrderStatus.PARTLY_SHIPPED

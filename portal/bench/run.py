@@ -23,7 +23,11 @@ What it does, all on 127.0.0.1:
 6. Import throughput (portal/bench/imports.py): items a second through the API's batch endpoint
    and through a file, new and unchanged, in this process on a database of its own
    (`<database>_imports`, dropped after); `--import-resource`, `--import-items`.
-7. The first load (portal/bench/first_load.py): 100,000 products and 1,000,000 prices as an
+7. Events out (portal/bench/events.py): events the relay publishes a second (20,000 piled up),
+   events an ERP reads a second in pages of 1,000, and p50/p99 from an event's commit to its
+   arrival in the feed with the relay on the worker's schedule, in this process on a database of
+   its own (`<database>_events`, dropped after); `--events`.
+8. The first load (portal/bench/first_load.py): 100,000 products and 1,000,000 prices as an
    ERP's CSV exports through `portal import`'s path into an empty database of its own
    (`<database>_first_load`, dropped after), then the same files again; `--first-load-products`
    (a quick run takes 5,000).
@@ -836,6 +840,33 @@ async def measure_imports(database_url: str, resource_name: str | None, count: i
     return format_import_table(resource.name, rows)
 
 
+async def measure_events(database_url: str, count: int, latency_seconds: float) -> str:
+    """The events-out section (portal/bench/events.py), on `database_url`, which it migrates."""
+    from portal.app import create_app
+    from portal.bench.events import event_figures, format_event_table
+    from portal.config import load_settings
+    from portal.database import connection_pool, migrate
+    from portal.integration.api_keys import create_api_key
+    from portal.integration.scopes import Scope
+
+    app = create_app(load_settings().model_copy(update={"database_url": database_url, "valkey_url": None}))
+    async with connection_pool(app.state["engine"]):
+        await migrate()
+        key = await create_api_key("bench-erp", [Scope.EVENTS])
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://127.0.0.1:8000",
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=600,
+        ) as client:
+            try:
+                figures = await event_figures(client, count, seconds=latency_seconds)
+            except (RuntimeError, TimeoutError) as failed:
+                return f"Events out: failed, {failed or 'an event never arrived'}."
+    return format_event_table(figures)
+
+
 async def measure_first_load(database_url: str, products: int) -> str:
     """The first load's section (portal/bench/first_load.py), on `database_url`, which it
     migrates; the export's files are written to a temporary directory."""
@@ -926,6 +957,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--demo", action="store_true", help="use the demo data even when a seed file exists")
     parser.add_argument("--import-resource", help="the resource of the import figures (default: price-lists)")
     parser.add_argument("--import-items", type=int, help="items of the import figures (default 20,000; quick 3,000)")
+    parser.add_argument("--events", type=int, help="events of the events-out figures (default 20,000; quick 2,000)")
     parser.add_argument(
         "--first-load-products",
         type=int,
@@ -1003,6 +1035,17 @@ def main(argv: list[str] | None = None) -> None:
             )
         finally:
             asyncio.run(_database(imports_url, "drop"))
+        print()
+        print(section)
+        say("events out, on a database of its own")
+        events_url = parts._replace(path=parts.path + "_events").geturl()
+        asyncio.run(_database(events_url, "create"))
+        try:
+            section = asyncio.run(
+                measure_events(events_url, args.events or (2000 if args.quick else 20_000), 3 if args.quick else 10)
+            )
+        finally:
+            asyncio.run(_database(events_url, "drop"))
         print()
         print(section)
         say("first load through files, on a database of its own")

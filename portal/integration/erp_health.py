@@ -13,11 +13,11 @@ from portal.accounts.scope import Scope
 from portal.config import Settings
 from portal.integration.erp_silence import ErpSilence
 from portal.integration.tables import FeedConsumer
-from portal.ordering.confirmation import unconfirmed_count
+from portal.ordering.unconfirmed import unconfirmed_count
 
 # Each way the ERP shows it is alive, as a statement giving its latest moment (NULL: never).
-# Webhook deliveries it answered with 2xx and its order acknowledgements belong here too, a line
-# each, once they are recorded.
+# Order acknowledgements come through the API with a key, so they count already; webhook
+# deliveries it answered with 2xx belong here too, a line, once they are recorded.
 CONTACT_MOMENTS: dict[str, str] = {
     # Any read of the event feed, long-polling included (each asks again within a minute).
     "feed_read": "SELECT MAX(read_at) FROM feed_consumer",

@@ -21,7 +21,7 @@ from portal.errors import NotFound
 from portal.i18n import gettext as _
 from portal.integration.erp_health import erp_silence, last_erp_contact, silence_alert_after
 from portal.integration.erp_silence import note_page_silence
-from portal.ordering.confirmation import expected_confirmation, unconfirmed_orders
+from portal.ordering.unconfirmed import expected_confirmation, unconfirmed_orders
 from portal.web import page, wants_fragment
 
 Html = Response[Any]

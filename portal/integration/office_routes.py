@@ -1,6 +1,7 @@
 """The seller administrator's Integration page: the API keys (made, rotated and revoked here, a
 new key shown once), recent batches and imports with their counts and first errors, full-export
-runs, and when each scope's data was last synchronised, with a warning when it is overdue."""
+runs, when each scope's data was last synchronised, with a warning when it is overdue, and how
+far each ERP has read the event feed."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from portal.accounts.guards import Caller, CompanyNotChosen
 from portal.config import Settings
 from portal.errors import Invalid, NotFound
 from portal.i18n import gettext as _
-from portal.integration import api_keys, sync_status
+from portal.integration import api_keys, events, sync_status
 from portal.integration.erp_resources import ERP_RESOURCES
 from portal.integration.scopes import Scope
 from portal.web import page, redirect, wants_fragment
@@ -74,6 +75,8 @@ async def _activity_context(settings: Settings, resource: str | None) -> dict[st
         "overdue": [sync for sync in syncs if sync.overdue(now)],
         "batches": await sync_status.recent_batches(resource),
         "runs": await sync_status.recent_runs(),
+        "feed_head": await events.head_position(),
+        "feed_consumers": await events.feed_consumers(),
         "resource": resource or "",
         "resource_names": sorted(ERP_RESOURCES),
     }

@@ -4,10 +4,12 @@ never the HTML pages."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.json_schema import models_json_schema
 
 from portal.aftersales.tables import ShipmentStatus
@@ -149,6 +151,91 @@ class ShipmentEventAnswer(BaseModel):
     recorded: bool = Field(description="False when the same event id was recorded before.")
 
 
+class AcknowledgementLineBody(BaseModel):
+    """What the ERP confirms of one order line. Name the line by `line` (its number in the order,
+    1 for the first, as the order document numbers them) or by `sku`, or both (then they must
+    agree); a line's SKU alone is enough unless the order has that SKU on several lines. A value
+    left out is confirmed as ordered; a line left out of `lines` is confirmed as ordered."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line: int | None = Field(default=None, ge=1, le=100_000, strict=True, description="The line's number, from 1.")
+    sku: str | None = Field(default=None, min_length=1, max_length=40, description="The line's product code.")
+    quantity: int | None = Field(
+        default=None, ge=0, le=10_000_000, strict=True, description="The quantity confirmed; 0: not delivered."
+    )
+    unit_price: Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=14,
+        decimal_places=4,
+        allow_inf_nan=False,
+        description='The net unit price confirmed, as a decimal string (`"12.5000"`), 4 decimals at most.',
+    )
+    delivery_on: date | None = Field(default=None, description="The delivery date confirmed, `YYYY-MM-DD`.")
+
+    @model_validator(mode="after")
+    def _names_a_line(self) -> AcknowledgementLineBody:
+        if self.line is None and self.sku is None:
+            raise ValueError("Name the line by `line` (its number) or `sku`.")
+        return self
+
+
+class AcknowledgementBody(BaseModel):
+    """The ERP's answer to an order: accepted (with the ERP's order number and what it changed)
+    or rejected (with a reason)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    event_id: str = Field(
+        min_length=1,
+        max_length=100,
+        description="Your unique id of this answer: the same id again is answered as the first time and "
+        "changes nothing.",
+    )
+    outcome: Literal["accepted", "rejected"]
+    erp_number: str = Field(
+        default="",
+        max_length=60,
+        validate_default=True,
+        description="Your number of the order; required when `outcome` is accepted.",
+    )
+    reason: str = Field(default="", max_length=500, description="Why the order is rejected; shown to the buyer.")
+    lines: list[AcknowledgementLineBody] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="Only the lines you confirm otherwise than ordered (accepted only).",
+    )
+
+    @field_validator("erp_number")
+    @classmethod
+    def _number_of_an_acceptance(cls, erp_number: str, info: ValidationInfo) -> str:
+        if info.data.get("outcome") == "accepted" and not erp_number:
+            raise ValueError("An accepted order needs your `erp_number`.")
+        return erp_number
+
+    @field_validator("lines")
+    @classmethod
+    def _lines_of_an_acceptance(
+        cls, lines: list[AcknowledgementLineBody], info: ValidationInfo
+    ) -> list[AcknowledgementLineBody]:
+        if info.data.get("outcome") == "rejected" and lines:
+            raise ValueError("A rejection confirms no `lines`; leave them out.")
+        return lines
+
+
+class AcknowledgementAnswer(BaseModel):
+    order: str = Field(description="The order's number in the portal.")
+    event_id: str
+    outcome: Literal["accepted", "rejected"]
+    status: Literal["confirmed", "awaiting_consent", "rejected"] = Field(
+        description="The status the answer led to: confirmed, awaiting_consent (a price above the tolerance "
+        "waits for the buyer) or rejected."
+    )
+    erp_number: str
+    recorded: bool = Field(description="False when the same event id was recorded before: nothing changed.")
+
+
 class EventBody(BaseModel):
     """One published event. Its `data` depends on `type`; an order event's `data.order` is the
     order document as it was when the event was published (within a second or so of the change)."""
@@ -172,6 +259,8 @@ class FeedPageBody(BaseModel):
 
 
 _SHARED_MODELS: list[type[BaseModel]] = [
+    AcknowledgementBody,
+    AcknowledgementAnswer,
     EventBody,
     FeedPageBody,
     OrderDocumentBody,
@@ -271,10 +360,16 @@ def _shipment_event_path() -> dict[str, Any]:
     }
 
 
-def _way_out_paths() -> dict[str, Any]:
-    def number(name: str, description: str) -> dict[str, Any]:
-        return {"name": name, "in": "path", "required": True, "description": description, "schema": {"type": "string"}}
+ORDER_NUMBER_PARAMETER = {
+    "name": "number",
+    "in": "path",
+    "required": True,
+    "description": "The order's number, e.g. `ZAM/2026/000123`: its slashes as they are or percent-encoded.",
+    "schema": {"type": "string", "maxLength": 20},
+}
 
+
+def _way_out_paths() -> dict[str, Any]:
     def whole(name: str, default: int, highest: int, description: str) -> dict[str, Any]:
         schema = {"type": "integer", "minimum": 0, "maximum": highest, "default": default}
         return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
@@ -304,24 +399,51 @@ def _way_out_paths() -> dict[str, Any]:
                 },
             }
         },
-        "/api/v1/orders/{prefix}/{year}/{serial}": {
+        "/api/v1/orders/{number}": {
             "get": {
                 "operationId": "get_order",
                 "tags": ["orders"],
                 "summary": "An order as the ERP needs it",
-                "description": "The order `ZAM/2026/000123` is `/api/v1/orders/ZAM/2026/000123` (or with `%2F`).",
+                "description": "The same document as an order event's `data.order`, as the order is now.",
                 "security": [{"apiKey": ["orders"]}],
-                "parameters": [
-                    number("prefix", "The number's first part, e.g. `ZAM`."),
-                    number("year", "Its second part, the year."),
-                    number("serial", "Its third part."),
-                ],
+                "parameters": [ORDER_NUMBER_PARAMETER],
                 "responses": {
                     "200": _json_answer("The order document.", "OrderDocumentBody"),
                     **_problems(401, 403, 404, 429),
                 },
             }
         },
+    }
+
+
+def _acknowledgement_path() -> dict[str, Any]:
+    return {
+        "/api/v1/orders/{number}/acknowledgements": {
+            "post": {
+                "operationId": "acknowledge_order",
+                "tags": ["orders"],
+                "summary": "Answer an order: accept it (with what you changed) or reject it",
+                "description": (
+                    "Answers an order placed and not yet answered (status sent_to_seller or sent_to_erp). "
+                    "Accepted confirms it, unless a confirmed unit price exceeds the ordered one by more than the "
+                    "portal's price tolerance: then it waits for the buyer's consent (awaiting_consent), and the "
+                    "buyer accepts the new prices or cancels (an `order.confirmed` or `order.cancelled` event tells you which). "
+                    "Rejected rejects it with the reason. The buyer is emailed either way. The same `event_id` "
+                    "again answers 200 with the first result; another answer to an answered order, or an answer "
+                    "to an order awaiting approval, cancelled or rejected, is a 409 problem."
+                ),
+                "security": [{"apiKey": ["orders"]}],
+                "parameters": [ORDER_NUMBER_PARAMETER],
+                "requestBody": _json_body({"$ref": REF.format(model="AcknowledgementBody")}),
+                "responses": {
+                    "201": _json_answer("The answer was recorded.", "AcknowledgementAnswer"),
+                    "200": _json_answer(
+                        "The same event id was recorded before; nothing changed.", "AcknowledgementAnswer"
+                    ),
+                    **_problems(400, 401, 403, 404, 409, 413, 422, 429),
+                },
+            }
+        }
     }
 
 
@@ -452,13 +574,15 @@ def openapi_document() -> dict[str, Any]:
     paths.update(_import_paths())
     paths.update(_shipment_event_path())
     paths.update(_way_out_paths())
+    paths.update(_acknowledgement_path())
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Portal integration API",
             "version": API_VERSION,
             "description": (
-                "How the seller's ERP loads catalog, prices, stock, customers and finance documents. Every "
+                "How the seller's ERP loads catalog, prices, stock, customers and finance documents, and "
+                "answers orders. Every "
                 "record is keyed by the ERP's own codes, never by the portal's ids. Calls carry "
                 "`Authorization: Bearer <key>`; the seller's administrator makes keys with scopes on the "
                 "Integration page or with `portal api-key`. Errors are `application/problem+json` with JSON "

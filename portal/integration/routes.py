@@ -39,7 +39,8 @@ def _resource_named(name: str) -> Resource[Any]:
     return resource
 
 
-async def _body(request: Request[Any, Any, Any], model: type[BaseModel]) -> Any:
+async def validated_body(request: Request[Any, Any, Any], model: type[BaseModel]) -> Any:
+    """The JSON body as `model`, or a 400 (not a JSON object) or 422 (with pointers) problem."""
     try:
         body = await json_object(request)
     except MalformedBody as error:
@@ -61,7 +62,7 @@ async def post_batch(
 ) -> Response[Any]:
     resource = _resource_named(resource_name)
     client = await authorised_client(request, api_key_limiter, resource.scope)
-    batch: BatchRequest = await _body(request, BatchRequest)
+    batch: BatchRequest = await validated_body(request, BatchRequest)
     try:
         report = await apply_batch(
             resource,
@@ -89,7 +90,7 @@ async def post_batch(
 async def post_sync_run(
     request: Request[Any, Any, Any], api_key_limiter: NamedDependency[ApiKeyLimiter]
 ) -> Response[Any]:
-    opened: OpenSyncRun = await _body(request, OpenSyncRun)
+    opened: OpenSyncRun = await validated_body(request, OpenSyncRun)
     resource = _resource_named(opened.resource)
     client = await authorised_client(request, api_key_limiter, resource.scope)
     run = await open_run(resource, client.name)
@@ -114,7 +115,7 @@ async def post_close_sync_run(
     run = await sync_run(run_id)
     resource = _resource_named(run.resource)
     await authorised_client(request, api_key_limiter, resource.scope)
-    closing: CloseSyncRun = await _body(request, CloseSyncRun)
+    closing: CloseSyncRun = await validated_body(request, CloseSyncRun)
     closed = await close_run(resource, run_id, force=closing.force)
     return Response(closed.as_json())
 

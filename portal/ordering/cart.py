@@ -7,7 +7,7 @@ of any size costs a fixed number of statements (lines, visibility, stock, the re
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -136,18 +136,21 @@ def vat_amount(net: Decimal, rate: str) -> Decimal:
     return (net * Decimal(rate) / 100).quantize(GROSZ, rounding=ROUND_HALF_UP)
 
 
-def cart_totals(lines: Sequence[CartLineView], currency: str) -> CartTotals:
+def vat_subtotals(line_nets: Iterable[tuple[str, Decimal]]) -> tuple[VatSubtotal, ...]:
+    """Net and VAT per rate of (VAT rate, line net) pairs, the highest rate first."""
     net_by_rate: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
-    blocked = 0
-    for line in lines:
-        if line.line_net is None:
-            blocked += 1
-            continue
-        net_by_rate[line.product.vat_rate] += line.line_net
-    subtotals = tuple(
+    for rate, net in line_nets:
+        net_by_rate[rate] += net
+    return tuple(
         VatSubtotal(rate, net, vat_amount(net, rate))
         for rate, net in sorted(net_by_rate.items(), key=lambda item: _rate_order(item[0]))
     )
+
+
+def cart_totals(lines: Sequence[CartLineView], currency: str) -> CartTotals:
+    priced = [(line.product.vat_rate, line.line_net) for line in lines if line.line_net is not None]
+    blocked = len(lines) - len(priced)
+    subtotals = vat_subtotals(priced)
     return CartTotals(
         currency=currency,
         line_count=len(lines),

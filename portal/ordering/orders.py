@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -21,6 +21,7 @@ from portal.errors import Conflict, NotFound
 from portal.i18n import gettext as _
 from portal.integration.outbox import emit
 from portal.live import announce
+from portal.ordering.cart import GROSZ
 from portal.ordering.tables import Order, OrderEvent, OrderLine, OrderStatus, PurchasedProduct
 from portal.web.forms import calendar_day, page_number, record_id
 
@@ -33,7 +34,14 @@ CANCELLABLE = (
     OrderStatus.SENT_TO_ERP,
     OrderStatus.AWAITING_CONSENT,
 )
+# Once the seller confirmed, only the seller cancels: the buyer may ask until the goods leave.
+CANCELLATION_REQUESTABLE = (OrderStatus.CONFIRMED, OrderStatus.IN_FULFILMENT, OrderStatus.PARTLY_SHIPPED)
 OPEN_STATUSES = tuple(s for s in OrderStatus if s not in (OrderStatus.REJECTED, OrderStatus.CANCELLED))
+
+
+def line_value(unit_price: Decimal, quantity: int) -> Decimal:
+    """Per line, half up, to the grosz: the invoice rule."""
+    return (unit_price * quantity).quantize(GROSZ, rounding=ROUND_HALF_UP)
 
 
 def order_number(order_id: int, placed_on: date) -> str:
@@ -253,6 +261,25 @@ class OrderLineView:
     vat_rate: str
     price_source: str
     note: str
+    # What the ERP confirmed; None until it accepted the order.
+    confirmed_quantity: int | None = None
+    confirmed_unit_price: Decimal | None = None
+    confirmed_delivery_on: date | None = None
+
+    @property
+    def quantity_changed(self) -> bool:
+        return self.confirmed_quantity is not None and self.confirmed_quantity != self.quantity
+
+    @property
+    def price_changed(self) -> bool:
+        return self.confirmed_unit_price is not None and self.confirmed_unit_price != self.unit_price
+
+    @property
+    def confirmed_line_net(self) -> Decimal:
+        """The line's value at the confirmed quantity and price (as ordered until confirmed)."""
+        quantity = self.quantity if self.confirmed_quantity is None else self.confirmed_quantity
+        unit_price = self.unit_price if self.confirmed_unit_price is None else self.confirmed_unit_price
+        return line_value(unit_price, quantity)
 
 
 @dataclass(frozen=True)
@@ -276,10 +303,30 @@ class OrderDetail:
     vat_total: Decimal
     lines: list[OrderLineView]
     timeline: list[TimelineEntry]
+    erp_number: str = ""
+    confirmed_at: datetime | None = None
+    cancellation_requested_at: datetime | None = None
 
     @property
     def cancellable(self) -> bool:
         return self.summary.status in CANCELLABLE
+
+    @property
+    def awaiting_consent(self) -> bool:
+        return self.summary.status == OrderStatus.AWAITING_CONSENT
+
+    @property
+    def cancellation_requestable(self) -> bool:
+        return self.summary.status in CANCELLATION_REQUESTABLE and self.cancellation_requested_at is None
+
+    @property
+    def any_line_changed(self) -> bool:
+        return any(line.quantity_changed or line.price_changed or line.confirmed_delivery_on for line in self.lines)
+
+    @property
+    def confirmed_net_total(self) -> Decimal:
+        """The net total at the confirmed values: what the buyer consents to."""
+        return sum((line.confirmed_line_net for line in self.lines), Decimal("0.00"))
 
 
 async def order_detail(company_id: int | None, order_id: int) -> OrderDetail:
@@ -297,7 +344,11 @@ async def order_detail(company_id: int | None, order_id: int) -> OrderDetail:
     lines = await OrderLine.select().where(OrderLine.order == order_id).order_by(OrderLine.id)
     events = (
         await OrderEvent.select(
-            OrderEvent.status, OrderEvent.note, OrderEvent.created_at, OrderEvent.actor.name.as_alias("actor_name")
+            OrderEvent.status,
+            OrderEvent.note,
+            OrderEvent.created_at,
+            OrderEvent.cancellation_requested,
+            OrderEvent.actor.name.as_alias("actor_name"),
         )
         .where(OrderEvent.order == order_id)
         .order_by(OrderEvent.id)
@@ -330,14 +381,30 @@ async def order_detail(company_id: int | None, order_id: int) -> OrderDetail:
                 vat_rate=line["vat_rate"],
                 price_source=line["price_source"],
                 note=line["note"],
+                confirmed_quantity=line["confirmed_quantity"],
+                confirmed_unit_price=_decimal_or_none(line["confirmed_unit_price"]),
+                confirmed_delivery_on=line["confirmed_delivery_on"],
             )
             for line in lines
         ],
         timeline=[
-            TimelineEntry(event["status"], event["actor_name"] or "", event["note"], event["created_at"])
+            TimelineEntry(
+                # A request to cancel shows as such, not as the status the order kept.
+                "cancellation_requested" if event["cancellation_requested"] else event["status"],
+                event["actor_name"] or "",
+                event["note"],
+                event["created_at"],
+            )
             for event in events
         ],
+        erp_number=row["erp_number"],
+        confirmed_at=row["confirmed_at"],
+        cancellation_requested_at=row["cancellation_requested_at"],
     )
+
+
+def _decimal_or_none(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 async def cancel_order(caller: Scope, order_id: int, reason: str) -> None:
@@ -348,3 +415,35 @@ async def cancel_order(caller: Scope, order_id: int, reason: str) -> None:
         if row["status"] not in CANCELLABLE:
             raise Conflict(_("The seller has already confirmed this order; ask them to cancel it."))
         await record_status(order_id, OrderStatus.CANCELLED, caller.user_id, reason)
+    assert caller.company_id is not None
+    await announce(caller.company_id, f"order-{order_id}")
+
+
+async def request_cancellation(caller: Scope, order_id: int, reason: str) -> None:
+    """Ask the seller to cancel a confirmed order: the request is on the timeline and goes to the
+    ERP as an `order.cancellation_requested` event; the status stays until the ERP decides."""
+    await order_detail(caller.company_id, order_id)
+    reason = reason.strip()[:500]
+    async with write_transaction(Order._meta.db):
+        row = await lock_rows_for_decision(
+            Order.select(Order.status, Order.number, Order.company, Order.cancellation_requested_at).where(
+                Order.id == order_id
+            )
+        ).first()
+        assert row is not None
+        if row["cancellation_requested_at"] is not None:
+            raise Conflict(_("You have already asked the seller to cancel this order."))
+        if row["status"] not in CANCELLATION_REQUESTABLE:
+            raise Conflict(_("This order can no longer be cancelled."))
+        await Order.update({Order.cancellation_requested_at: clock.now()}).where(Order.id == order_id)
+        await OrderEvent.insert(
+            OrderEvent(
+                order=order_id, status=row["status"], actor=caller.user_id, note=reason, cancellation_requested=True
+            )
+        )
+        await emit(
+            "order.cancellation_requested",
+            row["company"],
+            {"order_id": order_id, "number": row["number"], "reason": reason, "actor_id": caller.user_id},
+        )
+    await announce(row["company"], f"order-{order_id}")

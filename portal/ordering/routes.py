@@ -27,7 +27,7 @@ from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.jobs import send_after_response
 from portal.mail import Postbox
-from portal.ordering import cart, checkout, confirmation, lists, orders, quick_order, recurring, reorder
+from portal.ordering import cart, checkout, confirmations, lists, orders, quick_order, recurring, reorder, unconfirmed
 from portal.ordering.grid import GridPage, grid_facets, grid_page, grid_rows
 from portal.ordering.tables import OrderStatus
 from portal.web import page, redirect, wants_fragment
@@ -208,7 +208,7 @@ async def order_list(request: Request[Any, Any, Any], caller: Caller, settings: 
         "ordering/orders.html",
         block="results",
         orders=found,
-        waits=await confirmation.list_waits(found, clock.now(), confirmation.expected_confirmation(settings)),
+        waits=await unconfirmed.list_waits(found, clock.now(), unconfirmed.expected_confirmation(settings)),
         has_next=has_next,
         filters=filters,
         statuses=list(OrderStatus),
@@ -225,10 +225,12 @@ async def order_page(
     return page(
         request,
         "ordering/order.html",
-        # Refreshed alone when one of the order's shipments announces a change.
-        block="deliveries",
+        # Refreshed when the order or one of its shipments announces a change: the deliveries
+        # in place, the state, its wait for confirmation, lines, details and timeline beside them
+        # (out of band).
+        blocks=["deliveries", "heading", "wait", "lines", "details", "timeline"],
         order=order,
-        wait=confirmation.order_wait(order, clock.now(), confirmation.expected_confirmation(settings)),
+        wait=unconfirmed.order_wait(order, clock.now(), unconfirmed.expected_confirmation(settings)),
         reorder_lines=again,
         deliveries=await order_deliveries(caller, order_id),
         conversation=await messages.conversation(caller, await messages.order_thread(caller, order_id)),
@@ -289,14 +291,36 @@ async def add_regular_products(request: Request[Any, Any, Any], caller: Caller) 
     return redirect(request, "/cart")
 
 
+async def _decides_for_order(caller: Scope, order_id: int) -> None:
+    """The author of the order or an approver of the company decides on it."""
+    order = await orders.order_detail(caller.company_id, order_id)
+    if order.placed_by_id != caller.user_id and not caller.can(Permission.ORDER_APPROVE):
+        raise NotAllowed(_("Only the person who placed the order or an approver can decide on it."))
+
+
 @post("/orders/{order_id:int}/cancel", guards=[requires(Permission.ORDER_VIEW)])
 async def cancel_order(request: Request[Any, Any, Any], caller: Caller, order_id: FromPath[int]) -> Html:
     form = await FormData.of(request)
-    order = await orders.order_detail(caller.company_id, order_id)
-    if order.placed_by_id != caller.user_id and not caller.can(Permission.ORDER_APPROVE):
-        raise NotAllowed(_("Only the person who placed the order or an approver can cancel it."))
+    await _decides_for_order(caller, order_id)
     await orders.cancel_order(caller, order_id, form.get("reason"))
     flash(request, _("The order is cancelled."), "success")
+    return redirect(request, f"/orders/{order_id}")
+
+
+@post("/orders/{order_id:int}/cancellation-request", guards=[requires(Permission.ORDER_VIEW)])
+async def request_cancellation(request: Request[Any, Any, Any], caller: Caller, order_id: FromPath[int]) -> Html:
+    form = await FormData.of(request)
+    await _decides_for_order(caller, order_id)
+    await orders.request_cancellation(caller, order_id, form.get("reason"))
+    flash(request, _("The seller is asked to cancel the order."), "success")
+    return redirect(request, f"/orders/{order_id}")
+
+
+@post("/orders/{order_id:int}/accept-prices", guards=[requires(Permission.ORDER_VIEW)])
+async def accept_changed_prices(request: Request[Any, Any, Any], caller: Caller, order_id: FromPath[int]) -> Html:
+    await _decides_for_order(caller, order_id)
+    await confirmations.accept_changed_prices(caller, order_id)
+    flash(request, _("You accepted the new prices; the order is confirmed."), "success")
     return redirect(request, f"/orders/{order_id}")
 
 
@@ -543,6 +567,8 @@ router = Router(
         order_list,
         order_page,
         cancel_order,
+        request_cancellation,
+        accept_changed_prices,
         reorder_order,
         regular_products,
         add_regular_products,

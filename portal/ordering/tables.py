@@ -95,6 +95,13 @@ class Order(Table, tablename="customer_order"):
     # The browser's one-time key for this checkout: a second submission with it finds this order.
     submission_key = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
+    # The seller's ERP's own number of the order, from its answer.
+    erp_number = Varchar(length=60, default="")
+    # When the order became binding: the ERP's answer within the price tolerance, or the buyer's
+    # consent to the changed prices. The totals are the confirmed values' from then on.
+    confirmed_at = Timestamptz(null=True, default=None)
+    # After confirmation only the seller cancels: the buyer's request waits for the ERP.
+    cancellation_requested_at = Timestamptz(null=True, default=None)
 
 
 class OrderLine(Table):
@@ -113,6 +120,26 @@ class OrderLine(Table):
     # Where the price came from, as the buyer saw it ("contract UMOWA/2027/014").
     price_source = Varchar(length=200, default="")
     note = Varchar(length=500, default="")
+    # What the ERP confirmed, set on its acceptance (the ordered values for a line it did not
+    # name); the ordered values above stay as they were, so the page shows both.
+    confirmed_quantity = Integer(null=True, default=None)
+    confirmed_unit_price = Numeric(digits=(14, 4), null=True, default=None)
+    confirmed_delivery_on = Date(null=True, default=None)
+
+
+class OrderAcknowledgement(Table):
+    """An ERP's answer to an order, kept by the ERP's id of it: the same answer sent again is
+    recognised and answered as the first time (unique event_id)."""
+
+    id = Serial(primary_key=True)
+    event_id = Varchar(length=100, unique=True)
+    order = ForeignKey(Order, null=False, index=True, on_delete=OnDelete.cascade)
+    outcome = Varchar(length=10)
+    # The status the answer led to, repeated to a retry.
+    status = Varchar(length=20, choices=OrderStatus)
+    # The API key's integration that sent it.
+    source = Varchar(length=100, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 class OrderEvent(Table):
@@ -123,6 +150,8 @@ class OrderEvent(Table):
     status = Varchar(length=20, choices=OrderStatus)
     actor = ForeignKey(User, null=True, default=None)
     note = Varchar(length=500, default="")
+    # The buyer asked the seller to cancel (with the reason as note); the status stayed as it was.
+    cancellation_requested = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -1,4 +1,4 @@
-"""Orders the seller has confirmed, ready to ship and complain about."""
+"""Orders the seller has confirmed, ready to ship and complain about, or still waiting for its answer."""
 
 from __future__ import annotations
 
@@ -17,16 +17,23 @@ class ConfirmedOrder:
 
 
 async def make_confirmed_order(
-    company_id: int, placed_by: int, quantities: list[int], *, po_number: str = "PO-1", number: str | None = None
+    company_id: int,
+    placed_by: int,
+    quantities: list[int],
+    *,
+    po_number: str = "PO-1",
+    number: str | None = None,
+    status: OrderStatus = OrderStatus.CONFIRMED,
 ) -> ConfirmedOrder:
-    """An order of one new product per quantity, at 10.00 zł a piece."""
+    """An order of one new product per quantity, at 10.00 zł a piece (confirmed, unless `status`
+    says where else it stands)."""
     net = Decimal(10 * sum(quantities))
     rows = await Order.insert(
         Order(
             number=number or f"ZAM/2026/T{company_id:03d}{placed_by:03d}{sum(quantities):04d}",
             company=company_id,
             placed_by=placed_by,
-            status=OrderStatus.CONFIRMED,
+            status=status,
             po_number=po_number,
             delivery_street="ul. Składowa 1",
             delivery_postal_code="00-001",

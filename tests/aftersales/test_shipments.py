@@ -22,7 +22,7 @@ from portal.aftersales.shipments import (
 from portal.aftersales.tables import Shipment, ShipmentEvent, ShipmentStatus
 from portal.errors import Conflict, Invalid, NotAllowed, NotFound
 from portal.live import LiveUpdates, use_live_updates
-from portal.ordering.tables import Order, OrderStatus
+from portal.ordering.tables import Order, OrderLine, OrderStatus
 from tests.aftersales.shipping import make_shop, ship
 from tests.factories import make_company, make_person
 from tests.mailbox import Mailbox
@@ -103,6 +103,20 @@ async def test_own_transport_needs_no_tracking_number(db) -> None:
     shop = await make_shop([5])
     shipment = await ship(shop, {shop.order.line_ids[0]: 5}, carrier="own")
     assert (await shipment_detail(await shop.office_scope(), shipment)).row.tracking == []
+
+
+async def test_a_line_the_seller_confirmed_at_less_is_shipped_in_full_at_that_quantity(db, postbox) -> None:
+    shop = await make_shop([10, 4])
+    first, second = shop.order.line_ids
+    await OrderLine.update({OrderLine.confirmed_quantity: 7}).where(OrderLine.id == first)
+
+    deliveries = await order_deliveries(await shop.buyer.scope(), shop.order.id)
+    assert [(line.ordered, line.to_ship) for line in deliveries.lines] == [(7, 7), (4, 4)]
+    with pytest.raises(Invalid):
+        await ship(shop, {first: 8}, "DPD-MORE")
+    shipment = await ship(shop, {first: 7, second: 4}, "DPD-ALL")
+    await record_event(shipment, _event(ShipmentStatus.HANDED_TO_CARRIER, 5), postbox)
+    assert await _order_status(shop.order.id) == OrderStatus.SHIPPED
 
 
 async def test_an_order_waiting_for_approval_cannot_be_shipped(db) -> None:

@@ -20,7 +20,9 @@ from portal.i18n import use_locale
 from portal.integration import office_routes
 from portal.integration.api_keys import KeyState, api_key_named, client_for_key, create_api_key
 from portal.integration.batch import Outcome, apply_batch
+from portal.integration.events import read_feed, relay_events
 from portal.integration.labels import key_state_label, outcome_label
+from portal.integration.outbox import emit
 from portal.integration.resources import Applied, ErpItem, Rejected, Resource
 from portal.integration.scopes import Scope
 from portal.integration.sync_status import expected_cadences, scope_syncs
@@ -405,3 +407,22 @@ def test_an_empty_cadence_setting_switches_its_warning_off(monkeypatch: pytest.M
     settings = load_settings()
     assert settings.sync_cadence_stock_minutes is None
     assert expected_cadences(settings) == {Scope.PRICES: timedelta(minutes=30), Scope.CATALOG: timedelta(minutes=60)}
+
+
+# --- the event feed --------------------------------------------------------------------------------
+
+
+async def test_the_page_shows_how_far_behind_each_erp_reads_the_feed(admin: httpx.AsyncClient) -> None:
+    for n in range(5):
+        await emit("message.created", 1, {"n": n})
+    await relay_events()
+    await read_feed("erp-warehouse", 2)
+    await read_feed("crm", 5)
+
+    html = (await admin.get("/office/integration")).text
+
+    feed = html.split('id="feed"', 1)[1].split("</section>", 1)[0]
+    assert "The newest event is number 5." in feed
+    behind = feed.split('id="feed-consumer-erp-warehouse"', 1)[1].split("</tr>", 1)[0]
+    assert "<td>2</td>" in behind and '<span class="badge warning">3</span>' in behind
+    assert "up to date" in feed.split('id="feed-consumer-crm"', 1)[1].split("</tr>", 1)[0]

@@ -14,10 +14,10 @@ from portal.accounts.roles import Role
 from portal.catalog.tables import Stock, Warehouse
 from portal.finance.tables import CreditAccount
 from portal.integration.tables import BatchLog
-from portal.ordering.confirmation import confirmation_wait, list_waits
 from portal.ordering.grid import grid_rows
 from portal.ordering.orders import OrderFilters, list_orders
 from portal.ordering.tables import Order, OrderEvent, OrderStatus
+from portal.ordering.unconfirmed import confirmation_wait, list_waits
 from tests.aftersales.orders import make_confirmed_order
 from tests.factories import csrf_token, log_in, make_company, make_person, make_priced_product
 from tests.ordering.test_checkout import HTMX, _form
@@ -84,8 +84,25 @@ async def test_the_buyer_sees_which_orders_wait_for_confirmation_and_since_when(
     rows = {row.split('href="/orders/')[1].split('"')[0]: row for row in listed.split("<tr>")[2:]}
     assert "Waiting for confirmation since" in rows[str(waiting)] and "1 hour" in rows[str(waiting)]
     assert "Waiting for confirmation" not in rows[str(fresh)] + rows[str(confirmed)]
-    assert 'id="confirmation-wait"' in waiting_page and "has not confirmed it yet" in waiting_page
-    assert 'id="confirmation-wait"' not in fresh_page + confirmed_page
+    assert "Waiting for confirmation since" in waiting_page and "has not confirmed it yet" in waiting_page
+    assert "Waiting for confirmation" not in fresh_page + confirmed_page
+
+
+async def test_the_notice_goes_when_the_open_page_refreshes_on_the_erps_confirmation(
+    client: httpx.AsyncClient,
+) -> None:
+    company = await make_company()
+    buyer = await make_person(company, Role.BUYER)
+    waiting = await order_sent_at(company, buyer.user_id, OrderStatus.SENT_TO_ERP, NOW - timedelta(minutes=50))
+
+    with time_machine.travel(NOW, tick=False):
+        await log_in(client, buyer.email)
+        before = (await client.get(f"/orders/{waiting}", headers=HTMX)).text
+        await Order.update({Order.status: OrderStatus.CONFIRMED}).where(Order.id == waiting)
+        after = (await client.get(f"/orders/{waiting}", headers=HTMX)).text
+
+    assert '<div id="confirmation-wait" hx-swap-oob="true"><p' in before and "Waiting for confirmation" in before
+    assert '<div id="confirmation-wait" hx-swap-oob="true"></div>' in after
 
 
 async def test_the_wait_is_told_in_polish(client: httpx.AsyncClient) -> None:
