@@ -14,11 +14,12 @@ from piccolo.custom_types import Combinable
 from portal.accounts.customer_scope import customers_seen_by
 from portal.accounts.scope import Scope
 from portal.config import Settings
+from portal.ordering.confirmations import ANSWERABLE
 from portal.ordering.orders import OrderDetail, OrderSummary
 from portal.ordering.tables import OrderEvent, OrderStatus
 
-# Placed and not yet answered by the ERP: the acknowledgement moves an order on from these.
-AWAITING_ERP = (OrderStatus.SENT_TO_SELLER, OrderStatus.SENT_TO_ERP)
+# Placed and not yet answered by the ERP: the statuses an acknowledgement moves an order on from.
+AWAITING_ERP = ANSWERABLE
 QUEUE_LIMIT = 200
 
 
