@@ -33,10 +33,13 @@ from portal.database import connection_pool, engine_for, use_database
 from portal.finance.routes import router as finance_router
 from portal.integration.api_keys import ApiKeyLimiter
 from portal.integration.event_routes import router as event_router
+from portal.integration.health_routes import note_erp_silence
+from portal.integration.health_routes import router as erp_health_router
 from portal.integration.import_routes import router as import_router
 from portal.integration.office_routes import router as integration_office_router
 from portal.integration.order_routes import order_api_router
 from portal.integration.routes import api_router
+from portal.integration.sync_status import use_stock_cadence
 from portal.jobs import JobQueue, use_job_queue
 from portal.jobs.worker import background_jobs
 from portal.live import LiveUpdates, use_live_updates
@@ -67,6 +70,7 @@ def create_app(settings: Settings) -> Litestar:
     limiter = LoginLimiter(throttle, settings)
     api_key_limiter = ApiKeyLimiter(throttle, settings)
     use_hashing_concurrency(settings.password_hashing_concurrency)
+    use_stock_cadence(settings)
     auth = session_auth(settings)
     jobs = JobQueue.for_settings(settings)
     use_job_queue(jobs)
@@ -76,6 +80,7 @@ def create_app(settings: Settings) -> Litestar:
     stores = store_registry(settings)
     use_scope_cache(ScopeCache(stores.get("scope")))
     use_session_ends(SessionEnds(stores.get("session_ends"), settings.session_lifetime_seconds))
+    erp_health_cache = stores.get("erp_health")
 
     @asynccontextmanager
     async def database_pool(_: Litestar) -> AsyncGenerator[None, None]:
@@ -91,6 +96,7 @@ def create_app(settings: Settings) -> Litestar:
         apply_request_locale(request)
         check_request_parameters(request)
         await remember_unread_count(request)
+        await note_erp_silence(request, settings, erp_health_cache)
 
     return Litestar(
         route_handlers=[
@@ -107,6 +113,7 @@ def create_app(settings: Settings) -> Litestar:
             api_router,
             order_api_router,
             integration_office_router,
+            erp_health_router,
             import_router,
             event_router,
             create_static_files_router(path="/static", directories=[PROJECT_ROOT / "static"], name="static"),

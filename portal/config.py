@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     sync_cadence_stock_minutes: int | None = Field(default=5, ge=1)
     sync_cadence_prices_minutes: int | None = Field(default=15, ge=1)
     sync_cadence_catalog_minutes: int | None = Field(default=60, ge=1)
+    # An order the ERP has not confirmed this long after it went to the seller shows "waiting for
+    # confirmation" to its buyer and counts as overdue on the back office's queue.
+    order_confirmation_expected_minutes: int = Field(default=30, ge=1)
+    # The ERP neither pulled nor called for this long: the seller's people see a banner on every page.
+    erp_silence_alert_minutes: int = Field(default=15, ge=1)
     # Published events stay in the feed this long, so an ERP away for a while can catch up.
     event_retention_days: int = Field(default=90, ge=90)
     # Reset emails per account and per address in a window.

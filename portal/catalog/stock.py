@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -29,6 +29,9 @@ class StockLevel:
     next_delivery_on: date | None
     next_delivery_quantity: int
     lead_time_days: int | None
+    # Set when the ERP's stock figures are older than their cadence (it may be down): the moment
+    # they date from. Buyers see them as approximate and to be confirmed, and order on.
+    unconfirmed_since: datetime | None = None
 
     @property
     def is_out(self) -> bool:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from piccolo.querystring import QueryString
+
 from portal.config import Settings
 from portal.integration.resources import Resource
 from portal.integration.scopes import Scope
@@ -16,6 +18,9 @@ from portal.integration.tables import BatchLog, SyncRun
 
 RECENT_BATCHES = 50
 RECENT_RUNS = 20
+# The stock figures buyers see come from this resource (catalog/erp_sync.py); warehouses sent
+# alone refresh none of them.
+STOCK_RESOURCE = "stock"
 
 
 @dataclass(frozen=True)
@@ -161,3 +166,36 @@ async def _last_synced(names: list[str]) -> dict[str, datetime]:
 def _moment(value: datetime | str) -> datetime:
     # SQLite answers a computed column as the text Piccolo stored; PostgreSQL as a datetime.
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+# --- Stock to be confirmed ---------------------------------------------------------------------
+
+# Until create_app sets it: the setting's default (never the environment read a second time).
+_stock_cadence: timedelta | None = timedelta(minutes=Settings.model_fields["sync_cadence_stock_minutes"].default)
+
+
+def use_stock_cadence(settings: Settings) -> None:
+    """The cadence stock figures are judged by in this process (set at start-up by create_app,
+    as the hashing concurrency is): pages that show stock read it without the settings."""
+    global _stock_cadence
+    _stock_cadence = expected_cadences(settings).get(Scope.STOCK)
+
+
+def stock_synced_column() -> QueryString:
+    """`stock_synced_at`: when the ERP's stock figures were last applied, as a column any statement
+    of stock can carry: it reads the end of the (resource, received_at) index once, not per row."""
+    return QueryString(
+        "(SELECT MAX(b.received_at) FROM batch_log b WHERE b.resource = {} AND b.applied) AS stock_synced_at",
+        STOCK_RESOURCE,
+    )
+
+
+def stock_unconfirmed_since(synced_at: datetime | str | None, now: datetime) -> datetime | None:
+    """When the ERP's stock figures (last applied at `synced_at`) are older than their cadence:
+    the moment they date from, for buyers to see them as to be confirmed. None while they are
+    fresh, when the seller expects no cadence, and when stock never came from the ERP (figures
+    loaded by other means have no age to judge)."""
+    if synced_at is None or _stock_cadence is None:
+        return None
+    moment = _moment(synced_at)
+    return moment if now - moment > _stock_cadence else None

@@ -4,7 +4,7 @@ its stock, how many are in the caller's cart, and the price book to price it at 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from piccolo.querystring import QueryString
@@ -14,6 +14,7 @@ from portal.accounts.scope import Scope
 from portal.catalog.search import ProductRow, ProductsStatement, listed_products, product_row
 from portal.catalog.stock import StockLevel, stock_column, stock_level_of
 from portal.catalog.tables import Product
+from portal.integration.sync_status import stock_synced_column, stock_unconfirmed_since
 from portal.pricing import PriceQuote
 from portal.pricing.resolver import PriceBook, choose_price, offer_columns, price_book_of, price_columns
 
@@ -36,7 +37,7 @@ async def offers(caller: Scope, products: ProductsStatement) -> list[Offer]:
     """The products `products` selects, in its order, with what the caller is offered today."""
     on = clock.today()
     rows = await Product.raw(
-        f"WITH page AS ({{}}) SELECT p.*, {{}}, {{}}, {{}}, {{}} FROM page p ORDER BY {products.order}",
+        f"WITH page AS ({{}}) SELECT p.*, {{}}, {{}}, {{}}, {{}}, {{}} FROM page p ORDER BY {products.order}",
         products.select,
         QueryString(
             # The cart found once, then each product's line by the (cart, product) index.
@@ -46,11 +47,23 @@ async def offers(caller: Scope, products: ProductsStatement) -> list[Offer]:
             caller.company_id,
         ),
         stock_column(),
+        stock_synced_column(),
         price_columns(caller, on),
         offer_columns(caller, on, QueryString("SELECT id FROM page")),
     )
     book = price_book_of(caller, rows)
-    return [Offer(product_row(row), stock_level_of(row["stock_rows"]), row["in_cart"] or 0, book, on) for row in rows]
+    # The same moment on every row: the figures' age is the last stock batch's, not a product's.
+    unconfirmed = stock_unconfirmed_since(rows[0]["stock_synced_at"], clock.now()) if rows else None
+    return [
+        Offer(
+            product_row(row),
+            replace(stock_level_of(row["stock_rows"]), unconfirmed_since=unconfirmed),
+            row["in_cart"] or 0,
+            book,
+            on,
+        )
+        for row in rows
+    ]
 
 
 async def offers_by_product(

@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Response
 
+from portal import clock
 from portal.accounts.companies import company_profile
 from portal.accounts.guards import Caller, requires
 from portal.accounts.roles import Permission
@@ -20,12 +21,13 @@ from portal.accounts.tokens import LinkSigner
 from portal.aftersales import messages
 from portal.aftersales.shipments import order_deliveries
 from portal.catalog import CatalogQuery, category_options
+from portal.config import Settings
 from portal.errors import Invalid, NotAllowed, NotFound
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.jobs import send_after_response
 from portal.mail import Postbox
-from portal.ordering import cart, checkout, confirmations, lists, orders, quick_order, recurring, reorder
+from portal.ordering import cart, checkout, confirmations, lists, orders, quick_order, recurring, reorder, unconfirmed
 from portal.ordering.grid import GridPage, grid_facets, grid_page, grid_rows
 from portal.ordering.tables import OrderStatus
 from portal.web import page, redirect, wants_fragment
@@ -198,7 +200,7 @@ async def checkout_submit(
 
 
 @get("/orders", guards=[requires(Permission.ORDER_VIEW)])
-async def order_list(request: Request[Any, Any, Any], caller: Caller) -> Html:
+async def order_list(request: Request[Any, Any, Any], caller: Caller, settings: NamedDependency[Settings]) -> Html:
     filters = orders.OrderFilters.from_parameters(dict(request.query_params.items()))
     found, has_next = await orders.list_orders(caller, filters)
     return page(
@@ -206,6 +208,7 @@ async def order_list(request: Request[Any, Any, Any], caller: Caller) -> Html:
         "ordering/orders.html",
         block="results",
         orders=found,
+        waits=await unconfirmed.list_waits(found, clock.now(), unconfirmed.expected_confirmation(settings)),
         has_next=has_next,
         filters=filters,
         statuses=list(OrderStatus),
@@ -214,16 +217,20 @@ async def order_list(request: Request[Any, Any, Any], caller: Caller) -> Html:
 
 
 @get("/orders/{order_id:int}", guards=[requires(Permission.ORDER_VIEW)])
-async def order_page(request: Request[Any, Any, Any], caller: Caller, order_id: FromPath[int]) -> Html:
+async def order_page(
+    request: Request[Any, Any, Any], caller: Caller, order_id: FromPath[int], settings: NamedDependency[Settings]
+) -> Html:
     order = await orders.order_detail(caller.company_id, order_id)
     again = await reorder.reorder_lines(caller, order_id) if caller.can(Permission.CART_EDIT) else []
     return page(
         request,
         "ordering/order.html",
         # Refreshed when the order or one of its shipments announces a change: the deliveries
-        # in place, the state, lines, details and timeline beside them (out of band).
-        blocks=["deliveries", "heading", "lines", "details", "timeline"],
+        # in place, the state, its wait for confirmation, lines, details and timeline beside them
+        # (out of band).
+        blocks=["deliveries", "heading", "wait", "lines", "details", "timeline"],
         order=order,
+        wait=unconfirmed.order_wait(order, clock.now(), unconfirmed.expected_confirmation(settings)),
         reorder_lines=again,
         deliveries=await order_deliveries(caller, order_id),
         conversation=await messages.conversation(caller, await messages.order_thread(caller, order_id)),

@@ -27,6 +27,7 @@ from portal.i18n import (
     gettext,
     ngettext,
 )
+from portal.integration.erp_silence import page_silence
 from portal.integration.labels import (
     key_state_label,
     outcome_label,
@@ -74,6 +75,7 @@ def build_environment(auto_reload: bool) -> Environment:
     )
     env.globals["current_locale"] = current_locale
     env.globals["grid_row_words"] = grid_row_words
+    env.globals["erp_silence"] = page_silence
     return env
 
 
