@@ -4,9 +4,10 @@ the demo's ERP data files through the importer."""
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 
 from portal import clock
 from portal.accounts.login import load_scope
@@ -23,8 +24,10 @@ from portal.demo_erp import (
     dated,
     demo_order_numbers,
     import_erp_data,
+    send_demo_stock,
 )
 from portal.integration.tables import BatchLog
+from portal.jobs.registry import spec_for
 from portal.pricing import PriceSource, resolve_prices
 from portal.pricing.tables import PriceList, PriceListEntry
 
@@ -118,3 +121,18 @@ async def test_the_demos_erp_data_came_through_the_importer_and_comes_again_unch
     assert {name: count for name, count in (await _row_counts()).items() if name != "batch_log"} == {
         name: count for name, count in counts.items() if name != "batch_log"
     }
+
+
+async def test_the_demos_erp_sends_its_stock_again_on_its_cadence_so_no_figure_goes_stale(db) -> None:
+    await seed_demo()
+    stock_batches = BatchLog.select(BatchLog.received_at).where(BatchLog.resource == "stock")
+    first = await stock_batches.order_by(BatchLog.id, ascending=False).first()
+    assert first is not None
+
+    with time_machine.travel(first["received_at"] + timedelta(minutes=4), tick=False):
+        sent = await send_demo_stock({})  # type: ignore[typeddict-item]
+
+    latest = await stock_batches.order_by(BatchLog.id, ascending=False).first()
+    assert sent > 0 and latest is not None
+    assert latest["received_at"] == first["received_at"] + timedelta(minutes=4)
+    assert spec_for(send_demo_stock).cron == "*/4 * * * *" and spec_for(send_demo_stock).demo_only

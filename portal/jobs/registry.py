@@ -25,6 +25,7 @@ JOB_MODULES: tuple[str, ...] = (
     "portal.ordering.recurring",
     "portal.ordering.abandoned_carts",
     "portal.demo_aftersales",
+    "portal.demo_erp",
     "portal.integration.import_jobs",
     "portal.integration.events",
     "portal.integration.webhooks",
