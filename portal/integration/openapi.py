@@ -278,7 +278,7 @@ _SHARED_MODELS: list[type[BaseModel]] = [
 
 def _problems(*statuses: int) -> dict[str, Any]:
     descriptions = {
-        400: "The body is not a JSON object.",
+        400: "The request cannot be read: a body that is not a JSON object, or a NUL character in the query.",
         401: "No key, or not an active one.",
         403: "The key lacks the scope this call needs.",
         404: "No such record.",
@@ -395,7 +395,7 @@ def _way_out_paths() -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": _json_answer("The events, and where to continue.", "FeedPageBody"),
-                    **_problems(401, 403, 409, 410, 422, 429),
+                    **_problems(400, 401, 403, 409, 410, 422, 429),
                 },
             }
         },
