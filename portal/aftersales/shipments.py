@@ -488,14 +488,16 @@ async def record_erp_shipment(shipment: ErpShipment, *, source: str) -> ErpShipm
     the stored shipment and changes nothing. NotFound for an unknown order, Conflict for an order
     that cannot be shipped or a number used for another order, Invalid (pointing at the body's
     fields) for anything else."""
-    order = (
-        await Order.select(Order.id, Order.company, Order.status).where(Order.number == shipment.order_number).first()
-    )
-    if order is None:
-        raise NotFound(_("There is no order {number}.").format(number=shipment.order_number))
     async with write_transaction(Shipment._meta.db):
         # Two calls with one number may arrive at once; the second must find the first's shipment.
         await serialise_on(f"erp-shipment:{shipment.shipment_number}")
+        order = (
+            await Order.select(Order.id, Order.company, Order.status)
+            .where(Order.number == shipment.order_number)
+            .first()
+        )
+        if order is None:
+            raise NotFound(_("There is no order {number}.").format(number=shipment.order_number))
         earlier = (
             await Shipment.select(Shipment.id, Shipment.number, Shipment.order, Shipment.status)
             .where(Shipment.erp_number == shipment.shipment_number)
