@@ -145,7 +145,8 @@ def _pointed(errors: Sequence[Any]) -> list[str]:
 
 def _add_erp_sim_command(commands: Any) -> None:
     sim = commands.add_parser(
-        "erp-sim", help="a simulated ERP: takes the portal's orders, acknowledges and invoices them over the API"
+        "erp-sim",
+        help="a simulated ERP: takes the portal's orders, acknowledges, ships and invoices them over the API",
     )
     sim.add_argument("--url", default="http://127.0.0.1:8000", help="the portal's base URL")
     sim.add_argument("--key", required=True, help="an API key with the scopes events, orders, shipments, finance")
@@ -156,6 +157,9 @@ def _add_erp_sim_command(commands: Any) -> None:
         "--price-change", type=float, default=0.2, help="the probability that one line's price changes (0 to 1)"
     )
     sim.add_argument("--seed", type=int, default=0, help="makes the price changes repeatable")
+    sim.add_argument(
+        "--carrier", default="dpd", help="the code of the carrier shipments go with, as the portal knows it"
+    )
     sim.add_argument(
         "--since",
         choices=("all", "now"),
@@ -190,6 +194,7 @@ def _erp_sim_command(settings: Settings, args: argparse.Namespace) -> None:
         invoice_delay=args.invoice_delay,
         price_change=args.price_change,
         seed=args.seed,
+        carrier=args.carrier,
         since=args.since,
     )
     try:

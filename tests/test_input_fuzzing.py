@@ -67,6 +67,15 @@ API_FIELDS = {
     "place": "Poznań",
     "note": "",
 }
+# The shipments API's scalar fields (its lines are a list, which the walk's flat values cannot
+# be: the API contract test draws those).
+SHIPMENT_API_FIELDS = {
+    "shipment_number": "fuzz-wz-1",
+    "order": "ZAM/2026/000001",
+    "carrier": "dpd",
+    "dispatched_on": "2026-11-25",
+    "expected_on": "2026-11-26",
+}
 
 NASTY = [
     "²",
@@ -278,6 +287,7 @@ async def _targets(app: Any, world: World) -> list[Target]:
                             target.fields.setdefault(name, value)
                         target.files |= files
     targets[("/api/v1/shipment-events", "POST")].fields.update(API_FIELDS)
+    targets[("/api/v1/shipments", "POST")].fields.update(SHIPMENT_API_FIELDS)
     return list(targets.values())
 
 

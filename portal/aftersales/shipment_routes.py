@@ -20,11 +20,13 @@ from portal.aftersales.shipment_documents import delivery_note_pdf, packing_list
 from portal.aftersales.tables import AttachmentPurpose, Shipment, ShipmentStatus
 from portal.config import Settings
 from portal.database import write_transaction
-from portal.errors import Invalid, NotFound
+from portal.errors import Conflict, Invalid, NotFound
 from portal.i18n import current_locale
 from portal.i18n import gettext as _
 from portal.integration.api_auth import authorised_client
 from portal.integration.api_keys import ApiKeyLimiter
+from portal.integration.openapi import ShipmentBody
+from portal.integration.routes import validated_body
 from portal.integration.scopes import Scope
 from portal.jobs import send_after_response
 from portal.mail import Postbox
@@ -273,6 +275,43 @@ async def post_shipment_event(
     return send_after_response(response, postbox, *outcome.mails)
 
 
+@post("/api/v1/shipments", status_code=201, opt=body_kind(BodyKind.API))
+async def post_shipment(
+    request: Request[Any, Any, Any], api_key_limiter: NamedDependency[ApiKeyLimiter]
+) -> Response[Any]:
+    """The ERP's shipment of a confirmed order: a `ShipmentBody` with `Authorization: Bearer <key>`
+    of a key with the `shipments` scope. 201 recorded, 200 the same shipment number again, 404
+    unknown order, 409 an order that cannot be shipped or a number used for another order, 422
+    invalid fields or quantities beyond what is left, with pointers to them."""
+    client = await authorised_client(request, api_key_limiter, Scope.SHIPMENTS)
+    body: ShipmentBody = await validated_body(request, ShipmentBody)
+    shipment = shipments.ErpShipment(
+        shipment_number=body.shipment_number,
+        order_number=body.order,
+        carrier=body.carrier,
+        tracking_numbers=body.tracking_numbers,
+        lines=[shipments.ErpShipmentLine(line.line, line.sku, line.quantity) for line in body.lines],
+        dispatched_on=body.dispatched_on,
+        expected_on=body.expected_on,
+    )
+    try:
+        result = await shipments.record_erp_shipment(shipment, source=client.name)
+    except NotFound as error:
+        raise Problem(
+            404, _("Unknown order."), error.message, errors=[{"pointer": "/order", "detail": error.message}]
+        ) from error
+    except Conflict as error:
+        raise Problem(409, _("The order cannot take this shipment."), error.message) from error
+    except Invalid as error:
+        raise Problem(
+            422,
+            _("The shipment does not fit the order."),
+            error.message,
+            errors=[{"pointer": f"/{field}", "detail": detail} for field, detail in error.errors.items()],
+        ) from error
+    return Response(result.as_json(), status_code=201 if result.recorded else 200)
+
+
 shipment_router = Router(
     path="/",
     route_handlers=[
@@ -288,5 +327,6 @@ shipment_router = Router(
         create_shipment,
         download_file,
         post_shipment_event,
+        post_shipment,
     ],
 )

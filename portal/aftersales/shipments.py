@@ -7,6 +7,7 @@ a delivered shipment back into one in transit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,12 +22,13 @@ from portal.accounts.scope import Scope
 from portal.aftersales.access import require_back_office
 from portal.aftersales.tables import Carrier, Parcel, Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
 from portal.catalog.labels import unit_label
-from portal.database import contains_text, lock_rows_for_decision, write_transaction
+from portal.database import contains_text, lock_rows_for_decision, serialise_on, write_transaction
 from portal.errors import Conflict, Invalid, NotFound
 from portal.i18n import gettext as _
 from portal.integration.outbox import emit
 from portal.live import announce
 from portal.mail import OutgoingMail, Postbox
+from portal.ordering.confirmations import lines_named
 from portal.ordering.orders import record_status
 from portal.ordering.tables import Order, OrderLine, OrderStatus
 from portal.web.forms import calendar_day, moment, page_number, record_id, whole_number
@@ -420,7 +422,8 @@ class ShipmentRequest:
 
 
 async def create_shipment(caller: Scope, order_id: int, request: ShipmentRequest) -> int:
-    """A shipment of chosen order lines; nothing is stored unless every rule holds."""
+    """A shipment of chosen order lines from the back office's form; nothing is stored unless
+    every rule holds."""
     order = (
         await Order.select(Order.id, Order.company, Order.status)
         .where(customers_seen_by(caller, Order.company) & (Order.id == order_id))
@@ -429,9 +432,135 @@ async def create_shipment(caller: Scope, order_id: int, request: ShipmentRequest
     if order is None:
         raise NotFound(_("This order does not exist."))
     require_back_office(caller)
+    # Checked once before the write lock, so a wrong form never waits for other writers.
+    await _check_request(order, request, _form_field)
+    shipment_id = await _store_shipment(order, request, _form_field, source="office", actor_id=caller.user_id)
+    await announce(order["company"], f"shipment-{shipment_id}", f"order-{order_id}")
+    return shipment_id
+
+
+def _form_field(line_id: int) -> str:
+    return f"quantity-{line_id}"
+
+
+@dataclass(frozen=True)
+class ErpShipmentLine:
+    """One line of an ERP's shipment, named as the acknowledgements name them: by its number in
+    the order (from 1) or its SKU."""
+
+    line: int | None
+    sku: str | None
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ErpShipment:
+    shipment_number: str
+    order_number: str
+    carrier: str
+    tracking_numbers: list[str]
+    lines: list[ErpShipmentLine]
+    dispatched_on: date | None = None
+    expected_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ErpShipmentResult:
+    shipment_id: int
+    number: str
+    shipment_number: str
+    order_number: str
+    status: str
+    recorded: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "shipment": self.number,
+            "shipment_number": self.shipment_number,
+            "order": self.order_number,
+            "status": self.status,
+            "recorded": self.recorded,
+        }
+
+
+async def record_erp_shipment(shipment: ErpShipment, *, source: str) -> ErpShipmentResult:
+    """A shipment the ERP made, kept under its `shipment_number`: the same number again answers
+    the stored shipment and changes nothing. NotFound for an unknown order, Conflict for an order
+    that cannot be shipped or a number used for another order, Invalid (pointing at the body's
+    fields) for anything else."""
+    async with write_transaction(Shipment._meta.db):
+        # Two calls with one number may arrive at once; the second must find the first's shipment.
+        await serialise_on(f"erp-shipment:{shipment.shipment_number}")
+        order = (
+            await Order.select(Order.id, Order.company, Order.status)
+            .where(Order.number == shipment.order_number)
+            .first()
+        )
+        if order is None:
+            raise NotFound(_("There is no order {number}.").format(number=shipment.order_number))
+        earlier = (
+            await Shipment.select(Shipment.id, Shipment.number, Shipment.order, Shipment.status)
+            .where(Shipment.erp_number == shipment.shipment_number)
+            .first()
+        )
+        if earlier is not None:
+            if earlier["order"] != order["id"]:
+                raise Conflict(
+                    _("Shipment {shipment} was recorded for another order.").format(shipment=shipment.shipment_number)
+                )
+            return ErpShipmentResult(
+                earlier["id"],
+                earlier["number"],
+                shipment.shipment_number,
+                shipment.order_number,
+                earlier["status"],
+                recorded=False,
+            )
+        _check_shippable(order)
+        lines = (
+            await OrderLine.select(OrderLine.id, OrderLine.sku)
+            .where(OrderLine.order == order["id"])
+            .order_by(OrderLine.id)
+        )
+        named = lines_named(lines, shipment.lines)
+        index_of = {id(entry): index for index, entry in enumerate(shipment.lines)}
+
+        def quantity_field(line_id: int) -> str:
+            return f"lines/{index_of[id(named[line_id])]}/quantity"
+
+        request = ShipmentRequest(
+            carrier=shipment.carrier,
+            tracking_numbers=shipment.tracking_numbers,
+            quantities={line_id: entry.quantity for line_id, entry in named.items()},
+            dispatched_on=shipment.dispatched_on,
+            expected_on=shipment.expected_on,
+        )
+        await _check_request(order, request, quantity_field)
+        shipment_id = await _store_shipment(
+            order, request, quantity_field, source=source, actor_id=None, erp_number=shipment.shipment_number
+        )
+        stored = await Shipment.select(Shipment.number, Shipment.status).where(Shipment.id == shipment_id).first()
+    assert stored is not None
+    await announce(order["company"], f"shipment-{shipment_id}", f"order-{order['id']}")
+    return ErpShipmentResult(
+        shipment_id,
+        stored["number"],
+        shipment.shipment_number,
+        shipment.order_number,
+        stored["status"],
+        recorded=True,
+    )
+
+
+def _check_shippable(order: dict[str, Any]) -> None:
     if order["status"] in NOT_SHIPPABLE:
         raise Conflict(_("Only an order the seller has confirmed can be shipped."))
-    carrier = await Carrier.select(Carrier.id, Carrier.tracking_url).where(Carrier.code == request.carrier).first()
+
+
+async def _check_request(order: dict[str, Any], request: ShipmentRequest, quantity_field: Callable[[int], str]) -> None:
+    """Every rule of a shipment that needs no lock; `quantity_field` names a line's field."""
+    _check_shippable(order)
+    carrier = await Carrier.select(Carrier.tracking_url).where(Carrier.code == request.carrier).first()
     errors: dict[str, str] = {}
     if carrier is None:
         errors["carrier"] = _("Choose a carrier.")
@@ -445,16 +574,28 @@ async def create_shipment(caller: Scope, order_id: int, request: ShipmentRequest
         errors["expected_on"] = _("The expected delivery cannot come before the dispatch.")
     if not request.quantities:
         errors["lines"] = _("Choose at least one line and its quantity.")
-    errors |= await _quantity_errors(order_id, request.quantities)
+    errors |= await _quantity_errors(order["id"], request.quantities, quantity_field)
     if errors:
         raise Invalid(errors)
-    assert carrier is not None
 
+
+async def _store_shipment(
+    order: dict[str, Any],
+    request: ShipmentRequest,
+    quantity_field: Callable[[int], str],
+    *,
+    source: str,
+    actor_id: int | None,
+    erp_number: str | None = None,
+) -> int:
+    """Stores a shipment `_check_request` accepted, checking again under the order's lock what
+    another shipment may have changed since; emits `shipment.created` in the same transaction."""
+    order_id = int(order["id"])
     async with write_transaction(Order._meta.db):
         # Locking the order serialises shipments of it, so two can't both ship the last pieces.
         await lock_rows_for_decision(Order.select(Order.id).where(Order.id == order_id)).first()
         # Again under the lock: another shipment may have taken pieces since the first check.
-        errors = await _quantity_errors(order_id, request.quantities)
+        errors = await _quantity_errors(order_id, request.quantities, quantity_field)
         used = await Parcel.select(Parcel.tracking_number).where(
             Parcel.tracking_number.is_in(request.tracking_numbers or [""])
         )
@@ -464,7 +605,8 @@ async def create_shipment(caller: Scope, order_id: int, request: ShipmentRequest
             )
         if errors:
             raise Invalid(errors)
-        today = clock.today()
+        carrier = await Carrier.select(Carrier.id).where(Carrier.code == request.carrier).first()
+        assert carrier is not None
         created = await Shipment.insert(
             Shipment(
                 # The number comes from the id, known only after the insert.
@@ -474,10 +616,13 @@ async def create_shipment(caller: Scope, order_id: int, request: ShipmentRequest
                 carrier=carrier["id"],
                 dispatched_on=request.dispatched_on,
                 expected_on=request.expected_on,
+                erp_number=erp_number,
             )
         ).returning(Shipment.id)
-        shipment_id = created[0]["id"]
-        await Shipment.update({Shipment.number: shipment_number(shipment_id, today)}).where(Shipment.id == shipment_id)
+        shipment_id = int(created[0]["id"])
+        await Shipment.update({Shipment.number: shipment_number(shipment_id, clock.today())}).where(
+            Shipment.id == shipment_id
+        )
         if request.tracking_numbers:
             await Parcel.insert(*(Parcel(shipment=shipment_id, tracking_number=n) for n in request.tracking_numbers))
         await ShipmentLine.insert(
@@ -488,32 +633,33 @@ async def create_shipment(caller: Scope, order_id: int, request: ShipmentRequest
                 shipment=shipment_id,
                 status=ShipmentStatus.CREATED,
                 occurred_at=clock.now(),
-                source="office",
-                recorded_by=caller.user_id,
+                source=source,
+                recorded_by=actor_id,
             )
         )
         await _apply_newest_event(shipment_id)
         if order["status"] == OrderStatus.CONFIRMED:
-            await record_status(order_id, OrderStatus.IN_FULFILMENT, caller.user_id)
+            await record_status(order_id, OrderStatus.IN_FULFILMENT, actor_id)
         await emit(
             "shipment.created",
             order["company"],
             {"shipment_id": shipment_id, "order_id": order_id},
             subject=f"order:{order_id}",
         )
-    await announce(order["company"], f"shipment-{shipment_id}", f"order-{order_id}")
     return shipment_id
 
 
-async def _quantity_errors(order_id: int, quantities: dict[int, int]) -> dict[str, str]:
+async def _quantity_errors(
+    order_id: int, quantities: dict[int, int], quantity_field: Callable[[int], str]
+) -> dict[str, str]:
     progress = {line.order_line_id: line for line in await line_progress(order_id)}
     errors = {}
     for line_id, quantity in quantities.items():
         line = progress.get(line_id)
         if line is None:
-            errors[f"quantity-{line_id}"] = _("This line is not part of the order.")
+            errors[quantity_field(line_id)] = _("This line is not part of the order.")
         elif quantity > line.to_ship:
-            errors[f"quantity-{line_id}"] = _("Only {count} {unit} are left to ship.").format(
+            errors[quantity_field(line_id)] = _("Only {count} {unit} are left to ship.").format(
                 count=line.to_ship, unit=unit_label(line.unit)
             )
     return errors

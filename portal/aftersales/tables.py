@@ -51,6 +51,9 @@ class Shipment(Table):
     latest_event_at = Timestamptz(null=True, default=None)
     latest_event_place = Varchar(length=120, default="")
     created_at = Timestamptz(default=TimestamptzNow())
+    # The ERP's id of a shipment it recorded through the API (unique: a migration's index), so
+    # the same shipment sent again is recognised; none for the back office's shipments.
+    erp_number = Varchar(length=60, null=True, default=None)
 
 
 class Parcel(Table):

@@ -1,6 +1,6 @@
 """A reference ERP for the portal (`portal erp-sim`): it takes the orders the portal sends (from
 the event feed, or as webhooks), acknowledges them with its own number, now and then at a
-changed price, and later invoices them, all through the integration API over HTTP. It imports
+changed price, and later ships and invoices them, all through the integration API over HTTP. It imports
 none of the portal's tables: what it does, any ERP can do."""
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from portal.erp_sim.simulator import (
     invoice_of,
     read_feed_forever,
     read_feed_page,
+    shipment_number_of,
+    shipment_of,
+    tracking_number_of,
 )
 from portal.erp_sim.webhooks import WebhookReceiver
 
@@ -38,6 +41,9 @@ __all__ = [
     "read_feed_forever",
     "read_feed_page",
     "run_simulator",
+    "shipment_number_of",
+    "shipment_of",
+    "tracking_number_of",
 ]
 
 log = logging.getLogger("portal.erp_sim")

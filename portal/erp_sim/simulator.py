@@ -58,6 +58,8 @@ class SimOptions:
     invoice_delay: float = 20.0
     price_change: float = 0.2
     seed: int = 0
+    # The carrier the ERP ships with, by the portal's code of it (every portal knows dpd).
+    carrier: str = "dpd"
     # "all": every order in the feed; "now": only orders placed after the first start (an ERP
     # connected today, which has the older orders already).
     since: str = "all"
@@ -167,6 +169,11 @@ class PortalApi:
         answer: dict[str, Any] = response.json()
         return answer
 
+    async def record_shipment(self, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self.call("POST", "/api/v1/shipments", json=body)
+        answer: dict[str, Any] = response.json()
+        return answer
+
     async def send_invoices(self, invoices: list[dict[str, Any]]) -> dict[str, Any]:
         response = await self.call("POST", "/api/v1/invoices/batch", json={"upsert": invoices})
         answer: dict[str, Any] = response.json()
@@ -195,6 +202,39 @@ def erp_number_of(order_number: str) -> str:
 
 def invoice_number_of(erp_number: str) -> str:
     return "FV/" + erp_number.removeprefix("ZS/")
+
+
+def shipment_number_of(order_number: str) -> str:
+    """The ERP's delivery note of an order ("ZAM/2026/000042" becomes "WZ/2026/000042"): one
+    shipment per order, the same number on every attempt and after a restart."""
+    _prefix, _slash, rest = order_number.partition("/")
+    return f"WZ/{rest}" if rest else f"WZ/{order_number}"
+
+
+def tracking_number_of(order_number: str) -> str:
+    """A made-up parcel number the carrier would give: the order number's digits."""
+    return "SIM" + "".join(character for character in order_number if character.isdigit())
+
+
+def shipment_of(task: OrderTask, carrier: str, dispatched_on: date) -> dict[str, Any] | None:
+    """The shipment of every confirmed line of an order, in the shape of `POST /api/v1/shipments`;
+    None when nothing is to ship. The simulator confirms quantities as ordered."""
+    lines = [
+        {"line": int(line["line"]), "quantity": int(line["quantity"])}
+        for line in task.document.get("lines", [])
+        if int(line["quantity"]) > 0
+    ]
+    if not lines:
+        return None
+    return {
+        "shipment_number": shipment_number_of(task.number),
+        "order": task.number,
+        "carrier": carrier,
+        "tracking_numbers": [tracking_number_of(task.number)],
+        "dispatched_on": dispatched_on.isoformat(),
+        "expected_on": (dispatched_on + timedelta(days=1)).isoformat(),
+        "lines": lines,
+    }
 
 
 def acknowledgement_id(order_number: str) -> str:
@@ -341,9 +381,24 @@ class ErpSimulator:
         return [{"line": int(line["line"]), "sku": line["sku"], "unit_price": str(price)}]
 
     async def _ship_and_invoice(self, task: OrderTask) -> None:
-        # The portal's API has no way to create a shipment yet (the back office records one at
-        # /office/orders/<id>/ship); tracking events need a shipment's parcel to exist.
-        log.info("order %s shipped in the ERP; the portal's API cannot record a new shipment, skipped", task.number)
+        """Ships the whole order, then invoices it, as an ERP invoices what left the warehouse.
+        Both are keyed by numbers derived from the order's: after a restart between the two,
+        the shipment sent again is answered as recorded before."""
+        shipment = shipment_of(task, self.options.carrier, date.today())
+        if shipment is not None:
+            try:
+                shipped = await self.api.record_shipment(shipment)
+            except PortalRefused as refused:
+                self._finish(task, f"shipment refused ({refused})")
+                return
+            log.info(
+                "order %s shipped as %s with %s, parcel %s (%s)",
+                task.number,
+                shipped.get("shipment"),
+                shipment["carrier"],
+                shipment["tracking_numbers"][0],
+                "recorded" if shipped.get("recorded") else "recorded before",
+            )
         invoice = invoice_of(task, date.today())
         if invoice is None:
             self._finish(task, "not invoiced: the customer has no ERP code")

@@ -7,9 +7,18 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import models_json_schema
 
 from portal.aftersales.tables import ShipmentStatus
@@ -151,6 +160,57 @@ class ShipmentEventAnswer(BaseModel):
     recorded: bool = Field(description="False when the same event id was recorded before.")
 
 
+class ShipmentLineBody(BaseModel):
+    """One order line of a shipment and how much of it left. Name the line by `line` (its number
+    in the order, 1 for the first, as the order document numbers them) or by `sku`, or both (then
+    they must agree); a SKU alone is enough unless the order has it on several lines."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line: int | None = Field(default=None, ge=1, le=100_000, strict=True, description="The line's number, from 1.")
+    sku: str | None = Field(default=None, min_length=1, max_length=40, description="The line's product code.")
+    quantity: int = Field(ge=1, le=10_000_000, strict=True, description="How many left in this shipment.")
+
+    @model_validator(mode="after")
+    def _names_a_line(self) -> ShipmentLineBody:
+        if self.line is None and self.sku is None:
+            raise ValueError("Name the line by `line` (its number) or `sku`.")
+        return self
+
+
+class ShipmentBody(BaseModel):
+    """A shipment the ERP dispatched of (part of) a confirmed order."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    shipment_number: str = Field(
+        min_length=1,
+        max_length=60,
+        description="Your id of the shipment: the same number again answers the shipment recorded first and "
+        "changes nothing.",
+    )
+    order: str = Field(min_length=1, max_length=20, description="The order's number in the portal, `ZAM/2026/000123`.")
+    carrier: str = Field(
+        min_length=1, max_length=40, description="The carrier's code as the portal knows it, e.g. `dpd`, `inpost`."
+    )
+    tracking_numbers: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="The parcels' tracking numbers; at least one with a carrier that tracks parcels.",
+    )
+    dispatched_on: date | None = Field(default=None, description="The dispatch date, `YYYY-MM-DD`.")
+    expected_on: date | None = Field(default=None, description="The expected delivery date, `YYYY-MM-DD`.")
+    lines: list[ShipmentLineBody] = Field(min_length=1, max_length=10_000, description="The lines shipped.")
+
+
+class ShipmentAnswer(BaseModel):
+    shipment: str = Field(description="The shipment's number in the portal (`WZ/2026/000012`).")
+    shipment_number: str
+    order: str
+    status: ShipmentStatus = Field(description="The shipment's status.")
+    recorded: bool = Field(description="False when the same shipment number was recorded before: nothing changed.")
+
+
 class AcknowledgementLineBody(BaseModel):
     """What the ERP confirms of one order line. Name the line by `line` (its number in the order,
     1 for the first, as the order document numbers them) or by `sku`, or both (then they must
@@ -266,6 +326,8 @@ _SHARED_MODELS: list[type[BaseModel]] = [
     OrderDocumentBody,
     ShipmentEventBody,
     ShipmentEventAnswer,
+    ShipmentBody,
+    ShipmentAnswer,
     BatchReportBody,
     ProblemBody,
     SyncRunBody,
@@ -338,8 +400,31 @@ def _batch_operation(resource: Resource[Any]) -> dict[str, Any]:
     }
 
 
-def _shipment_event_path() -> dict[str, Any]:
+def _shipment_paths() -> dict[str, Any]:
     return {
+        "/api/v1/shipments": {
+            "post": {
+                "operationId": "record_shipment",
+                "tags": ["shipments"],
+                "summary": "Record a shipment of a confirmed order",
+                "description": (
+                    "Records the lines (and quantities) of an order the ERP dispatched, with the carrier and the "
+                    "parcels' tracking numbers; a confirmed order moves to in_fulfilment and a `shipment.created` "
+                    "event follows. The same `shipment_number` again answers 200 with the shipment recorded first; "
+                    "that number for another order, or an order not confirmed (awaiting approval, rejected, "
+                    "cancelled), is a 409 problem; more than is left to ship of a line a 422 one."
+                ),
+                "security": [{"apiKey": ["shipments"]}],
+                "requestBody": _json_body({"$ref": REF.format(model="ShipmentBody")}),
+                "responses": {
+                    "201": _json_answer("The shipment was recorded.", "ShipmentAnswer"),
+                    "200": _json_answer(
+                        "The same shipment number was recorded before; nothing changed.", "ShipmentAnswer"
+                    ),
+                    **_problems(400, 401, 403, 404, 409, 413, 422, 429),
+                },
+            }
+        },
         "/api/v1/shipment-events": {
             "post": {
                 "operationId": "record_shipment_event",
@@ -356,7 +441,7 @@ def _shipment_event_path() -> dict[str, Any]:
                     **_problems(400, 401, 403, 404, 413, 422, 429),
                 },
             }
-        }
+        },
     }
 
 
@@ -572,7 +657,7 @@ def openapi_document() -> dict[str, Any]:
     paths: dict[str, Any] = {f"/api/v1/{resource.name}/batch": _batch_operation(resource) for resource in resources}
     paths.update(_sync_run_paths())
     paths.update(_import_paths())
-    paths.update(_shipment_event_path())
+    paths.update(_shipment_paths())
     paths.update(_way_out_paths())
     paths.update(_acknowledgement_path())
     return {

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from portal import clock
 from portal.accounts.scope import Scope
@@ -179,7 +179,7 @@ async def _accept(order_id: int, answer: Acknowledgement, tolerance_percent: Dec
         .where(OrderLine.order == order_id)
         .order_by(OrderLine.id)
     )
-    changes = _line_changes(lines, answer.lines)
+    changes = lines_named(lines, answer.lines)
     # Every line is confirmed as ordered, then the few the ERP changed get their own values.
     await OrderLine.update(
         {
@@ -208,16 +208,31 @@ async def _accept(order_id: int, answer: Acknowledgement, tolerance_percent: Dec
     return OrderStatus.CONFIRMED
 
 
-def _line_changes(lines: list[dict[str, Any]], confirmed: Sequence[ConfirmedLine]) -> dict[int, ConfirmedLine]:
-    """The order line id each confirmed line names; every line that names none, or one another
-    entry named already, is refused with a pointer to it."""
+class NamesALine(Protocol):
+    """An ERP's entry about one order line, named by its number (1 for the order's first line,
+    as the order document numbers them) or its SKU, or both."""
+
+    @property
+    def line(self) -> int | None: ...
+
+    @property
+    def sku(self) -> str | None: ...
+
+
+Entry = TypeVar("Entry", bound=NamesALine)
+
+
+def lines_named(lines: Sequence[dict[str, Any]], entries: Sequence[Entry]) -> dict[int, Entry]:
+    """The order line id each entry names, given the order's `lines` (`id` and `sku`, in the
+    order of their ids); every entry that names none, or one another entry named already, is
+    refused with a pointer to it (`lines/<index>/...`)."""
     by_sku: dict[str, list[int]] = {}
     for line in lines:
         by_sku.setdefault(str(line["sku"]).casefold(), []).append(int(line["id"]))
     numbered = [int(line["id"]) for line in lines]
     errors: dict[str, str] = {}
-    changes: dict[int, ConfirmedLine] = {}
-    for index, entry in enumerate(confirmed):
+    named: dict[int, Entry] = {}
+    for index, entry in enumerate(entries):
         found: int | None = None
         if entry.line is not None:
             if entry.line > len(numbered):
@@ -239,13 +254,13 @@ def _line_changes(lines: list[dict[str, Any]], confirmed: Sequence[ConfirmedLine
                 continue
             found = candidates[0]
         assert found is not None
-        if found in changes:
-            errors[f"lines/{index}"] = _("Another entry already confirms this line.")
+        if found in named:
+            errors[f"lines/{index}"] = _("Another entry already names this line.")
             continue
-        changes[found] = entry
+        named[found] = entry
     if errors:
         raise Invalid(errors)
-    return changes
+    return named
 
 
 async def _confirm(order_id: int) -> None:

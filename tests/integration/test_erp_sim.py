@@ -1,5 +1,5 @@
 """The simulated ERP (`portal erp-sim`) against the portal's API: it takes orders from the feed
-and remembers how far it read across a restart, acknowledges and invoices them with ids that
+and remembers how far it read across a restart, acknowledges, ships and invoices them with ids that
 make a repeat harmless, receives signed webhooks once each, and waits out a portal that is
 away."""
 
@@ -15,6 +15,7 @@ import httpx
 import pytest
 from standardwebhooks import Webhook
 
+from portal.aftersales.tables import Parcel, Shipment, ShipmentLine
 from portal.cli import main
 from portal.erp_sim import (
     ErpSimulator,
@@ -25,6 +26,9 @@ from portal.erp_sim import (
     erp_number_of,
     invoice_of,
     read_feed_page,
+    shipment_number_of,
+    shipment_of,
+    tracking_number_of,
 )
 from portal.erp_sim.simulator import OrderTask
 from portal.finance.tables import Invoice
@@ -32,7 +36,7 @@ from portal.integration.api_keys import create_api_key
 from portal.integration.events import relay_events
 from portal.integration.order_documents import erp_order_documents
 from portal.integration.scopes import Scope
-from portal.ordering.tables import Order
+from portal.ordering.tables import Order, OrderLine
 from tests.integration.test_events import _placed_order
 
 SIM_SCOPES = {Scope.EVENTS, Scope.ORDERS, Scope.SHIPMENTS, Scope.FINANCE}
@@ -91,7 +95,7 @@ async def test_an_order_placed_before_the_first_start_is_left_alone_with_since_n
     assert number in simulator.state.finished and number not in simulator.state.tasks
 
 
-async def test_the_simulator_confirms_and_invoices_an_order_once_across_a_restart(
+async def test_the_simulator_confirms_ships_and_invoices_an_order_once_across_a_restart(
     client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
     if not await _acknowledgements_exist(client):
@@ -103,14 +107,59 @@ async def test_the_simulator_confirms_and_invoices_an_order_once_across_a_restar
     await read_feed_page(simulator)
     await simulator.run_due_steps()
     await simulator.run_due_steps()
-    # A simulator whose state was lost answers and invoices again: the same ids, nothing doubled.
+    # A simulator whose state was lost answers, ships and invoices again: the same ids, nothing doubled.
     (tmp_path / "erp-sim.json").unlink()
     again = ErpSimulator(PortalApi(client, options), options)
     await read_feed_page(again)
     await again.run_due_steps()
+    await again.run_due_steps()
 
-    assert await Order.select(Order.status).where(Order.id == order_id).first() == {"status": "confirmed"}
+    assert await Order.select(Order.status).where(Order.id == order_id).first() == {"status": "in_fulfilment"}
+    shipments = await Shipment.select(Shipment.id, Shipment.erp_number, Shipment.carrier.code.as_alias("carrier"))
+    assert [(row["erp_number"], row["carrier"]) for row in shipments] == [(shipment_number_of(number), "dpd")]
+    assert await Parcel.select(Parcel.tracking_number) == [{"tracking_number": tracking_number_of(number)}]
+    ordered = await OrderLine.select(OrderLine.id, OrderLine.quantity).where(OrderLine.order == order_id)
+    shipped = await ShipmentLine.select(ShipmentLine.order_line, ShipmentLine.quantity)
+    assert sorted((line["order_line"], line["quantity"]) for line in shipped) == sorted(
+        (line["id"], line["quantity"]) for line in ordered
+    )
     assert await Invoice.count().where(Invoice.number == "FV/" + erp_number_of(number).removeprefix("ZS/")) == 1
+
+
+async def test_a_shipment_with_a_carrier_the_portal_does_not_know_is_refused_and_nothing_invoiced(
+    client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    order_id, number, _company = await _placed_order([2])
+    await relay_events()
+    options = await _options(tmp_path, ack_delay=0, invoice_delay=0, price_change=0, carrier="pigeon")
+    simulator = ErpSimulator(PortalApi(client, options), options)
+    await read_feed_page(simulator)
+    await simulator.run_due_steps()
+    await simulator.run_due_steps()
+
+    assert number in simulator.state.finished and number not in simulator.state.tasks
+    assert await Shipment.count() == 0
+    assert await Invoice.count().where(Invoice.order == order_id) == 0
+
+
+def test_the_shipment_of_an_order_carries_every_line_and_numbers_derived_from_the_order() -> None:
+    document = {
+        "lines": [{"line": 1, "sku": "A", "quantity": 3}, {"line": 2, "sku": "B", "quantity": 0}],
+    }
+    task = OrderTask("ZAM/2026/000042", "invoice", 0, document)
+
+    shipment = shipment_of(task, "inpost", date(2026, 12, 4))
+
+    assert shipment == {
+        "shipment_number": "WZ/2026/000042",
+        "order": "ZAM/2026/000042",
+        "carrier": "inpost",
+        "tracking_numbers": ["SIM2026000042"],
+        "dispatched_on": "2026-12-04",
+        "expected_on": "2026-12-05",
+        "lines": [{"line": 1, "quantity": 3}],
+    }
+    assert shipment_of(OrderTask("ZAM/2026/000043", "invoice", 0, {"lines": []}), "dpd", date(2026, 12, 4)) is None
 
 
 async def test_the_invoice_of_a_confirmed_order_is_taken_by_the_invoices_batch_once(
