@@ -1,10 +1,11 @@
-"""Killing the relay in the middle of deliveries and starting it again delivers every event exactly
-once with no gap in positions; an ERP that is away for a while gets everything, in order, when it
-returns.
+"""Killing the relay and the webhook sender in the middle of deliveries and starting them again
+delivers every event exactly once (per webhook endpoint: the receiver deduplicates by
+`webhook-id`) with no gap in positions; an ERP that is away for a while gets everything, in
+order, when it returns.
 
-The relay runs as the worker runs it: `portal worker` in a process of its own when there is
-Valkey (CI), else the relay alone in a process (`tests/integration/relay_process.py`), and is
-killed with SIGKILL while writers commit events from many tasks at once."""
+The relay and the sender run as the worker runs them: `portal worker` in a process of its own
+when there is Valkey (CI), else both alone in a process (`tests/integration/relay_process.py`),
+and are killed with SIGKILL while writers commit events from many tasks at once."""
 
 from __future__ import annotations
 
@@ -18,17 +19,27 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from standardwebhooks.webhooks import Webhook
+
+from portal import clock
+from portal.accounts.roles import Role
+from portal.accounts.tables import CompanyKind
 from portal.config import Settings
 from portal.database import write_transaction
 from portal.integration.events import head_position, read_feed
 from portal.integration.outbox import emit
-from portal.integration.tables import OutboxEvent
+from portal.integration.tables import OutboxEvent, WebhookDelivery, WebhookDeliveryStatus
+from portal.integration.webhook_endpoints import EndpointView, check_endpoint_form, create_webhook_endpoint
+from portal.outgoing.guard import Guard
+from tests.factories import make_company, make_person
+from tests.integration.webhook_receiver import Receiver, running_receiver
 from tests.jobs.test_jobs import PATIENCE, PROCESS_PATIENCE, until
 
 WRITERS = 8
 # Each writer's events after the relay was killed, while nobody publishes.
 WRITTEN_WHILE_DOWN = 15
-TOPIC = "test.written"
+# A type webhook endpoints subscribe to; each writer's events share a subject, delivered in order.
+TOPIC = "message.created"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -44,6 +55,8 @@ def _relay_command(settings: Settings, tmp_path: Path) -> tuple[list[str], dict[
         PORTAL_KEY_PREFIX=settings.key_prefix,
         PORTAL_SMTP_URL=str(settings.smtp_url),
         PORTAL_VAR_DIR=str(tmp_path),
+        # The tests' webhook receivers listen on 127.0.0.1 over plain http.
+        PORTAL_OUTGOING_ALLOW_LOCAL_HTTP="true",
     )
     return [sys.executable, "-c", "from portal.cli import main; main(['worker'])"], environment
 
@@ -92,7 +105,7 @@ class Writers:
         first = self.next[writer]
         async with write_transaction(OutboxEvent._meta.db):
             for n in range(first, first + size):
-                await emit(TOPIC, 1, {"writer": writer, "n": n}, subject=f"writer:{writer}")
+                await emit(TOPIC, 1, {"writer": writer, "n": n}, subject=f"thread:{writer}")
         self.next[writer] = first + size
 
 
@@ -172,7 +185,99 @@ async def test_killing_the_relay_mid_way_publishes_every_event_once_in_order_and
     assert read_all_along == read_on_return
 
 
-# The webhook half of the same story lands with the webhook deliveries (branch i18-webhooks):
-# the same writers and the same kill of `portal worker`, with a local receiver that deduplicates by
-# `webhook-id` (portal.erp_sim.WebhookReceiver does), asserting each event arrived there exactly
-# once per endpoint, every position from 1 to the last, each subject's events in order.
+async def _delivered() -> int:
+    return await WebhookDelivery.count().where(WebhookDelivery.status == WebhookDeliveryStatus.DELIVERED)
+
+
+async def _as_if_a_minute_passed() -> None:
+    """What the worker's clock would bring about a minute on, brought now: the killed worker's
+    leases run out (LEASE, 60 s) and the retries the away ERP refused are due (5 s, then 1 min).
+    A worker process's clock cannot be travelled, and waiting that long would make the test
+    slow; the order, the dedup and the gaps checked are the same either way."""
+    now = clock.now()
+    pending = WebhookDelivery.status == WebhookDeliveryStatus.PENDING
+    await WebhookDelivery.update({WebhookDelivery.lease_until: now}).where(
+        pending & WebhookDelivery.lease_until.is_not_null()
+    )
+    await WebhookDelivery.update({WebhookDelivery.next_attempt_at: now}).where(
+        pending & (WebhookDelivery.next_attempt_at > now)
+    )
+
+
+def _assert_taken_once_each_in_order(receiver: Receiver, endpoint: EndpointView, writers: Writers) -> None:
+    taken = [Webhook(endpoint.secret).verify(request.body, request.headers) for request in receiver.taken]
+    count = writers.written
+    assert sorted(event["position"] for event in taken) == list(range(1, count + 1))
+    assert [request.headers["webhook-id"] for request in receiver.taken] == [event["id"] for event in taken]
+    assert all(event["id"] == f"evt_{event['position']}" for event in taken)
+    # One subject per writer: its events arrive in the order it committed them, which is the
+    # order of their positions.
+    for writer in range(WRITERS):
+        mine = [event for event in taken if event["data"]["writer"] == writer]
+        assert [event["data"]["n"] for event in mine] == list(range(writers.next[writer]))
+        assert [event["position"] for event in mine] == sorted(event["position"] for event in mine)
+
+
+async def test_killing_the_sender_mid_delivery_delivers_every_event_once_per_endpoint_in_order_and_an_away_erp_gets_them_all(
+    db: None, settings: Settings, tmp_path: Path
+) -> None:
+    seller = await make_company("Hurtownia", kind=CompanyKind.SELLER)
+    admin = await (await make_person(seller, Role.SELLER_ADMIN, email="admin@hurtownia.example")).scope()
+    writers = Writers()
+    with running_receiver() as present, running_receiver() as away:
+        # The away ERP answers 503 until it returns.
+        away.away = True
+        endpoints = [
+            await create_webhook_endpoint(
+                admin, await check_endpoint_form(Guard(allow_local_http=True), receiver.url(), "ERP", (TOPIC,))
+            )
+            for receiver in (present, away)
+        ]
+        async with relay_running(settings, tmp_path, 1) as worker:
+            await asyncio.gather(*(writers.write(writer, 3) for writer in range(WRITERS)))
+
+            async def delivering() -> bool:
+                return len(present.taken) >= WRITERS and bool(away.received)
+
+            await until(delivering, within=PROCESS_PATIENCE)
+            # Writers commit without pause while the present ERP takes deliveries and the away one
+            # refuses them.
+            killed = asyncio.Event()
+            busy = asyncio.gather(*(writers.write_until(writer, killed) for writer in range(WRITERS)))
+            # The present ERP then takes deliveries but holds its answers: the worker dies with
+            # those in flight, so it never learns they arrived.
+            present.hold_answers()
+
+            async def in_flight() -> bool:
+                return present.holding > 0
+
+            await until(in_flight)
+            worker.send_signal(signal.SIGKILL)
+            await worker.wait()
+            killed.set()
+            await busy
+        taken_but_unanswered = present.holding
+        present.release_answers()
+        await asyncio.gather(*(writers.write(writer, WRITTEN_WHILE_DOWN) for writer in range(WRITERS)))
+        refused_while_away = len(away.received)
+        assert refused_while_away > 0 and not away.taken
+        away.away = False
+        await _as_if_a_minute_passed()
+
+        async with relay_running(settings, tmp_path, 2):
+
+            async def all_delivered() -> bool:
+                return await _delivered() == len(endpoints) * writers.written
+
+            try:
+                await until(all_delivered, within=PROCESS_PATIENCE)
+            except TimeoutError:
+                raise AssertionError(
+                    f"{await _delivered()} of {len(endpoints) * writers.written} delivered\n{_logs(tmp_path)}"
+                ) from None
+
+    for receiver, endpoint in zip((present, away), endpoints, strict=True):
+        _assert_taken_once_each_in_order(receiver, endpoint, writers)
+    # What the killed worker had in flight was sent again with the same id, and dropped.
+    assert present.duplicates >= taken_but_unanswered > 0
+    assert len(away.received) == refused_while_away + writers.written + away.duplicates
