@@ -1,33 +1,49 @@
 """`make bench`'s events-out figures: how fast the relay publishes a pile of committed events,
-how fast an ERP reads the feed in pages of 1,000, and how long an event takes from its commit to
-being in the feed while the relay runs as the worker runs it (the `relay_outbox` job, once a
-second on the second) and an ERP long-polls.
+how fast an ERP reads the feed in pages of 1,000, how fast planned webhooks are delivered to one
+endpoint, and how long an event takes from its commit to being in the feed (an ERP long-polls)
+and to arriving at a webhook receiver, while the relay and the sender run as the worker runs
+them (the `relay_outbox` and `send_webhooks` jobs, once a second on the second).
 
 Like the import figures it runs in this process on a database of its own, through the app over
 ASGI: the feed's figures are the app and the query, without uvicorn and the network. The events
-are plain ones (no order document to build), so the relay's figure is its own cost."""
+are plain ones (no order document to build), so the relay's figure is its own cost. Webhooks go
+over real HTTP, signed, to a receiver on 127.0.0.1 in a thread of this process that notes when
+each `webhook-id` arrived and answers 204 (no signature check: the receiver's cost is not the
+portal's)."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import statistics
+import threading
 import time
-from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 
 from portal.integration.events import MAX_FEED_PAGE, relay_events, relay_outbox
-from portal.integration.tables import OutboxEvent
+from portal.integration.tables import OutboxEvent, WebhookEndpoint
+from portal.integration.webhook_endpoints import new_secret
+from portal.integration.webhooks import dispatch_due_deliveries
+from portal.mail import Postbox
+from portal.outgoing.guard import Guard
 
-TOPIC = "bench.event"
+# A type webhook endpoints subscribe to; the feed's figures read it like any other.
+TOPIC = "message.created"
 # Events a statement inserts when piling them up before the relay's figure.
 INSERT_CHUNK = 1000
 # The latency part: events committed a second, and for how long.
 LATENCY_RATE = 200
 LATENCY_SECONDS = 10.0
+# Subjects the webhook throughput's events are spread over: deliveries of one subject go one
+# after another, of different subjects side by side.
+WEBHOOK_SUBJECTS = 500
 
 
 @dataclass(frozen=True)
@@ -38,13 +54,17 @@ class EventFigures:
     latency_events: int
     feed_p50_ms: float
     feed_p99_ms: float
+    webhooks: int
+    delivered_per_second: float
+    webhook_p50_ms: float
+    webhook_p99_ms: float
 
 
-async def pile_up(count: int, first: int = 0) -> None:
+async def pile_up(count: int, first: int = 0, subjects: int = 97) -> None:
     """`count` committed events waiting for the relay, a thousand a statement."""
     for start in range(first, first + count, INSERT_CHUNK):
         rows = [
-            OutboxEvent(topic=TOPIC, company_id="1", subject=f"bench:{n % 97}", payload={"n": n})
+            OutboxEvent(topic=TOPIC, company_id="1", subject=f"bench:{n % subjects}", payload={"n": n})
             for n in range(start, min(start + INSERT_CHUNK, first + count))
         ]
         await OutboxEvent.insert(*rows)
@@ -84,9 +104,9 @@ async def relay_as_the_worker_does() -> None:
         await relay_outbox({})  # type: ignore[typeddict-item]
 
 
-# How an event reaches the ERP: `feed_arrivals` long-polls the feed. Webhook deliveries (the
-# branch i18-webhooks) plug in here as a second one: a local receiver recording, by `webhook-id`,
-# when each delivery arrived, measured with the worker's delivery job running beside the relay.
+# How an event reaches the ERP: `feed_arrivals` long-polls the feed; `webhook_arrivals` is a local
+# receiver noting, by the event's data, when each delivery arrived, with the worker's sender
+# running beside the relay.
 Arrivals = Callable[[dict[int, float], int], Coroutine[Any, Any, None]]
 
 
@@ -100,6 +120,116 @@ def feed_arrivals(client: httpx.AsyncClient, after: int) -> Arrivals:
                 if event["type"] == TOPIC and "latency" in event["data"]:
                     arrived.setdefault(int(event["data"]["latency"]), now)
             position = page["next_after"]
+
+    return arrive
+
+
+@dataclass
+class Receiver:
+    """What the bench's receiver got: when each `webhook-id` first arrived, and when each latency
+    event did (by its number), in time.perf_counter()."""
+
+    port: int = 0
+    arrived: dict[str, float] = field(default_factory=dict)
+    latency: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    async def until_arrived(self, count: int) -> None:
+        """Until `count` distinct deliveries arrived. The times are noted by the receiver's thread
+        as each comes, so how often this looks does not change them."""
+        while len(self.arrived) < count:  # noqa: ASYNC110 - the receiver is a thread: nothing to await
+            await asyncio.sleep(0.01)
+
+
+@asynccontextmanager
+async def running_receiver() -> AsyncIterator[Receiver]:
+    receiver = Receiver()
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        # Keeps the sender's connections open between deliveries, as a real receiver would.
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length", "0")))
+            now = time.perf_counter()
+            with lock:
+                if receiver.arrived.setdefault(self.headers.get("webhook-id", ""), now) == now:
+                    data = json.loads(body)["data"]
+                    if "latency" in data:
+                        receiver.latency[int(data["latency"])] = now
+            self.send_response(204)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    receiver.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        await asyncio.to_thread(server.shutdown)
+        server.server_close()
+
+
+async def register_endpoint(receiver: Receiver) -> None:
+    """The receiver as an endpoint of the bench's events, as the seller's administrator's form
+    would store it (the bench has no administrator)."""
+    await WebhookEndpoint.insert(
+        WebhookEndpoint(url=receiver.url, description="bench", event_types=TOPIC, secret=new_secret())
+    )
+
+
+async def webhook_throughput(client: httpx.AsyncClient, postbox: Postbox, receiver: Receiver, count: int) -> float:
+    """Webhooks a second delivered to the receiver from `count` published events across
+    WEBHOOK_SUBJECTS subjects, sent as one run of the worker's job sends what is due."""
+    await pile_up(count, subjects=WEBHOOK_SUBJECTS)
+    while await relay_events():
+        pass
+    before = len(receiver.arrived)
+    started = time.perf_counter()
+    sent = await dispatch_due_deliveries(client, postbox, budget_seconds=math.inf)
+    if sent != count:
+        raise RuntimeError(f"the sender made {sent} attempts for {count} deliveries")
+    # Every attempt was answered, so what is missing now failed (and waits for its retry).
+    async with asyncio.timeout(60):
+        await receiver.until_arrived(before + count)
+    return count / (max(receiver.arrived.values()) - started)
+
+
+async def send_as_the_worker_does(client: httpx.AsyncClient, postbox: Postbox) -> None:
+    """The `send_webhooks` job on its schedule ("* * * * * *": at each whole second); a run still
+    busy when the next starts shares the due deliveries with it through the leases, as the
+    worker's runs do. Stopped, it lets the runs under way finish (not cut mid-transaction)."""
+    runs: set[asyncio.Task[int]] = set()
+    try:
+        while True:
+            await asyncio.sleep(1 - time.time() % 1)
+            run = asyncio.create_task(dispatch_due_deliveries(client, postbox))
+            runs.add(run)
+            run.add_done_callback(runs.discard)
+    finally:
+        await asyncio.gather(*runs, return_exceptions=True)
+
+
+def webhook_arrivals(client: httpx.AsyncClient, postbox: Postbox, receiver: Receiver) -> Arrivals:
+    async def arrive(arrived: dict[int, float], count: int) -> None:
+        sender = asyncio.create_task(send_as_the_worker_does(client, postbox))
+        try:
+            while len(receiver.latency) < count:  # noqa: ASYNC110 - the receiver is a thread: nothing to await
+                await asyncio.sleep(0.01)
+        finally:
+            sender.cancel()
+            await asyncio.gather(sender, return_exceptions=True)
+        arrived.update(receiver.latency)
 
     return arrive
 
@@ -124,6 +254,8 @@ async def commit_to_arrival(arrivals: Arrivals, rate: int, seconds: float) -> li
     finally:
         relay.cancel()
         arriving.cancel()
+        # Their connections go back to the pool before it is closed.
+        await asyncio.gather(relay, arriving, return_exceptions=True)
     return [arrived[n] - committed[n] for n in range(count)]
 
 
@@ -133,12 +265,23 @@ def percentile(values: Sequence[float], share: float) -> float:
 
 
 async def event_figures(
-    client: httpx.AsyncClient, count: int, rate: int = LATENCY_RATE, seconds: float = LATENCY_SECONDS
+    client: httpx.AsyncClient,
+    postbox: Postbox,
+    count: int,
+    webhooks: int,
+    rate: int = LATENCY_RATE,
+    seconds: float = LATENCY_SECONDS,
 ) -> EventFigures:
-    """`client` calls the app with a key of the `events` scope, on an empty database."""
+    """`client` calls the app with a key of the `events` scope, on an empty database; `postbox`
+    is the sender's (it writes only when an endpoint is disabled)."""
     relayed = await relay_throughput(count)
     read = await read_throughput(client, 0, count)
     latencies = await commit_to_arrival(feed_arrivals(client, count), rate, seconds)
+    # The endpoint is registered after the feed's figures: the events before it are not sent.
+    async with running_receiver() as receiver, Guard(allow_local_http=True).client() as sender:
+        await register_endpoint(receiver)
+        delivered = await webhook_throughput(sender, postbox, receiver, webhooks)
+        webhook_latencies = await commit_to_arrival(webhook_arrivals(sender, postbox, receiver), rate, seconds)
     return EventFigures(
         events=count,
         relayed_per_second=relayed,
@@ -146,6 +289,10 @@ async def event_figures(
         latency_events=len(latencies),
         feed_p50_ms=statistics.median(latencies) * 1000,
         feed_p99_ms=percentile(latencies, 0.99) * 1000,
+        webhooks=webhooks,
+        delivered_per_second=delivered,
+        webhook_p50_ms=statistics.median(webhook_latencies) * 1000,
+        webhook_p99_ms=percentile(webhook_latencies, 0.99) * 1000,
     )
 
 
@@ -153,7 +300,8 @@ def format_event_table(figures: EventFigures) -> str:
     return "\n".join(
         [
             f"Events out: {figures.events:,} events, in process on a database of its own; latency over "
-            f"{figures.latency_events:,} events committed one by one while the relay runs once a second.",
+            f"{figures.latency_events:,} events committed one by one while the relay (and the webhook sender) "
+            "run once a second; webhooks over HTTP to a receiver on 127.0.0.1 in this process.",
             "",
             "| figure | value |",
             "| --- | --- |",
@@ -161,6 +309,9 @@ def format_event_table(figures: EventFigures) -> str:
             f"| feed, events read a second (pages of {MAX_FEED_PAGE:,}) | {figures.read_per_second:,.0f} |",
             f"| commit → in the feed, p50 ms | {figures.feed_p50_ms:,.0f} |",
             f"| commit → in the feed, p99 ms | {figures.feed_p99_ms:,.0f} |",
-            "| commit → delivered by webhook, p99 ms | — (with the webhook deliveries) |",
+            f"| webhooks, delivered a second ({figures.webhooks:,} events, one endpoint, "
+            f"{WEBHOOK_SUBJECTS} subjects) | {figures.delivered_per_second:,.0f} |",
+            f"| commit → delivered by webhook, p50 ms | {figures.webhook_p50_ms:,.0f} |",
+            f"| commit → delivered by webhook, p99 ms | {figures.webhook_p99_ms:,.0f} |",
         ]
     )

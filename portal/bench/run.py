@@ -25,8 +25,10 @@ What it does, all on 127.0.0.1:
    (`<database>_imports`, dropped after); `--import-resource`, `--import-items`.
 7. Events out (portal/bench/events.py): events the relay publishes a second (20,000 piled up),
    events an ERP reads a second in pages of 1,000, and p50/p99 from an event's commit to its
-   arrival in the feed with the relay on the worker's schedule, in this process on a database of
-   its own (`<database>_events`, dropped after); `--events`.
+   arrival in the feed with the relay on the worker's schedule; webhooks delivered a second to a
+   receiver on 127.0.0.1 (5,000 events, one endpoint) and p50/p99 from commit to delivery with
+   the relay and the sender on the worker's schedule; in this process on a database of its own
+   (`<database>_events`, dropped after); `--events`, `--webhooks`.
 8. The first load (portal/bench/first_load.py): 100,000 products and 1,000,000 prices as an
    ERP's CSV exports through `portal import`'s path into an empty database of its own
    (`<database>_first_load`, dropped after), then the same files again; `--first-load-products`
@@ -840,7 +842,7 @@ async def measure_imports(database_url: str, resource_name: str | None, count: i
     return format_import_table(resource.name, rows)
 
 
-async def measure_events(database_url: str, count: int, latency_seconds: float) -> str:
+async def measure_events(database_url: str, count: int, webhooks: int, latency_seconds: float) -> str:
     """The events-out section (portal/bench/events.py), on `database_url`, which it migrates."""
     from portal.app import create_app
     from portal.bench.events import event_figures, format_event_table
@@ -848,8 +850,12 @@ async def measure_events(database_url: str, count: int, latency_seconds: float) 
     from portal.database import connection_pool, migrate
     from portal.integration.api_keys import create_api_key
     from portal.integration.scopes import Scope
+    from portal.mail import Postbox, mailer_for
+    from portal.web.templating import build_environment
 
-    app = create_app(load_settings().model_copy(update={"database_url": database_url, "valkey_url": None}))
+    settings = load_settings().model_copy(update={"database_url": database_url, "valkey_url": None})
+    app = create_app(settings)
+    postbox = Postbox(build_environment(auto_reload=False), mailer_for(settings), settings.base_url)
     async with connection_pool(app.state["engine"]):
         await migrate()
         key = await create_api_key("bench-erp", [Scope.EVENTS])
@@ -861,7 +867,7 @@ async def measure_events(database_url: str, count: int, latency_seconds: float) 
             timeout=600,
         ) as client:
             try:
-                figures = await event_figures(client, count, seconds=latency_seconds)
+                figures = await event_figures(client, postbox, count, webhooks, seconds=latency_seconds)
             except (RuntimeError, TimeoutError) as failed:
                 return f"Events out: failed, {failed or 'an event never arrived'}."
     return format_event_table(figures)
@@ -958,6 +964,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--import-resource", help="the resource of the import figures (default: price-lists)")
     parser.add_argument("--import-items", type=int, help="items of the import figures (default 20,000; quick 3,000)")
     parser.add_argument("--events", type=int, help="events of the events-out figures (default 20,000; quick 2,000)")
+    parser.add_argument("--webhooks", type=int, help="events of the webhook throughput (default 5,000; quick 1,000)")
     parser.add_argument(
         "--first-load-products",
         type=int,
@@ -1042,7 +1049,12 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_database(events_url, "create"))
         try:
             section = asyncio.run(
-                measure_events(events_url, args.events or (2000 if args.quick else 20_000), 3 if args.quick else 10)
+                measure_events(
+                    events_url,
+                    args.events or (2000 if args.quick else 20_000),
+                    args.webhooks or (1000 if args.quick else 5000),
+                    3 if args.quick else 10,
+                )
             )
         finally:
             asyncio.run(_database(events_url, "drop"))

@@ -20,7 +20,6 @@ from portal import clock
 from portal.accounts import Scope
 from portal.accounts.roles import Role
 from portal.accounts.tables import AuditEntry, CompanyKind
-from portal.config import Settings
 from portal.errors import NotFound
 from portal.integration.events import relay_events
 from portal.integration.outbox import emit
@@ -45,10 +44,9 @@ from portal.integration.webhooks import (
     replay_events,
     send_delivery,
 )
-from portal.mail import Postbox, mailer_for
+from portal.mail import Postbox
 from portal.ordering.tables import Order, OrderStatus
 from portal.outgoing.guard import Guard
-from portal.web.templating import build_environment
 from tests.factories import Person, make_company, make_person
 from tests.integration.test_events import _placed_order
 from tests.integration.webhook_receiver import Receiver, running_receiver
@@ -72,11 +70,6 @@ async def seller_admin(db: None) -> Person:
 @pytest.fixture
 async def caller(seller_admin: Person) -> Scope:
     return await seller_admin.scope()
-
-
-@pytest.fixture
-def postbox(settings: Settings) -> Postbox:
-    return Postbox(build_environment(auto_reload=False), mailer_for(settings), settings.base_url)
 
 
 async def endpoint_for(caller: Scope, receiver: Receiver, *topics: str, path: str = "/hook") -> EndpointView:
