@@ -2,7 +2,7 @@
 how fast an ERP reads the feed in pages of 1,000, how fast planned webhooks are delivered to one
 endpoint, and how long an event takes from its commit to being in the feed (an ERP long-polls)
 and to arriving at a webhook receiver, while the relay and the sender run as the worker runs
-them (the `relay_outbox` and `send_webhooks` jobs, once a second on the second).
+them (the `relay_outbox` and `send_webhooks` pumps, each pausing 0.2 s between runs).
 
 Like the import figures it runs in this process on a database of its own, through the app over
 ASGI: the feed's figures are the app and the query, without uvicorn and the network. The events
@@ -27,10 +27,10 @@ from typing import Any
 
 import httpx
 
-from portal.integration.events import MAX_FEED_PAGE, relay_events, relay_outbox
+from portal.integration.events import MAX_FEED_PAGE, RELAY_PAUSE_SECONDS, relay_events, relay_outbox
 from portal.integration.tables import OutboxEvent, WebhookEndpoint
 from portal.integration.webhook_endpoints import new_secret
-from portal.integration.webhooks import dispatch_due_deliveries
+from portal.integration.webhooks import SENDING_PAUSE_SECONDS, dispatch_due_deliveries
 from portal.mail import Postbox
 from portal.outgoing.guard import Guard
 
@@ -98,10 +98,10 @@ async def read_throughput(client: httpx.AsyncClient, after: int, count: int) -> 
 
 
 async def relay_as_the_worker_does() -> None:
-    """The `relay_outbox` job on its schedule ("* * * * * *": at each whole second)."""
+    """The `relay_outbox` pump: a run, then its pause."""
     while True:
-        await asyncio.sleep(1 - time.time() % 1)
         await relay_outbox({})  # type: ignore[typeddict-item]
+        await asyncio.sleep(RELAY_PAUSE_SECONDS)
 
 
 # How an event reaches the ERP: `feed_arrivals` long-polls the feed; `webhook_arrivals` is a local
@@ -206,18 +206,16 @@ async def webhook_throughput(client: httpx.AsyncClient, postbox: Postbox, receiv
 
 
 async def send_as_the_worker_does(client: httpx.AsyncClient, postbox: Postbox) -> None:
-    """The `send_webhooks` job on its schedule ("* * * * * *": at each whole second); a run still
-    busy when the next starts shares the due deliveries with it through the leases, as the
-    worker's runs do. Stopped, it lets the runs under way finish (not cut mid-transaction)."""
-    runs: set[asyncio.Task[int]] = set()
-    try:
-        while True:
-            await asyncio.sleep(1 - time.time() % 1)
-            run = asyncio.create_task(dispatch_due_deliveries(client, postbox))
-            runs.add(run)
-            run.add_done_callback(runs.discard)
-    finally:
-        await asyncio.gather(*runs, return_exceptions=True)
+    """The `send_webhooks` pump: a run, then its pause. Stopped, it lets the run under way finish
+    (not cut mid-transaction)."""
+    while True:
+        run = asyncio.create_task(dispatch_due_deliveries(client, postbox))
+        try:
+            await asyncio.shield(run)
+        except asyncio.CancelledError:
+            await asyncio.gather(run, return_exceptions=True)
+            raise
+        await asyncio.sleep(SENDING_PAUSE_SECONDS)
 
 
 def webhook_arrivals(client: httpx.AsyncClient, postbox: Postbox, receiver: Receiver) -> Arrivals:
@@ -301,7 +299,7 @@ def format_event_table(figures: EventFigures) -> str:
         [
             f"Events out: {figures.events:,} events, in process on a database of its own; latency over "
             f"{figures.latency_events:,} events committed one by one while the relay (and the webhook sender) "
-            "run once a second; webhooks over HTTP to a receiver on 127.0.0.1 in this process.",
+            "run as the worker's pumps do; webhooks over HTTP to a receiver on 127.0.0.1 in this process.",
             "",
             "| figure | value |",
             "| --- | --- |",
