@@ -65,6 +65,7 @@ import httpx
 
 from portal.bench.first_load import PRODUCTS as FIRST_LOAD_PRODUCTS
 from portal.config import PROJECT_ROOT
+from portal.integration.scopes import Scope
 
 HERE = Path(__file__).resolve().parent
 ROTATE_LUA = HERE / "rotate.lua"
@@ -809,14 +810,33 @@ def _span(values: Sequence[int]) -> str:
     return str(low) if low == high else f"{low}–{high}"
 
 
-async def measure_imports(database_url: str, resource_name: str | None, count: int) -> str:
-    """The import throughput section (portal/bench/imports.py), on `database_url`, which it
-    migrates: a database of its own, so the data set measured above stays as it is."""
+@contextlib.asynccontextmanager
+async def _api_client(database_url: str, key_name: str, scope: Scope) -> AsyncIterator[httpx.AsyncClient]:
+    """The integration API of an app on `database_url` (migrated here), called in this process
+    over ASGI with a new key of `scope`."""
     from portal.app import create_app
-    from portal.bench.imports import DEFAULT_RESOURCE, BenchSkipped, format_import_table, import_throughput
     from portal.config import load_settings
     from portal.database import connection_pool, migrate
     from portal.integration.api_keys import create_api_key
+
+    app = create_app(load_settings().model_copy(update={"database_url": database_url, "valkey_url": None}))
+    async with connection_pool(app.state["engine"]):
+        await migrate()
+        key = await create_api_key(key_name, [scope])
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://127.0.0.1:8000",
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=600,
+        ) as client:
+            yield client
+
+
+async def measure_imports(database_url: str, resource_name: str | None, count: int) -> str:
+    """The import throughput section (portal/bench/imports.py), on `database_url`, which it
+    migrates: a database of its own, so the data set measured above stays as it is."""
+    from portal.bench.imports import DEFAULT_RESOURCE, BenchSkipped, format_import_table, import_throughput
     from portal.integration.erp_resources import ERP_RESOURCES
 
     resource_name = resource_name or DEFAULT_RESOURCE
@@ -824,52 +844,28 @@ async def measure_imports(database_url: str, resource_name: str | None, count: i
     if resource is None:
         known = ", ".join(ERP_RESOURCES) or "none yet"
         return f"Import throughput: skipped, there is no resource {resource_name!r} (there are: {known})."
-    app = create_app(load_settings().model_copy(update={"database_url": database_url, "valkey_url": None}))
-    async with connection_pool(app.state["engine"]):
-        await migrate()
-        key = await create_api_key("bench", [resource.scope])
-        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-        async with httpx.AsyncClient(
-            transport=transport,
-            base_url="http://127.0.0.1:8000",
-            headers={"Authorization": f"Bearer {key}"},
-            timeout=600,
-        ) as client:
-            try:
-                rows = await import_throughput(client, resource, count)
-            except BenchSkipped as reason:
-                return f"Import throughput: skipped, {reason}."
+    async with _api_client(database_url, "bench", resource.scope) as client:
+        try:
+            rows = await import_throughput(client, resource, count)
+        except BenchSkipped as reason:
+            return f"Import throughput: skipped, {reason}."
     return format_import_table(resource.name, rows)
 
 
 async def measure_events(database_url: str, count: int, webhooks: int, latency_seconds: float) -> str:
     """The events-out section (portal/bench/events.py), on `database_url`, which it migrates."""
-    from portal.app import create_app
     from portal.bench.events import event_figures, format_event_table
     from portal.config import load_settings
-    from portal.database import connection_pool, migrate
-    from portal.integration.api_keys import create_api_key
-    from portal.integration.scopes import Scope
     from portal.mail import Postbox, mailer_for
     from portal.web.templating import build_environment
 
-    settings = load_settings().model_copy(update={"database_url": database_url, "valkey_url": None})
-    app = create_app(settings)
+    settings = load_settings()
     postbox = Postbox(build_environment(auto_reload=False), mailer_for(settings), settings.base_url)
-    async with connection_pool(app.state["engine"]):
-        await migrate()
-        key = await create_api_key("bench-erp", [Scope.EVENTS])
-        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-        async with httpx.AsyncClient(
-            transport=transport,
-            base_url="http://127.0.0.1:8000",
-            headers={"Authorization": f"Bearer {key}"},
-            timeout=600,
-        ) as client:
-            try:
-                figures = await event_figures(client, postbox, count, webhooks, seconds=latency_seconds)
-            except (RuntimeError, TimeoutError) as failed:
-                return f"Events out: failed, {failed or 'an event never arrived'}."
+    async with _api_client(database_url, "bench-erp", Scope.EVENTS) as client:
+        try:
+            figures = await event_figures(client, postbox, count, webhooks, seconds=latency_seconds)
+        except (RuntimeError, TimeoutError) as failed:
+            return f"Events out: failed, {failed or 'an event never arrived'}."
     return format_event_table(figures)
 
 
