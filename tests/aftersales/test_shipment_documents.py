@@ -65,7 +65,10 @@ async def delivery(db: None) -> PartialDelivery:
     company = await make_company("Budmax Testowy Sp. z o.o.")
     buyer = await make_person(company, Role.BUYER)
     order = await make_confirmed_order(company, buyer.user_id, [10, 5, 3], po_number="BM/PO/77", number="ZAM/2026/0042")
-    skus = [row["sku"] for row in await OrderLine.select(OrderLine.sku).where(OrderLine.order == order.id)]
+    skus = [
+        row["sku"]
+        for row in await OrderLine.select(OrderLine.sku).where(OrderLine.order == order.id).order_by(OrderLine.id)
+    ]
     first, second, third = order.line_ids
     await _shipment(company, order.id, "WZ/2026/000011", [(second, 5)], ["00000000000011"])
     shipment = await _shipment(
