@@ -268,12 +268,16 @@ class ShipmentDetail:
 
 async def shipment_detail(caller: Scope, shipment_id: int) -> ShipmentDetail:
     row = await shipment_row(caller, shipment_id)
-    lines = await ShipmentLine.select(
-        ShipmentLine.quantity,
-        ShipmentLine.order_line.sku.as_alias("sku"),
-        ShipmentLine.order_line.name.as_alias("name"),
-        ShipmentLine.order_line.unit.as_alias("unit"),
-    ).where(ShipmentLine.shipment == shipment_id)
+    lines = (
+        await ShipmentLine.select(
+            ShipmentLine.quantity,
+            ShipmentLine.order_line.sku.as_alias("sku"),
+            ShipmentLine.order_line.name.as_alias("name"),
+            ShipmentLine.order_line.unit.as_alias("unit"),
+        )
+        .where(ShipmentLine.shipment == shipment_id)
+        .order_by(ShipmentLine.order_line)
+    )
     events = await (
         ShipmentEvent.select()
         .where(ShipmentEvent.shipment == shipment_id)
